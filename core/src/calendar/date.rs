@@ -1,0 +1,162 @@
+//! Building, parsing and shifting calendar dates.
+
+use super::CalendarError;
+use chrono::{Datelike, NaiveDate};
+
+/// The date `year-month-day`.
+///
+/// # Errors
+/// [`CalendarError::InvalidDate`] when there is no such day (February 30,
+/// month 13, day 0).
+///
+/// # Example
+/// ```
+/// use memberkit::calendar::date;
+/// assert_eq!(date(2028, 2, 29)?.to_string(), "2028-02-29");
+/// assert!(date(2026, 2, 29).is_err());
+/// # Ok::<(), memberkit::calendar::CalendarError>(())
+/// ```
+pub fn date(year: i32, month: u32, day: u32) -> Result<NaiveDate, CalendarError> {
+    NaiveDate::from_ymd_opt(year, month, day).ok_or(CalendarError::InvalidDate { year, month, day })
+}
+
+/// Parses a date written `YYYY-MM-DD` (ISO 8601's calendar date).
+///
+/// # Errors
+/// [`CalendarError::UnparsableDate`] for any other form, and
+/// [`CalendarError::InvalidDate`] for a well-formed day that does not exist.
+///
+/// # Example
+/// ```
+/// use memberkit::calendar::{date, parse_date, CalendarError};
+/// assert_eq!(parse_date("2026-01-31")?, date(2026, 1, 31)?);
+/// assert_eq!(parse_date("2026-02-30"), Err(CalendarError::InvalidDate { year: 2026, month: 2, day: 30 }));
+/// assert!(matches!(parse_date("31/01/2026"), Err(CalendarError::UnparsableDate { .. })));
+/// # Ok::<(), memberkit::calendar::CalendarError>(())
+/// ```
+pub fn parse_date(input: &str) -> Result<NaiveDate, CalendarError> {
+    let unparsable = || CalendarError::UnparsableDate {
+        input: input.to_owned(),
+    };
+    let bytes = input.as_bytes();
+    let well_formed = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !well_formed {
+        return Err(unparsable());
+    }
+    let field =
+        |range: std::ops::Range<usize>| input[range].parse::<u32>().map_err(|_| unparsable());
+    let year = i32::try_from(field(0..4)?).map_err(|_| unparsable())?;
+    date(year, field(5..7)?, field(8..10)?)
+}
+
+/// The number of days in `month` of `year`, or `None` for a month outside 1–12
+/// or a year outside the supported range.
+///
+/// ```
+/// use memberkit::calendar::days_in_month;
+/// assert_eq!(days_in_month(2028, 2), Some(29));
+/// assert_eq!(days_in_month(2026, 2), Some(28));
+/// assert_eq!(days_in_month(2026, 13), None);
+/// ```
+pub fn days_in_month(year: i32, month: u32) -> Option<u32> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    u32::try_from(next.signed_duration_since(first).num_days()).ok()
+}
+
+/// `date` shifted by `months` (negative goes back), keeping its day of the
+/// month but clamping to the target month's last day.
+///
+/// # Errors
+/// [`CalendarError::OutOfRange`] when the result leaves the supported calendar.
+///
+/// # Example
+/// ```
+/// use memberkit::calendar::{add_months, date};
+/// assert_eq!(add_months(date(2026, 1, 31)?, 1)?, date(2026, 2, 28)?);
+/// assert_eq!(add_months(date(2024, 3, 31)?, -1)?, date(2024, 2, 29)?);
+/// assert_eq!(add_months(date(2026, 11, 15)?, 14)?, date(2028, 1, 15)?);
+/// # Ok::<(), memberkit::calendar::CalendarError>(())
+/// ```
+pub fn add_months(date: NaiveDate, months: i64) -> Result<NaiveDate, CalendarError> {
+    with_day_clamped(date, months, date.day())
+}
+
+/// `date` shifted by `months`, on `day` or the target month's last day if shorter.
+pub(super) fn with_day_clamped(
+    date: NaiveDate,
+    months: i64,
+    day: u32,
+) -> Result<NaiveDate, CalendarError> {
+    let out_of_range = CalendarError::OutOfRange {
+        operation: "month arithmetic",
+    };
+    let index = i64::from(date.year()) * 12 + i64::from(date.month0());
+    let target = index.checked_add(months).ok_or(out_of_range.clone())?;
+    let year = i32::try_from(target.div_euclid(12)).map_err(|_| out_of_range.clone())?;
+    let month = target.rem_euclid(12) as u32 + 1;
+    let last = days_in_month(year, month).ok_or(out_of_range.clone())?;
+    NaiveDate::from_ymd_opt(year, month, day.min(last)).ok_or(out_of_range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_refuses_near_misses() {
+        for bad in [
+            "2026-1-31",
+            "2026-01-31 ",
+            "+2026-01-31",
+            "2026/01/31",
+            "",
+            "2026-01-3x",
+            "２０２６-01-31",
+        ] {
+            assert!(
+                matches!(parse_date(bad), Err(CalendarError::UnparsableDate { .. })),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            parse_date("2026-13-01"),
+            Err(CalendarError::InvalidDate {
+                year: 2026,
+                month: 13,
+                day: 1
+            })
+        );
+    }
+
+    #[test]
+    fn add_months_crosses_years_both_ways() {
+        let d = date(2026, 12, 31).unwrap();
+        assert_eq!(add_months(d, 2).unwrap(), date(2027, 2, 28).unwrap());
+        assert_eq!(add_months(d, -12).unwrap(), date(2025, 12, 31).unwrap());
+        assert_eq!(add_months(d, -22).unwrap(), date(2025, 2, 28).unwrap());
+    }
+
+    #[test]
+    fn add_months_out_of_range_is_an_error() {
+        let d = date(2026, 1, 1).unwrap();
+        assert_eq!(
+            add_months(d, i64::MAX),
+            Err(CalendarError::OutOfRange {
+                operation: "month arithmetic"
+            })
+        );
+        assert!(add_months(NaiveDate::MAX, 1).is_err());
+        assert!(add_months(NaiveDate::MIN, -1).is_err());
+    }
+}
