@@ -1,1 +1,21 @@
-//! placeholder
+//! The C ABI of memberkit. Every function here converts its arguments, calls
+//! the `memberkit` crate and converts the result back; no domain rule lives here.
+//!
+//! Conventions (also at the top of `include/memberkit.h`): fallible functions
+//! return [`MkStatus`]; [`mk_last_error_message`] explains the last failure on
+//! the calling thread; outputs are written only on success; a panic never
+//! crosses the boundary but becomes [`MkStatus::Panic`].
+
+#[macro_use]
+mod guard;
+mod calendar;
+mod error;
+mod money;
+mod strings;
+mod version;
+
+pub use calendar::*;
+pub use error::*;
+pub use money::*;
+pub use strings::*;
+pub use version::*;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds memberkit's static library and runs the C and C++ tests against it,
+# with -Wall -Wextra -Werror -Wpedantic, AddressSanitizer and UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build -q -p memberkit-ffi
+lib=target/debug/libmemberkit_ffi.a
+out=target/native-tests
+mkdir -p "$out"
+warn=(-Wall -Wextra -Werror -Wpedantic)
+san=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g)
+libs=(-lpthread -ldl -lm)
+gcc -std=c11 "${warn[@]}" "${san[@]}" -Iinclude tests/c/test_memberkit.c "$lib" "${libs[@]}" -o "$out/test_c"
+g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$out/test_cpp"
+# The header alone must compile as C11 and as C++17.
+echo '#include "memberkit.h"' | gcc -std=c11 "${warn[@]}" -Iinclude -x c -fsyntax-only -
+echo '#include "memberkit.h"' | g++ -std=c++17 "${warn[@]}" -Iinclude -x c++ -fsyntax-only -
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+"$out/test_c"
+"$out/test_cpp"

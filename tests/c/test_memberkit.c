@@ -1,0 +1,183 @@
+/* C tests of memberkit's C API: every entry point, its errors, NULL handling
+ * and the per-thread last-error message. Prints "N passed, N failed". */
+#include "memberkit.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static int passed = 0;
+static int failed = 0;
+
+#define CHECK(cond)                                                        \
+    do {                                                                   \
+        if (cond) {                                                        \
+            passed++;                                                      \
+        } else {                                                           \
+            failed++;                                                      \
+            fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n",  \
+                    __FILE__, __LINE__, #cond, mk_last_error_message());   \
+        }                                                                  \
+    } while (0)
+
+#define JPY 392u
+#define USD 840u
+
+static MkDate date(int32_t y, uint32_t m, uint32_t d) {
+    MkDate out = {y, m, d};
+    return out;
+}
+
+static int same_date(MkDate a, MkDate b) {
+    return a.year == b.year && a.month == b.month && a.day == b.day;
+}
+
+static MkSchedule monthly(MkDate anchor) {
+    MkSchedule s;
+    s.anchor = anchor;
+    s.interval.unit = MK_INTERVAL_UNIT_MONTH;
+    s.interval.count = 1;
+    return s;
+}
+
+static void test_version_and_status_names(void) {
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", MK_VERSION_MAJOR, MK_VERSION_MINOR, MK_VERSION_PATCH);
+    CHECK(strcmp(mk_version(), expected) == 0);
+    CHECK(strcmp(mk_status_str(MK_STATUS_OK), "MK_STATUS_OK") == 0);
+    CHECK(strcmp(mk_status_str(MK_STATUS_CURRENCY_MISMATCH), "MK_STATUS_CURRENCY_MISMATCH") == 0);
+    CHECK(strcmp(mk_status_str(-1), "MK_STATUS_UNKNOWN") == 0);
+}
+
+static void test_currencies(void) {
+    uint32_t numeric = 0, minor_units = 99;
+    CHECK(mk_currency_from_code("JPY", &numeric) == MK_STATUS_OK && numeric == JPY);
+    CHECK(mk_currency_minor_units(USD, &minor_units) == MK_STATUS_OK && minor_units == 2);
+    numeric = 7;
+    CHECK(mk_currency_from_code("XXX", &numeric) == MK_STATUS_UNKNOWN_CURRENCY);
+    CHECK(numeric == 7); /* outputs untouched on failure */
+    CHECK(strstr(mk_last_error_message(), "\"XXX\"") != NULL);
+    CHECK(mk_currency_minor_units(999, &minor_units) == MK_STATUS_UNKNOWN_CURRENCY);
+    CHECK(mk_currency_from_code(NULL, &numeric) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_currency_from_code("JPY", NULL) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_currency_from_code("\xff\xfe", &numeric) == MK_STATUS_INVALID_UTF8);
+}
+
+static void test_money_arithmetic_and_rounding(void) {
+    MkMoney a = {1250, USD}, b = {75, USD}, yen = {100, JPY}, out = {0, 0};
+    CHECK(mk_money_add(a, b, &out) == MK_STATUS_OK && out.minor == 1325 && out.currency == USD);
+    CHECK(mk_money_sub(b, a, &out) == MK_STATUS_OK && out.minor == -1175);
+    CHECK(mk_money_add(a, yen, &out) == MK_STATUS_CURRENCY_MISMATCH);
+    CHECK(strstr(mk_last_error_message(), "USD") != NULL);
+    CHECK(mk_money_add(a, b, NULL) == MK_STATUS_NULL_POINTER);
+
+    /* 5500 * 10 / 31 = 1774.19...: floor 1774, ceiling 1775 */
+    CHECK(mk_money_round("1774.193548", JPY, MK_ROUNDING_FLOOR, &out) == MK_STATUS_OK && out.minor == 1774);
+    CHECK(mk_money_round("1774.193548", JPY, MK_ROUNDING_CEILING, &out) == MK_STATUS_OK && out.minor == 1775);
+    CHECK(mk_money_round("-2.5", JPY, MK_ROUNDING_HALF_EVEN, &out) == MK_STATUS_OK && out.minor == -2);
+    CHECK(mk_money_round("0.125", USD, MK_ROUNDING_HALF_UP, &out) == MK_STATUS_OK && out.minor == 13);
+    CHECK(mk_money_round("ten", JPY, MK_ROUNDING_FLOOR, &out) == MK_STATUS_INVALID_ARGUMENT);
+    CHECK(mk_money_round("1", JPY, 42, &out) == MK_STATUS_INVALID_ARGUMENT);
+
+    char *text = NULL;
+    CHECK(mk_money_to_string(a, &text) == MK_STATUS_OK && text != NULL && strcmp(text, "12.50 USD") == 0);
+    mk_string_free(text);
+    mk_string_free(NULL);
+}
+
+static void test_allocation(void) {
+    MkMoney total = {10000, JPY}, parts[3];
+    CHECK(mk_money_allocate(total, 3, parts, 3) == MK_STATUS_OK);
+    CHECK(parts[0].minor == 3334 && parts[1].minor == 3333 && parts[2].minor == 3333);
+    CHECK(mk_money_allocate(total, -3, parts, 3) == MK_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(mk_last_error_message(), "parts") != NULL);
+    CHECK(mk_money_allocate(total, 0, parts, 3) == MK_STATUS_INVALID_ALLOCATION);
+    CHECK(mk_money_allocate(total, 4, parts, 3) == MK_STATUS_BUFFER_TOO_SMALL);
+
+    int64_t weights[3] = {1, 2, 0};
+    CHECK(mk_money_allocate_weights(total, weights, 3, parts) == MK_STATUS_OK);
+    CHECK(parts[0].minor == 3333 && parts[1].minor == 6667 && parts[2].minor == 0);
+    int64_t negative[2] = {1, -1};
+    CHECK(mk_money_allocate_weights(total, negative, 2, parts) == MK_STATUS_INVALID_ALLOCATION);
+    CHECK(mk_money_allocate_weights(total, NULL, 2, parts) == MK_STATUS_NULL_POINTER);
+    MkMoney bad_currency = {1, 1};
+    CHECK(mk_money_allocate(bad_currency, 1, parts, 3) == MK_STATUS_UNKNOWN_CURRENCY);
+}
+
+static void test_dates(void) {
+    MkDate out = date(0, 0, 0);
+    CHECK(mk_date_parse("2026-01-31", &out) == MK_STATUS_OK && same_date(out, date(2026, 1, 31)));
+    CHECK(mk_date_parse("2026-02-30", &out) == MK_STATUS_INVALID_DATE);
+    CHECK(mk_date_parse("31/01/2026", &out) == MK_STATUS_INVALID_DATE);
+    CHECK(mk_date_add_months(date(2026, 1, 31), 1, &out) == MK_STATUS_OK && same_date(out, date(2026, 2, 28)));
+    CHECK(mk_date_add_months(date(2024, 3, 31), -1, &out) == MK_STATUS_OK && same_date(out, date(2024, 2, 29)));
+    CHECK(mk_date_add_months(date(2026, 2, 29), 1, &out) == MK_STATUS_INVALID_DATE);
+    CHECK(strstr(mk_last_error_message(), "2026-02-29") != NULL);
+    CHECK(mk_date_add_months(date(2026, 1, 1), INT64_MAX, &out) == MK_STATUS_DATE_OUT_OF_RANGE);
+}
+
+static void test_schedules(void) {
+    MkSchedule s = monthly(date(2026, 1, 31));
+    MkDate next = date(0, 0, 0);
+    CHECK(mk_schedule_next_after(s, date(2026, 2, 1), &next) == MK_STATUS_OK && same_date(next, date(2026, 2, 28)));
+    CHECK(mk_schedule_next_after(s, next, &next) == MK_STATUS_OK && same_date(next, date(2026, 3, 31)));
+
+    MkPeriod p;
+    CHECK(mk_schedule_period_containing(s, date(2026, 3, 5), &p) == MK_STATUS_OK);
+    CHECK(same_date(p.start, date(2026, 2, 28)) && same_date(p.end, date(2026, 3, 31)));
+
+    MkPeriod year = {date(2026, 1, 1), date(2027, 1, 1)};
+    MkDate boundaries[12];
+    size_t count = 0;
+    CHECK(mk_schedule_boundaries(s, year, NULL, 0, &count) == MK_STATUS_BUFFER_TOO_SMALL && count == 12);
+    CHECK(mk_schedule_boundaries(s, year, boundaries, 12, &count) == MK_STATUS_OK && count == 12);
+    CHECK(same_date(boundaries[1], date(2026, 2, 28)) && same_date(boundaries[2], date(2026, 3, 31)));
+    CHECK(same_date(boundaries[3], date(2026, 4, 30)) && same_date(boundaries[11], date(2026, 12, 31)));
+    CHECK(mk_schedule_boundaries(s, year, boundaries, 12, NULL) == MK_STATUS_NULL_POINTER);
+
+    MkPeriod empty = {date(2026, 5, 1), date(2026, 5, 1)};
+    CHECK(mk_schedule_boundaries(s, empty, boundaries, 12, &count) == MK_STATUS_INVALID_PERIOD);
+
+    MkSchedule zero = s;
+    zero.interval.count = 0;
+    CHECK(mk_schedule_next_after(zero, date(2026, 2, 1), &next) == MK_STATUS_INVALID_INTERVAL);
+    MkSchedule leap = s;
+    leap.anchor = date(2024, 2, 29);
+    leap.interval.unit = MK_INTERVAL_UNIT_YEAR;
+    CHECK(mk_schedule_next_after(leap, date(2024, 3, 1), &next) == MK_STATUS_OK && same_date(next, date(2025, 2, 28)));
+    CHECK(mk_schedule_next_after(leap, date(2027, 3, 1), &next) == MK_STATUS_OK && same_date(next, date(2028, 2, 29)));
+}
+
+/* The last-error message belongs to the thread that failed. */
+static void *fail_in_thread(void *arg) {
+    uint32_t numeric = 0;
+    (void)arg;
+    MkStatus status = mk_currency_from_code("ZZZ", &numeric);
+    int ok = status == MK_STATUS_UNKNOWN_CURRENCY && strstr(mk_last_error_message(), "ZZZ") != NULL;
+    return ok ? (void *)1 : NULL;
+}
+
+static void test_last_error_is_per_thread(void) {
+    uint32_t numeric = 0;
+    CHECK(mk_currency_from_code("QQQ", &numeric) == MK_STATUS_UNKNOWN_CURRENCY);
+    pthread_t threads[4];
+    void *results[4];
+    for (int i = 0; i < 4; i++) pthread_create(&threads[i], NULL, fail_in_thread, NULL);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], &results[i]);
+        CHECK(results[i] != NULL);
+    }
+    CHECK(strstr(mk_last_error_message(), "QQQ") != NULL);
+}
+
+int main(void) {
+    test_version_and_status_names();
+    test_currencies();
+    test_money_arithmetic_and_rounding();
+    test_allocation();
+    test_dates();
+    test_schedules();
+    test_last_error_is_per_thread();
+    printf("c: %d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
