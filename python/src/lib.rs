@@ -1,1 +1,18 @@
-//! placeholder
+//! The `memberkit._memberkit` extension module: converts Python values, calls
+//! the `memberkit` crate, converts back. The Python-facing package around it
+//! lives in `py_src/memberkit`.
+
+mod calendar;
+mod convert;
+mod errors;
+mod money;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    money::register(m)?;
+    calendar::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,58 @@
+"""The exceptions memberkit raises: one class per error kind, all rooted at
+:class:`MemberkitError`. Errors about bad input also subclass :class:`ValueError`.
+
+Each carries the same message as the Rust library, and ``kind``, the kind's
+stable snake_case name (``"unknown_currency"``).
+"""
+
+from __future__ import annotations
+
+
+class MemberkitError(Exception):
+    """Base class of every error memberkit raises."""
+
+    kind: str
+
+    def __init__(self, message: str, kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class InvalidArgumentError(MemberkitError, ValueError):
+    """An argument outside what the operation accepts (a negative count, a float amount)."""
+
+
+class UnknownCurrencyError(MemberkitError, ValueError):
+    """A currency code memberkit does not know."""
+
+
+class CurrencyMismatchError(MemberkitError, ValueError):
+    """Two amounts in different currencies were combined."""
+
+
+class SubMinorAmountError(MemberkitError, ValueError):
+    """An amount finer than its currency's minor unit (¥100.5)."""
+
+
+class AmountOutOfRangeError(MemberkitError, ValueError):
+    """A result too large to represent."""
+
+
+class InvalidAllocationError(MemberkitError, ValueError):
+    """An allocation that cannot be made: no parts, negative or all-zero ratios."""
+
+
+class InvalidDateError(MemberkitError, ValueError):
+    """A date that does not exist or does not parse."""
+
+
+class InvalidIntervalError(MemberkitError, ValueError):
+    """An interval of zero length or an unknown unit."""
+
+
+class InvalidPeriodError(MemberkitError, ValueError):
+    """A period whose end is not after its start."""
+
+
+class DateOutOfRangeError(MemberkitError, ValueError):
+    """A date computation that leaves the supported calendar."""

@@ -1,0 +1,61 @@
+//! Python values memberkit accepts: exact amounts and dates.
+
+use crate::errors::{invalid_argument, to_py};
+use chrono::NaiveDate;
+use memberkit::calendar;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyString};
+use rust_decimal::Decimal;
+
+/// An exact amount: `decimal.Decimal`, `int` or a decimal string — never a float.
+pub(crate) struct Exact(pub Decimal);
+
+impl FromPyObject<'_, '_> for Exact {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyBool>() {
+            let type_name = obj.get_type().name()?;
+            return Err(invalid_argument(format!(
+                "amounts must be decimal.Decimal, int or str, not {type_name}: floats cannot hold money exactly"
+            )));
+        }
+        if let Ok(text) = obj.cast::<PyString>() {
+            let text = text.to_cow()?;
+            return text
+                .trim()
+                .parse()
+                .map(Exact)
+                .map_err(|_| invalid_argument(format!("{text:?} is not a decimal number")));
+        }
+        obj.extract::<Decimal>().map(Exact).map_err(|_| {
+            invalid_argument(format!(
+                "{} is not an exact decimal amount",
+                obj.repr().map(|r| r.to_string()).unwrap_or_default()
+            ))
+        })
+    }
+}
+
+/// A date: `datetime.date` or an ISO `YYYY-MM-DD` string.
+pub(crate) struct Day(pub NaiveDate);
+
+impl FromPyObject<'_, '_> for Day {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        if let Ok(text) = obj.cast::<PyString>() {
+            return calendar::parse_date(&text.to_cow()?)
+                .map(Day)
+                .map_err(to_py);
+        }
+        obj.extract::<NaiveDate>().map(Day).map_err(|_| {
+            let type_name = obj
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            invalid_argument(format!(
+                "expected a datetime.date or a YYYY-MM-DD string, not {type_name}"
+            ))
+        })
+    }
+}

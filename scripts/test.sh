@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every check and test suite of memberkit: formatting, clippy, the Rust
+# tests (unit, property, doc and README examples, header drift), the C and C++
+# tests under sanitizers, and the Python tests with stub checks.
+# Fails as soon as any part fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy -D warnings"
+cargo clippy -q --workspace --all-targets --all-features -- -D warnings
+
+step "Rust tests (core + ffi, with the header drift check)"
+cargo test -q --all-features
+
+step "C and C++ tests (ASan + UBSan)"
+scripts/test-native.sh
+
+step "Python package"
+scripts/setup-python.sh
+
+step "Python tests"
+.venv/bin/python -m pytest -q -p no:cacheprovider python/tests
+
+step "Python stubs (mypy.stubtest, mypy --strict)"
+.venv/bin/python -m mypy.stubtest memberkit._memberkit
+.venv/bin/python -m mypy --strict --no-incremental python/tests python/py_src/memberkit
+
+printf '\nall checks passed\n'
