@@ -40,7 +40,8 @@
 
 /**
  * The result of every fallible call. Values are stable and never renumbered;
- * they are grouped by module (general 0–99, money 100–199, calendar 200–299).
+ * they are grouped by module (general 0–99, money 100–199, calendar 200–299,
+ * membership 300–399).
  */
 typedef enum MkStatus {
   /**
@@ -103,6 +104,22 @@ typedef enum MkStatus {
    * A date computation that leaves the supported calendar range.
    */
   MK_STATUS_DATE_OUT_OF_RANGE = 203,
+  /**
+   * A plan or catalog that is not valid; the message names the bad field.
+   */
+  MK_STATUS_INVALID_PLAN = 300,
+  /**
+   * A plan id the catalog does not have.
+   */
+  MK_STATUS_UNKNOWN_PLAN = 301,
+  /**
+   * A command the membership's status does not allow.
+   */
+  MK_STATUS_INVALID_TRANSITION = 302,
+  /**
+   * A command a rule of the plan refuses.
+   */
+  MK_STATUS_COMMAND_REFUSED = 303,
 } MkStatus;
 
 /**

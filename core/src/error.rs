@@ -1,6 +1,7 @@
 //! The crate-wide error and its stable kinds.
 
 use crate::calendar::CalendarError;
+use crate::membership::MembershipError;
 use crate::money::MoneyError;
 
 /// Any error memberkit returns: one variant per module, each carrying the
@@ -14,6 +15,9 @@ pub enum Error {
     /// An error about dates, intervals, periods and schedules.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// An invalid plan or a refused membership command.
+    #[error(transparent)]
+    Membership(#[from] MembershipError),
     /// A count given in a wider or signed type (C's `int64_t`, Python's `int`)
     /// is negative or too large for the operation.
     #[error("{what} must be between 0 and {max}, got {value}")]
@@ -51,6 +55,14 @@ pub enum ErrorKind {
     InvalidPeriod,
     /// A date computation that leaves the supported calendar range.
     DateOutOfRange,
+    /// A plan or catalog that is not valid.
+    InvalidPlan,
+    /// A plan id the catalog does not have.
+    UnknownPlan,
+    /// A command the membership's status does not allow.
+    InvalidTransition,
+    /// A command a rule of the plan refuses (pause too long, inside the minimum term, ...).
+    CommandRefused,
 }
 
 impl ErrorKind {
@@ -71,6 +83,10 @@ impl ErrorKind {
             Self::InvalidInterval => "invalid_interval",
             Self::InvalidPeriod => "invalid_period",
             Self::DateOutOfRange => "date_out_of_range",
+            Self::InvalidPlan => "invalid_plan",
+            Self::UnknownPlan => "unknown_plan",
+            Self::InvalidTransition => "invalid_transition",
+            Self::CommandRefused => "command_refused",
         }
     }
 }
@@ -87,6 +103,7 @@ impl Error {
         match self {
             Self::Money(e) => e.kind(),
             Self::Calendar(e) => e.kind(),
+            Self::Membership(e) => e.kind(),
             Self::CountOutOfRange { .. } => ErrorKind::InvalidArgument,
         }
     }

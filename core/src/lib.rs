@@ -29,6 +29,7 @@
 
 pub mod calendar;
 mod error;
+pub mod membership;
 pub mod money;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategies;

@@ -13,6 +13,10 @@
 //! ```
 
 use crate::calendar::{Interval, IntervalUnit, NaiveDate, Schedule, days_in_month};
+use crate::membership::{
+    Alignment, BookingEntitlement, CancelTiming, Catalog, ChangeTiming, Command, EarlyCancel,
+    MinimumTerm, NoticeRule, PausePolicy, PauseStart, Plan, TaxRate, Trial,
+};
 use crate::money::{Currency, Money};
 use proptest::prelude::*;
 
@@ -52,4 +56,155 @@ pub fn interval() -> impl Strategy<Value = Interval> {
 pub fn schedule() -> impl Strategy<Value = Schedule> {
     (date_between(2000, 2100), interval())
         .prop_map(|(anchor, interval)| Schedule::new(anchor, interval))
+}
+
+/// A valid plan with id `id` in JPY: any interval of 1–3 months or a year,
+/// either alignment, and each optional rule present or not.
+pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
+    let interval = prop_oneof![
+        (1_u32..=3).prop_map(Interval::months),
+        Just(Interval::years(1))
+    ]
+    .prop_filter_map("count is not zero", Result::ok);
+    let yen = |max: i64| (0..=max).prop_map(|n| Money::from_minor(n, Currency::JPY));
+    let trial = proptest::option::of(
+        (1_u32..=31, yen(3_000)).prop_map(|(days, price)| Trial { days, price }),
+    );
+    let early_cancel = prop_oneof![
+        Just(EarlyCancel::Refused),
+        yen(20_000).prop_map(|amount| EarlyCancel::Fee { amount })
+    ];
+    let minimum_term = proptest::option::of((1_u32..=12, early_cancel).prop_map(
+        |(periods, early_cancel)| MinimumTerm {
+            periods,
+            early_cancel,
+        },
+    ));
+    let notice = proptest::option::of(prop_oneof![
+        (1_u32..=31).prop_map(|day| NoticeRule::DayOfMonth { day }),
+        (0_u32..=40).prop_map(|days| NoticeRule::DaysBeforePeriodEnd { days }),
+    ]);
+    let pause = proptest::option::of(
+        (
+            1_u32..=3,
+            0_u32..=3,
+            1_u32..=3,
+            yen(1_100),
+            proptest::option::of(1_u32..=31),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(min, extra, per_year, fee, deadline, chosen, extends)| {
+                PausePolicy {
+                    min_months: min,
+                    max_months: min + extra,
+                    max_per_year: per_year,
+                    monthly_fee: fee,
+                    request_by_day_of_previous_month: deadline,
+                    starts: if chosen {
+                        PauseStart::ChosenDate
+                    } else {
+                        PauseStart::NextPeriod
+                    },
+                    extends_minimum_term: extends,
+                }
+            }),
+    );
+    let booking = prop_oneof![
+        Just(BookingEntitlement::Unlimited),
+        (1_u32..=8).prop_map(|bookings| BookingEntitlement::PerPeriod { bookings })
+    ];
+    let rules = (
+        proptest::option::of(yen(11_000)),
+        proptest::option::of(1_u32..=12),
+        proptest::option::of(0_u32..=12),
+        proptest::option::of(1_u32..=14),
+        any::<bool>(),
+    );
+    (
+        yen(30_000),
+        interval,
+        trial,
+        minimum_term,
+        notice,
+        pause,
+        booking,
+        rules,
+    )
+        .prop_map(
+            move |(
+                price,
+                interval,
+                trial,
+                minimum_term,
+                notice,
+                pause,
+                booking,
+                (admission_fee, fixed, rejoin, cooling, anniversary),
+            )| Plan {
+                id: id.to_owned(),
+                name: id.to_uppercase(),
+                price,
+                price_includes_tax: true,
+                tax_rate: TaxRate::Standard,
+                interval,
+                alignment: if anniversary {
+                    Alignment::Anniversary
+                } else {
+                    Alignment::Calendar
+                },
+                admission_fee,
+                trial,
+                minimum_term,
+                fixed_term_periods: fixed,
+                notice,
+                pause,
+                booking,
+                rejoin_waives_admission_within_months: rejoin,
+                cooling_off_days: cooling,
+            },
+        )
+}
+
+/// A catalog of three valid plans with ids `"a"`, `"b"` and `"c"`.
+pub fn catalog() -> impl Strategy<Value = Catalog> {
+    (plan("a"), plan("b"), plan("c"))
+        .prop_filter_map("valid catalog", |(a, b, c)| Catalog::new([a, b, c]).ok())
+}
+
+/// A membership command made some days after `start`, with every date it
+/// carries near `start`: valid and invalid commands alike, for state-machine tests.
+pub fn membership_command(start: NaiveDate) -> impl Strategy<Value = Command> {
+    let day = move || (0_u64..900).prop_map(move |n| start + chrono::Days::new(n));
+    let plan_id = || proptest::sample::select(vec!["a", "b", "c"]).prop_map(str::to_owned);
+    let cancel = prop_oneof![
+        Just(CancelTiming::Now),
+        Just(CancelTiming::PeriodEnd),
+        Just(CancelTiming::ByNoticeRule)
+    ];
+    let change = prop_oneof![Just(ChangeTiming::Now), Just(ChangeTiming::NextPeriod)];
+    prop_oneof![
+        (plan_id(), day(), any::<bool>()).prop_map(|(plan, start, trial)| Command::Join {
+            plan,
+            start,
+            trial
+        }),
+        (day(), 1_u64..200).prop_map(|(from, len)| Command::Pause {
+            from,
+            until: from + chrono::Days::new(len)
+        }),
+        day().prop_map(|on| Command::Resume { on }),
+        (plan_id(), change).prop_map(|(plan, when)| Command::ChangePlan { plan, when }),
+        cancel.prop_map(|when| Command::Cancel { when }),
+        Just(Command::RevokeCancellation),
+        Just(Command::MarkPastDue),
+        Just(Command::Suspend),
+        Just(Command::Reinstate),
+        (plan_id(), day(), any::<bool>()).prop_map(|(plan, start, trial)| Command::Rejoin {
+            plan,
+            start,
+            trial
+        }),
+        Just(Command::Advance),
+    ]
 }

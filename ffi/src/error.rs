@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use std::ffi::{CString, c_char, c_int};
 
 /// The result of every fallible call. Values are stable and never renumbered;
-/// they are grouped by module (general 0–99, money 100–199, calendar 200–299).
+/// they are grouped by module (general 0–99, money 100–199, calendar 200–299,
+/// membership 300–399).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MkStatus {
@@ -41,10 +42,18 @@ pub enum MkStatus {
     InvalidPeriod = 202,
     /// A date computation that leaves the supported calendar range.
     DateOutOfRange = 203,
+    /// A plan or catalog that is not valid; the message names the bad field.
+    InvalidPlan = 300,
+    /// A plan id the catalog does not have.
+    UnknownPlan = 301,
+    /// A command the membership's status does not allow.
+    InvalidTransition = 302,
+    /// A command a rule of the plan refuses.
+    CommandRefused = 303,
 }
 
 impl MkStatus {
-    const ALL: [MkStatus; 15] = [
+    const ALL: [MkStatus; 19] = [
         Self::Ok,
         Self::InvalidArgument,
         Self::NullPointer,
@@ -60,6 +69,10 @@ impl MkStatus {
         Self::InvalidInterval,
         Self::InvalidPeriod,
         Self::DateOutOfRange,
+        Self::InvalidPlan,
+        Self::UnknownPlan,
+        Self::InvalidTransition,
+        Self::CommandRefused,
     ];
 
     fn name(self) -> &'static std::ffi::CStr {
@@ -79,6 +92,10 @@ impl MkStatus {
             Self::InvalidInterval => c"MK_STATUS_INVALID_INTERVAL",
             Self::InvalidPeriod => c"MK_STATUS_INVALID_PERIOD",
             Self::DateOutOfRange => c"MK_STATUS_DATE_OUT_OF_RANGE",
+            Self::InvalidPlan => c"MK_STATUS_INVALID_PLAN",
+            Self::UnknownPlan => c"MK_STATUS_UNKNOWN_PLAN",
+            Self::InvalidTransition => c"MK_STATUS_INVALID_TRANSITION",
+            Self::CommandRefused => c"MK_STATUS_COMMAND_REFUSED",
         }
     }
 }
@@ -96,6 +113,10 @@ impl From<ErrorKind> for MkStatus {
             ErrorKind::InvalidInterval => Self::InvalidInterval,
             ErrorKind::InvalidPeriod => Self::InvalidPeriod,
             ErrorKind::DateOutOfRange => Self::DateOutOfRange,
+            ErrorKind::InvalidPlan => Self::InvalidPlan,
+            ErrorKind::UnknownPlan => Self::UnknownPlan,
+            ErrorKind::InvalidTransition => Self::InvalidTransition,
+            ErrorKind::CommandRefused => Self::CommandRefused,
         }
     }
 }

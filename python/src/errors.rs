@@ -17,6 +17,10 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidInterval => "InvalidIntervalError",
         ErrorKind::InvalidPeriod => "InvalidPeriodError",
         ErrorKind::DateOutOfRange => "DateOutOfRangeError",
+        ErrorKind::InvalidPlan => "InvalidPlanError",
+        ErrorKind::UnknownPlan => "UnknownPlanError",
+        ErrorKind::InvalidTransition => "InvalidTransitionError",
+        ErrorKind::CommandRefused => "CommandRefusedError",
     }
 }
 

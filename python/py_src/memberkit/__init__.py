@@ -24,6 +24,7 @@ from memberkit._memberkit import (
 )
 from memberkit.errors import (
     AmountOutOfRangeError,
+    CommandRefusedError,
     CurrencyMismatchError,
     DateOutOfRangeError,
     InvalidAllocationError,
@@ -31,15 +32,19 @@ from memberkit.errors import (
     InvalidDateError,
     InvalidIntervalError,
     InvalidPeriodError,
+    InvalidPlanError,
+    InvalidTransitionError,
     MemberkitError,
     SubMinorAmountError,
     UnknownCurrencyError,
+    UnknownPlanError,
 )
 
 __all__ = [
     "CURRENCIES",
     "ROUNDING_MODES",
     "AmountOutOfRangeError",
+    "CommandRefusedError",
     "CurrencyMismatchError",
     "DateOutOfRangeError",
     "InvalidAllocationError",
@@ -47,12 +52,15 @@ __all__ = [
     "InvalidDateError",
     "InvalidIntervalError",
     "InvalidPeriodError",
+    "InvalidPlanError",
+    "InvalidTransitionError",
     "MemberkitError",
     "Money",
     "Period",
     "Schedule",
     "SubMinorAmountError",
     "UnknownCurrencyError",
+    "UnknownPlanError",
     "__version__",
     "add_months",
     "minor_units",

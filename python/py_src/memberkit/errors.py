@@ -56,3 +56,19 @@ class InvalidPeriodError(MemberkitError, ValueError):
 
 class DateOutOfRangeError(MemberkitError, ValueError):
     """A date computation that leaves the supported calendar."""
+
+
+class InvalidPlanError(MemberkitError, ValueError):
+    """A plan or catalog that is not valid; the message names the bad field."""
+
+
+class UnknownPlanError(MemberkitError, ValueError):
+    """A plan id the catalog does not have."""
+
+
+class InvalidTransitionError(MemberkitError, ValueError):
+    """A command the membership's status does not allow (resume when not paused)."""
+
+
+class CommandRefusedError(MemberkitError, ValueError):
+    """A command a rule of the plan refuses (a pause too long, a cancel inside the minimum term)."""

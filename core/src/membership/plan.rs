@@ -1,0 +1,329 @@
+//! Plans: what a membership costs and which rules it follows.
+
+use super::MembershipError;
+use crate::calendar::Interval;
+use crate::money::Money;
+use serde::{Deserialize, Serialize};
+
+/// A plan's identifier, unique within a [`Catalog`](super::Catalog).
+pub type PlanId = String;
+
+/// The consumption-tax category of a price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TaxRate {
+    /// The standard rate (10 %).
+    #[default]
+    Standard,
+    /// The reduced rate (8 %).
+    Reduced,
+    /// Not taxed.
+    Exempt,
+}
+
+/// Where billing periods start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Alignment {
+    /// Periods start on the 1st of the month in which paid membership starts.
+    #[default]
+    Calendar,
+    /// Periods follow the day paid membership starts.
+    Anniversary,
+}
+
+/// A trial before paid membership.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trial {
+    /// Length of the trial in days (at least 1).
+    pub days: u32,
+    /// What the trial costs (zero for a free trial).
+    pub price: Money,
+}
+
+/// What a cancel inside the minimum term costs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+pub enum EarlyCancel {
+    /// The cancel is refused until the minimum term ends.
+    Refused,
+    /// The cancel is accepted with an early-termination fee.
+    Fee {
+        /// The fee.
+        amount: Money,
+    },
+}
+
+/// A minimum term (最低利用期間).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinimumTerm {
+    /// Number of billing periods, counted from the start of paid membership.
+    pub periods: u32,
+    /// What cancelling before it ends costs.
+    pub early_cancel: EarlyCancel,
+}
+
+/// When a cancel request takes effect under the plan's notice rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+pub enum NoticeRule {
+    /// A request on or before `day` of the month ends membership at this
+    /// month's end; a later one at next month's end.
+    DayOfMonth {
+        /// The deadline day, 1–31 (clamped to short months).
+        day: u32,
+    },
+    /// A request at least `days` days before the current period's end ends
+    /// membership then; a later one at the next period's end.
+    DaysBeforePeriodEnd {
+        /// The notice in days.
+        days: u32,
+    },
+}
+
+/// When a pause starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseStart {
+    /// Only at the start of a billing period.
+    #[default]
+    NextPeriod,
+    /// On any date the member chooses.
+    ChosenDate,
+}
+
+/// The rules for pausing (休会).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PausePolicy {
+    /// Shortest pause, in months (at least 1).
+    pub min_months: u32,
+    /// Longest pause, in months.
+    pub max_months: u32,
+    /// Most pauses starting in one calendar year.
+    pub max_per_year: u32,
+    /// Monthly pause fee (休会費), possibly zero.
+    pub monthly_fee: Money,
+    /// A pause starting in month M must be requested by this day of month M − 1
+    /// ("by the 15th of the previous month"); `None` means any time before it starts.
+    #[serde(default)]
+    pub request_by_day_of_previous_month: Option<u32>,
+    /// When a pause may start.
+    #[serde(default)]
+    pub starts: PauseStart,
+    /// Whether a pause pushes the end of the minimum term out by its length.
+    #[serde(default)]
+    pub extends_minimum_term: bool,
+}
+
+/// How many classes a plan lets a member book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+pub enum BookingEntitlement {
+    /// No limit.
+    #[default]
+    Unlimited,
+    /// At most `bookings` per billing period.
+    PerPeriod {
+        /// The number of bookings.
+        bookings: u32,
+    },
+}
+
+/// A membership plan.
+///
+/// Loaded from JSON with [`Plan::from_json`], which names the path of a bad
+/// field. Only `id`, `name`, `price` and `interval` are required:
+///
+/// ```
+/// use memberkit::membership::Plan;
+/// let plan = Plan::from_json(r#"{
+///     "id": "regular", "name": "Regular",
+///     "price": {"amount": "8800", "currency": "JPY"},
+///     "interval": {"unit": "month", "count": 1},
+///     "pause": {"min_months": 1, "max_months": 3, "max_per_year": 2,
+///               "monthly_fee": {"amount": "550", "currency": "JPY"}}
+/// }"#)?;
+/// assert_eq!(plan.pause.unwrap().max_months, 3);
+///
+/// let err = Plan::from_json(r#"{"id": "x", "name": "X",
+///     "price": {"amount": "8800", "currency": "JPY"},
+///     "interval": {"unit": "month", "count": 0}}"#).unwrap_err();
+/// assert!(err.to_string().starts_with("invalid plan at interval:"), "{err}");
+/// # Ok::<(), memberkit::membership::MembershipError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Unique identifier.
+    pub id: PlanId,
+    /// Name shown to members.
+    pub name: String,
+    /// Price per billing period.
+    pub price: Money,
+    /// Whether `price` includes consumption tax (内税) or not (外税).
+    #[serde(default)]
+    pub price_includes_tax: bool,
+    /// The tax category of the price.
+    #[serde(default)]
+    pub tax_rate: TaxRate,
+    /// The billing interval.
+    pub interval: Interval,
+    /// Where billing periods start.
+    #[serde(default)]
+    pub alignment: Alignment,
+    /// Admission fee (入会金) charged on joining.
+    #[serde(default)]
+    pub admission_fee: Option<Money>,
+    /// Trial before paid membership.
+    #[serde(default)]
+    pub trial: Option<Trial>,
+    /// Minimum term.
+    #[serde(default)]
+    pub minimum_term: Option<MinimumTerm>,
+    /// A fixed term in billing periods, after which the membership expires.
+    #[serde(default)]
+    pub fixed_term_periods: Option<u32>,
+    /// The notice rule for cancels "by the plan's notice rule"; without one
+    /// such a cancel takes effect at the period end.
+    #[serde(default)]
+    pub notice: Option<NoticeRule>,
+    /// Pause rules; `None` means pausing is not allowed.
+    #[serde(default)]
+    pub pause: Option<PausePolicy>,
+    /// How many bookings the plan allows.
+    #[serde(default)]
+    pub booking: BookingEntitlement,
+    /// The admission fee is waived when rejoining within this many months of
+    /// the cancellation.
+    #[serde(default)]
+    pub rejoin_waives_admission_within_months: Option<u32>,
+    /// A cancel requested within this many days of applying is a full refund
+    /// (cooling-off, クーリング・オフ), whatever the minimum term.
+    #[serde(default)]
+    pub cooling_off_days: Option<u32>,
+}
+
+impl Plan {
+    /// Parses and validates a plan.
+    ///
+    /// # Errors
+    /// [`MembershipError::InvalidPlan`] naming the path of the bad field.
+    pub fn from_json(json: &str) -> Result<Self, MembershipError> {
+        let plan: Plan = parse_json(json)?;
+        plan.validate()?;
+        Ok(plan)
+    }
+
+    /// The plan as JSON.
+    pub fn to_json(&self) -> String {
+        // Serializing plain data with string keys cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Checks the rules JSON's shape cannot: positive lengths, ordered
+    /// bounds, days of the month within 1–31, one currency throughout.
+    ///
+    /// # Errors
+    /// [`MembershipError::InvalidPlan`] naming the path of the bad field.
+    pub fn validate(&self) -> Result<(), MembershipError> {
+        let bad = |path: &str, message: String| {
+            Err(MembershipError::InvalidPlan {
+                path: path.into(),
+                message,
+            })
+        };
+        if self.id.trim().is_empty() {
+            return bad("id", "must not be empty".into());
+        }
+        let currency = self.price.currency();
+        if self.price.is_negative() {
+            return bad("price", "must not be negative".into());
+        }
+        let mut amounts: Vec<(&str, Money)> = Vec::new();
+        amounts.extend(self.admission_fee.map(|m| ("admission_fee", m)));
+        if let Some(trial) = &self.trial {
+            if trial.days == 0 {
+                return bad("trial.days", "must be at least 1".into());
+            }
+            amounts.push(("trial.price", trial.price));
+        }
+        if let Some(term) = &self.minimum_term {
+            if term.periods == 0 {
+                return bad("minimum_term.periods", "must be at least 1".into());
+            }
+            if let EarlyCancel::Fee { amount } = term.early_cancel {
+                amounts.push(("minimum_term.early_cancel.amount", amount));
+            }
+        }
+        if self.fixed_term_periods == Some(0) {
+            return bad("fixed_term_periods", "must be at least 1".into());
+        }
+        if let Some(NoticeRule::DayOfMonth { day }) = self.notice
+            && !(1..=31).contains(&day)
+        {
+            return bad(
+                "notice.day",
+                format!("must be a day of the month, 1 to 31, got {day}"),
+            );
+        }
+        if let Some(pause) = &self.pause {
+            if pause.min_months == 0 {
+                return bad("pause.min_months", "must be at least 1".into());
+            }
+            if pause.max_months < pause.min_months {
+                return bad(
+                    "pause.max_months",
+                    format!(
+                        "must be at least pause.min_months ({}), got {}",
+                        pause.min_months, pause.max_months
+                    ),
+                );
+            }
+            if pause.max_per_year == 0 {
+                return bad(
+                    "pause.max_per_year",
+                    "must be at least 1 (omit pause to forbid pausing)".into(),
+                );
+            }
+            if let Some(day) = pause.request_by_day_of_previous_month
+                && !(1..=31).contains(&day)
+            {
+                return bad(
+                    "pause.request_by_day_of_previous_month",
+                    format!("must be a day of the month, 1 to 31, got {day}"),
+                );
+            }
+            amounts.push(("pause.monthly_fee", pause.monthly_fee));
+        }
+        for (path, amount) in amounts {
+            if amount.currency() != currency {
+                return bad(
+                    path,
+                    format!(
+                        "currency {} differs from the price's {currency}",
+                        amount.currency()
+                    ),
+                );
+            }
+            if amount.is_negative() {
+                return bad(path, "must not be negative".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deserializes JSON, reporting the path of the first bad field.
+pub(super) fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, MembershipError> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        MembershipError::InvalidPlan {
+            path,
+            message: err.into_inner().to_string(),
+        }
+    })
+}
