@@ -61,6 +61,10 @@ typedef enum MkStatus {
    */
   MK_STATUS_INVALID_UTF8 = 3,
   /**
+   * A JSON argument does not parse; the message names the bad field.
+   */
+  MK_STATUS_INVALID_JSON = 4,
+  /**
    * An output buffer is too small; see the function for how to size it.
    */
   MK_STATUS_BUFFER_TOO_SMALL = 5,
@@ -121,6 +125,12 @@ typedef enum MkStatus {
    */
   MK_STATUS_COMMAND_REFUSED = 303,
 } MkStatus;
+
+/**
+ * A catalog of plans. Immutable once made: a `const MkCatalog *` may be used
+ * from many threads at once.
+ */
+typedef struct MkCatalog MkCatalog;
 
 /**
  * A calendar date. Not every value is a date: functions taking one refuse
@@ -320,6 +330,56 @@ const char *mk_status_str(int status);
  * Owned by the library; valid until the next mk_* call on this thread.
  */
 const char *mk_last_error_message(void);
+
+/**
+ * Reads a catalog from a JSON array of plans and writes a new handle to
+ * `*out`; free it with mk_catalog_free. A bad plan gives
+ * MK_STATUS_INVALID_PLAN with the path of the bad field in the message.
+ *
+ * # Safety
+ * `plans_json` is a NUL-terminated string; `out` is writable.
+ */
+enum MkStatus mk_catalog_new(const char *plans_json, struct MkCatalog **out);
+
+/**
+ * Frees a catalog. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `catalog` is NULL or a handle from mk_catalog_new not yet freed.
+ */
+void mk_catalog_free(struct MkCatalog *catalog);
+
+/**
+ * Decides `command_json` (e.g. {"type":"cancel","when":"by_notice_rule"})
+ * made on `at` against the membership `state_json` (NULL or "" for a new
+ * member), writing the resulting events as a JSON array to `*out_events`
+ * (free with mk_string_free). A refused command gives its status
+ * (MK_STATUS_INVALID_TRANSITION, MK_STATUS_COMMAND_REFUSED, ...) and changes nothing.
+ *
+ * # Safety
+ * `catalog` is a live handle; strings are NUL-terminated; `out_events` is writable.
+ */
+enum MkStatus mk_membership_decide(const struct MkCatalog *catalog, const char *state_json, const char *command_json, struct MkDate at, char **out_events);
+
+/**
+ * Applies the JSON array of events `events_json` to the membership
+ * `state_json` (NULL or "" for a new member) and writes the new state as
+ * JSON to `*out_state` (free with mk_string_free).
+ *
+ * # Safety
+ * Strings are NUL-terminated; `out_state` is writable.
+ */
+enum MkStatus mk_membership_apply(const char *state_json, const char *events_json, char **out_state);
+
+/**
+ * Writes what a member or operator sees on `on` — status, version, plan,
+ * next renewal, scheduled changes — as JSON to `*out_view` (free with
+ * mk_string_free).
+ *
+ * # Safety
+ * `catalog` is a live handle; `state_json` is NULL or NUL-terminated; `out_view` is writable.
+ */
+enum MkStatus mk_membership_view(const struct MkCatalog *catalog, const char *state_json, struct MkDate on, char **out_view);
 
 /**
  * Looks up a currency by its alphabetic ISO 4217 code ("JPY") and writes its

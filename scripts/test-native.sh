@@ -10,7 +10,9 @@ mkdir -p "$out"
 warn=(-Wall -Wextra -Werror -Wpedantic)
 san=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g)
 libs=(-lpthread -ldl -lm)
-gcc -std=c11 "${warn[@]}" "${san[@]}" -Iinclude tests/c/test_memberkit.c "$lib" "${libs[@]}" -o "$out/test_c"
+cc_c() { gcc -std=c11 "${warn[@]}" "${san[@]}" -Iinclude "$1" "$lib" "${libs[@]}" -o "$2"; }
+cc_c tests/c/test_memberkit.c "$out/test_c"
+cc_c tests/c/test_vectors.c "$out/test_vectors"
 g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$out/test_cpp"
 # The header alone must compile as C11 and as C++17.
 echo '#include "memberkit.h"' | gcc -std=c11 "${warn[@]}" -Iinclude -x c -fsyntax-only -
@@ -18,4 +20,5 @@ echo '#include "memberkit.h"' | g++ -std=c++17 "${warn[@]}" -Iinclude -x c++ -fs
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$out/test_c"
+"$out/test_vectors" tests/vectors/membership.json
 "$out/test_cpp"

@@ -1,7 +1,10 @@
 //! memberkit's main demo: what the library does so far, shown plainly.
 //! Run it with `scripts/demo.sh` (or `cargo run -p memberkit --example demo`).
 
-use memberkit::calendar::{Interval, Period, Schedule, date};
+use memberkit::calendar::{Interval, NaiveDate, Period, Schedule, date};
+use memberkit::membership::{
+    CancelTiming, Catalog, ChangeTiming, Command, Event, Membership, decide,
+};
 use memberkit::money::{Currency, Money, RoundingMode};
 use rust_decimal::Decimal;
 
@@ -72,7 +75,12 @@ fn main() -> Result<(), memberkit::Error> {
         list(&thirds, |m| m.to_string())
     );
 
-    println!("\n6. Bad input is a typed error, never a panic:");
+    println!(
+        "\n6. A member's year: join with a trial, a pause, a plan change, a cancel by the notice rule:"
+    );
+    member_year()?;
+
+    println!("\n7. Bad input is a typed error, never a panic:");
     let mixed =
         Money::from_minor(100, Currency::JPY).checked_add(Money::from_minor(100, Currency::USD));
     println!("   ¥100 + $1.00      → {}", mixed.unwrap_err());
@@ -86,6 +94,119 @@ fn main() -> Result<(), memberkit::Error> {
         "XYZ".parse::<Currency>().unwrap_err()
     );
     Ok(())
+}
+
+const PLANS: &str = r#"[
+  {"id": "regular", "name": "Regular", "price": {"amount": "8800", "currency": "JPY"},
+   "interval": {"unit": "month", "count": 1}, "admission_fee": {"amount": "5500", "currency": "JPY"},
+   "trial": {"days": 14, "price": {"amount": "0", "currency": "JPY"}},
+   "minimum_term": {"periods": 3, "early_cancel": {"kind": "refused"}},
+   "notice": {"kind": "day_of_month", "day": 10},
+   "pause": {"min_months": 1, "max_months": 3, "max_per_year": 1,
+             "monthly_fee": {"amount": "550", "currency": "JPY"},
+             "request_by_day_of_previous_month": 15, "starts": "next_period"}},
+  {"id": "daytime", "name": "Daytime", "price": {"amount": "6600", "currency": "JPY"},
+   "interval": {"unit": "month", "count": 1}, "notice": {"kind": "day_of_month", "day": 10}}
+]"#;
+
+fn member_year() -> Result<(), memberkit::Error> {
+    let catalog = Catalog::from_json(PLANS)?;
+    let mut member = Membership::default();
+    let steps: [(NaiveDate, &str, Command); 7] = [
+        (
+            date(2026, 1, 20)?,
+            "applies, trial from Feb 1",
+            Command::Join {
+                plan: "regular".into(),
+                start: date(2026, 2, 1)?,
+                trial: true,
+            },
+        ),
+        (date(2026, 2, 20)?, "morning check-in", Command::Advance),
+        (
+            date(2026, 5, 16)?,
+            "asks to pause June–July (too late)",
+            Command::Pause {
+                from: date(2026, 6, 1)?,
+                until: date(2026, 8, 1)?,
+            },
+        ),
+        (
+            date(2026, 6, 10)?,
+            "asks to pause July–August",
+            Command::Pause {
+                from: date(2026, 7, 1)?,
+                until: date(2026, 9, 1)?,
+            },
+        ),
+        (
+            date(2026, 9, 3)?,
+            "moves to Daytime next period",
+            Command::ChangePlan {
+                plan: "daytime".into(),
+                when: ChangeTiming::NextPeriod,
+            },
+        ),
+        (
+            date(2026, 11, 12)?,
+            "cancels by the notice rule (after the 10th)",
+            Command::Cancel {
+                when: CancelTiming::ByNoticeRule,
+            },
+        ),
+        (
+            date(2027, 1, 1)?,
+            "New Year's Day check-in",
+            Command::Advance,
+        ),
+    ];
+    for (at, what, command) in steps {
+        println!("   {at}  {what}");
+        match decide(&member, &catalog, &command, at) {
+            Ok(events) => {
+                for event in &events {
+                    println!("      → {}", describe(event));
+                }
+                member = events.iter().fold(member, |m, e| m.apply(e));
+            }
+            Err(refused) => println!("      ✗ refused: {refused}"),
+        }
+    }
+    println!(
+        "   status now: {} (after {} events)",
+        member.status, member.version
+    );
+    Ok(())
+}
+
+fn describe(event: &Event) -> String {
+    match event {
+        Event::Joined {
+            on,
+            plan,
+            paid_from,
+            admission_fee,
+            ..
+        } => format!(
+            "joined {plan} from {on}, first paid day {paid_from}, admission fee {}",
+            admission_fee.map_or("none".into(), yen)
+        ),
+        Event::Started { on } => format!("membership started {on}"),
+        Event::TrialEnded { on } => format!("trial ended; paid from {on}"),
+        Event::PauseScheduled { on, until } => format!("pause planned {on} to {until}"),
+        Event::PauseStarted { on } => format!("pause started {on}"),
+        Event::PauseEnded { on } => format!("pause ended; back {on}"),
+        Event::PlanChangeScheduled { on, plan } => {
+            format!("plan change to {plan} planned for {on}")
+        }
+        Event::PlanChanged { on, from, to } => format!("plan changed {from} → {to} on {on}"),
+        Event::CancellationScheduled { on, .. } => format!(
+            "cancellation planned: last day {}",
+            on.pred_opt().unwrap_or(*on)
+        ),
+        Event::Cancelled { on, .. } => format!("cancelled; no longer a member from {on}"),
+        other => format!("{other:?}"),
+    }
 }
 
 /// ¥12,345 with thousands separators.

@@ -57,6 +57,8 @@ pub enum ErrorKind {
     DateOutOfRange,
     /// A plan or catalog that is not valid.
     InvalidPlan,
+    /// A command, event or state given as JSON that does not parse.
+    InvalidJson,
     /// A plan id the catalog does not have.
     UnknownPlan,
     /// A command the membership's status does not allow.
@@ -84,6 +86,7 @@ impl ErrorKind {
             Self::InvalidPeriod => "invalid_period",
             Self::DateOutOfRange => "date_out_of_range",
             Self::InvalidPlan => "invalid_plan",
+            Self::InvalidJson => "invalid_json",
             Self::UnknownPlan => "unknown_plan",
             Self::InvalidTransition => "invalid_transition",
             Self::CommandRefused => "command_refused",

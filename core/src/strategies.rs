@@ -11,6 +11,31 @@
 //!     prop_assert!(period.contains(day));
 //! });
 //! ```
+//!
+//! A downstream property test over random plans and command sequences — here,
+//! "a host that stores every accepted event can always rebuild the state":
+//!
+//! ```
+//! use memberkit::calendar::date;
+//! use memberkit::membership::{Membership, decide};
+//! use memberkit::strategies;
+//! use proptest::prelude::*;
+//!
+//! let start = date(2026, 1, 1).unwrap();
+//! let commands = proptest::collection::vec(strategies::membership_command(start), 1..20);
+//! proptest!(|(catalog in strategies::catalog(), commands in commands)| {
+//!     let (mut state, mut stored) = (Membership::default(), Vec::new());
+//!     for (day, command) in commands.iter().enumerate() {
+//!         let at = start + chrono::Days::new(day as u64 * 20);
+//!         if let Ok(events) = decide(&state, &catalog, command, at) {
+//!             state = events.iter().fold(state, |m, e| m.apply(e));
+//!             stored.extend(events);
+//!         }
+//!     }
+//!     let rebuilt = stored.iter().fold(Membership::default(), |m, e| m.apply(e));
+//!     prop_assert_eq!(rebuilt, state);
+//! });
+//! ```
 
 use crate::calendar::{Interval, IntervalUnit, NaiveDate, Schedule, days_in_month};
 use crate::membership::{

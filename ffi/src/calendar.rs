@@ -61,7 +61,7 @@ pub struct MkSchedule {
     pub interval: MkInterval,
 }
 
-fn to_date(d: MkDate) -> Result<NaiveDate, Failure> {
+pub(crate) fn to_date(d: MkDate) -> Result<NaiveDate, Failure> {
     Ok(calendar::date(d.year, d.month, d.day)?)
 }
 

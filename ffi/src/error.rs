@@ -20,6 +20,8 @@ pub enum MkStatus {
     NullPointer = 2,
     /// A string argument is not valid UTF-8.
     InvalidUtf8 = 3,
+    /// A JSON argument does not parse; the message names the bad field.
+    InvalidJson = 4,
     /// An output buffer is too small; see the function for how to size it.
     BufferTooSmall = 5,
     /// memberkit panicked; this is a bug, please report it with the message.
@@ -53,11 +55,12 @@ pub enum MkStatus {
 }
 
 impl MkStatus {
-    const ALL: [MkStatus; 19] = [
+    const ALL: [MkStatus; 20] = [
         Self::Ok,
         Self::InvalidArgument,
         Self::NullPointer,
         Self::InvalidUtf8,
+        Self::InvalidJson,
         Self::BufferTooSmall,
         Self::Panic,
         Self::UnknownCurrency,
@@ -81,6 +84,7 @@ impl MkStatus {
             Self::InvalidArgument => c"MK_STATUS_INVALID_ARGUMENT",
             Self::NullPointer => c"MK_STATUS_NULL_POINTER",
             Self::InvalidUtf8 => c"MK_STATUS_INVALID_UTF8",
+            Self::InvalidJson => c"MK_STATUS_INVALID_JSON",
             Self::BufferTooSmall => c"MK_STATUS_BUFFER_TOO_SMALL",
             Self::Panic => c"MK_STATUS_PANIC",
             Self::UnknownCurrency => c"MK_STATUS_UNKNOWN_CURRENCY",
@@ -114,6 +118,7 @@ impl From<ErrorKind> for MkStatus {
             ErrorKind::InvalidPeriod => Self::InvalidPeriod,
             ErrorKind::DateOutOfRange => Self::DateOutOfRange,
             ErrorKind::InvalidPlan => Self::InvalidPlan,
+            ErrorKind::InvalidJson => Self::InvalidJson,
             ErrorKind::UnknownPlan => Self::UnknownPlan,
             ErrorKind::InvalidTransition => Self::InvalidTransition,
             ErrorKind::CommandRefused => Self::CommandRefused,

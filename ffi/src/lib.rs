@@ -10,12 +10,14 @@
 mod guard;
 mod calendar;
 mod error;
+mod membership;
 mod money;
 mod strings;
 mod version;
 
 pub use calendar::*;
 pub use error::*;
+pub use membership::*;
 pub use money::*;
 pub use strings::*;
 pub use version::*;

@@ -1,7 +1,7 @@
 //! Money entry points: currencies, checked arithmetic, rounding, allocation.
 
 use crate::error::{Failure, MkStatus};
-use crate::strings::{into_c_string, read_str, write_out};
+use crate::strings::{read_str, write_out, write_string};
 use memberkit::money::{Currency, Money, RoundingMode};
 use rust_decimal::Decimal;
 use std::ffi::c_char;
@@ -195,11 +195,8 @@ pub unsafe extern "C" fn mk_money_allocate_weights(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_money_to_string(money: MkMoney, out: *mut *mut c_char) -> MkStatus {
     entry!({
-        if out.is_null() {
-            return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
-        }
-        let text = into_c_string(to_core(money)?.to_string())?;
-        unsafe { write_out(out, "out", text) }
+        let text = to_core(money)?.to_string();
+        unsafe { write_string(out, "out", text) }
     })
 }
 

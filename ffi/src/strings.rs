@@ -40,11 +40,21 @@ pub(crate) unsafe fn write_out<T>(ptr: *mut T, name: &str, value: T) -> Result<(
     Ok(())
 }
 
-/// Hands an owned string to C, to be freed with `mk_string_free`.
-pub(crate) fn into_c_string(text: String) -> Result<*mut c_char, Failure> {
-    CString::new(text)
+/// Hands an owned string to C through `out`, to be freed with `mk_string_free`.
+/// Checks `out` before allocating, so a NULL `out` leaks nothing.
+///
+/// # Safety
+/// `out` is NULL or valid for a write of a pointer.
+pub(crate) unsafe fn write_string(out: *mut *mut c_char, name: &str, text: String) -> Result<(), Failure> {
+    if out.is_null() {
+        return Err(Failure::new(MkStatus::NullPointer, format!("{name} is NULL")));
+    }
+    let raw = CString::new(text)
         .map(CString::into_raw)
-        .map_err(|_| Failure::new(MkStatus::InvalidArgument, "result contains a NUL byte"))
+        .map_err(|_| Failure::new(MkStatus::InvalidArgument, "result contains a NUL byte"))?;
+    // SAFETY: non-null and writable by the caller's contract.
+    unsafe { out.write(raw) };
+    Ok(())
 }
 
 /// Frees a string returned by memberkit. NULL is accepted and ignored.

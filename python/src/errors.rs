@@ -18,6 +18,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidPeriod => "InvalidPeriodError",
         ErrorKind::DateOutOfRange => "DateOutOfRangeError",
         ErrorKind::InvalidPlan => "InvalidPlanError",
+        ErrorKind::InvalidJson => "InvalidJsonError",
         ErrorKind::UnknownPlan => "UnknownPlanError",
         ErrorKind::InvalidTransition => "InvalidTransitionError",
         ErrorKind::CommandRefused => "CommandRefusedError",

@@ -5,6 +5,7 @@
 mod calendar;
 mod convert;
 mod errors;
+mod membership;
 mod money;
 
 use pyo3::prelude::*;
@@ -14,5 +15,6 @@ fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     money::register(m)?;
     calendar::register(m)?;
+    membership::register(m)?;
     Ok(())
 }

@@ -148,6 +148,78 @@ static void test_schedules(void) {
     CHECK(mk_schedule_next_after(leap, date(2027, 3, 1), &next) == MK_STATUS_OK && same_date(next, date(2028, 2, 29)));
 }
 
+static const char *PLANS =
+    "[{\"id\":\"basic\",\"name\":\"Basic\",\"price\":{\"amount\":\"5500\",\"currency\":\"JPY\"},"
+    "\"interval\":{\"unit\":\"month\",\"count\":1},\"notice\":{\"kind\":\"day_of_month\",\"day\":10}}]";
+
+static void test_membership(void) {
+    MkCatalog *catalog = NULL;
+    CHECK(mk_catalog_new("[{\"id\":\"x\"}]", &catalog) == MK_STATUS_INVALID_PLAN && catalog == NULL);
+    CHECK(strstr(mk_last_error_message(), "[0]") != NULL);
+    CHECK(mk_catalog_new("not json", &catalog) == MK_STATUS_INVALID_PLAN);
+    CHECK(mk_catalog_new(PLANS, NULL) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_catalog_new(PLANS, &catalog) == MK_STATUS_OK && catalog != NULL);
+
+    char *events = NULL, *state = NULL, *view = NULL;
+    const char *join = "{\"type\":\"join\",\"plan\":\"basic\",\"start\":\"2026-04-01\"}";
+    CHECK(mk_membership_decide(catalog, NULL, join, date(2026, 4, 1), &events) == MK_STATUS_OK);
+    CHECK(events && strstr(events, "\"type\":\"started\"") != NULL);
+    CHECK(mk_membership_apply(NULL, events, &state) == MK_STATUS_OK && strstr(state, "\"status\":\"active\""));
+    mk_string_free(events);
+    events = NULL;
+
+    const char *cancel = "{\"type\":\"cancel\",\"when\":\"by_notice_rule\"}";
+    CHECK(mk_membership_decide(catalog, state, cancel, date(2026, 6, 11), &events) == MK_STATUS_OK);
+    CHECK(events && strstr(events, "\"on\":\"2026-08-01\"") != NULL);
+    mk_string_free(events);
+    events = NULL;
+
+    CHECK(mk_membership_decide(catalog, state, "{\"type\":\"resume\",\"on\":\"2026-06-11\"}", date(2026, 6, 11),
+                               &events) == MK_STATUS_INVALID_TRANSITION);
+    CHECK(events == NULL);
+    CHECK(mk_membership_decide(catalog, state, "{\"type\":\"fly\"}", date(2026, 6, 11), &events) ==
+          MK_STATUS_INVALID_JSON);
+    CHECK(strstr(mk_last_error_message(), "invalid command JSON") != NULL);
+    CHECK(mk_membership_decide(catalog, "{", cancel, date(2026, 6, 11), &events) == MK_STATUS_INVALID_JSON);
+    CHECK(mk_membership_decide(NULL, state, cancel, date(2026, 6, 11), &events) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_membership_decide(catalog, state, cancel, date(2026, 6, 31), &events) == MK_STATUS_INVALID_DATE);
+
+    CHECK(mk_membership_view(catalog, state, date(2026, 6, 11), &view) == MK_STATUS_OK);
+    CHECK(view && strstr(view, "\"next_renewal\":\"2026-07-01\"") != NULL);
+    mk_string_free(view);
+    mk_string_free(state);
+    mk_catalog_free(catalog);
+    mk_catalog_free(NULL);
+}
+
+/* One catalog shared by many threads, each deciding for its own member. */
+static MkCatalog *shared_catalog = NULL;
+
+static void *join_in_thread(void *arg) {
+    (void)arg;
+    int ok = 1;
+    for (int i = 0; i < 200 && ok; i++) {
+        char *events = NULL;
+        const char *join = "{\"type\":\"join\",\"plan\":\"basic\",\"start\":\"2026-04-01\"}";
+        ok = mk_membership_decide(shared_catalog, NULL, join, date(2026, 4, 1), &events) == MK_STATUS_OK &&
+             strstr(events, "joined") != NULL;
+        mk_string_free(events);
+    }
+    return ok ? (void *)1 : NULL;
+}
+
+static void test_catalog_shared_across_threads(void) {
+    CHECK(mk_catalog_new(PLANS, &shared_catalog) == MK_STATUS_OK);
+    pthread_t threads[4];
+    void *results[4];
+    for (int i = 0; i < 4; i++) pthread_create(&threads[i], NULL, join_in_thread, NULL);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], &results[i]);
+        CHECK(results[i] != NULL);
+    }
+    mk_catalog_free(shared_catalog);
+}
+
 /* The last-error message belongs to the thread that failed. */
 static void *fail_in_thread(void *arg) {
     uint32_t numeric = 0;
@@ -178,6 +250,8 @@ int main(void) {
     test_dates();
     test_schedules();
     test_last_error_is_per_thread();
+    test_membership();
+    test_catalog_shared_across_threads();
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -1,6 +1,5 @@
 //! The plans a business offers.
 
-use super::plan::parse_json;
 use super::{MembershipError, Plan, PlanId};
 use std::collections::BTreeMap;
 
@@ -55,7 +54,7 @@ impl Catalog {
     /// # Errors
     /// [`MembershipError::InvalidPlan`] naming the path of the bad field.
     pub fn from_json(json: &str) -> Result<Self, MembershipError> {
-        Self::new(parse_json::<Vec<Plan>>(json)?)
+        Self::new(super::json::parse::<Vec<Plan>>(json, "plan")?)
     }
 
     /// The plan with id `id`.

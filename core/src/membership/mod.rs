@@ -36,17 +36,19 @@
 
 mod catalog;
 mod decide;
+mod json;
 mod plan;
 mod query;
 mod state;
 
 pub use catalog::Catalog;
 pub use decide::decide;
+pub use json::{events_from_json, events_to_json, to_json};
 pub use plan::{
     Alignment, BookingEntitlement, EarlyCancel, MinimumTerm, NoticeRule, PausePolicy, PauseStart,
     Plan, PlanId, TaxRate, Trial,
 };
-pub use query::{BookingAllowance, ScheduledChange};
+pub use query::{BookingAllowance, MembershipView, ScheduledChange};
 pub use state::{CancelTiming, ChangeTiming, Command, Event, Membership, Pause, Status};
 
 use crate::ErrorKind;
@@ -60,6 +62,16 @@ pub enum MembershipError {
     #[error("invalid plan at {path}: {message}")]
     InvalidPlan {
         /// Where in the plan or catalog.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A command, event or state given as JSON does not parse; `path` names the bad field.
+    #[error("invalid {what} JSON at {path}: {message}")]
+    InvalidJson {
+        /// What was being read: `"command"`, `"events"` or `"membership"`.
+        what: &'static str,
+        /// Where in the JSON.
         path: String,
         /// What is wrong.
         message: String,
@@ -207,6 +219,7 @@ impl MembershipError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::InvalidPlan { .. } => ErrorKind::InvalidPlan,
+            Self::InvalidJson { .. } => ErrorKind::InvalidJson,
             Self::UnknownPlan { .. } => ErrorKind::UnknownPlan,
             Self::InvalidTransition { .. } | Self::NoPlannedCancellation => {
                 ErrorKind::InvalidTransition

@@ -212,7 +212,7 @@ impl Plan {
     /// # Errors
     /// [`MembershipError::InvalidPlan`] naming the path of the bad field.
     pub fn from_json(json: &str) -> Result<Self, MembershipError> {
-        let plan: Plan = parse_json(json)?;
+        let plan: Plan = super::json::parse(json, "plan")?;
         plan.validate()?;
         Ok(plan)
     }
@@ -314,16 +314,4 @@ impl Plan {
         }
         Ok(())
     }
-}
-
-/// Deserializes JSON, reporting the path of the first bad field.
-pub(super) fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, MembershipError> {
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        MembershipError::InvalidPlan {
-            path,
-            message: err.into_inner().to_string(),
-        }
-    })
 }

@@ -21,6 +21,21 @@ pub struct BookingAllowance {
     pub period: Period,
 }
 
+/// A membership as shown to a member or operator on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipView {
+    /// The status on the date.
+    pub status: Status,
+    /// The state's version.
+    pub version: u64,
+    /// The current plan.
+    pub plan: Option<PlanId>,
+    /// The next renewal after the date, while the membership runs.
+    pub next_renewal: Option<NaiveDate>,
+    /// The changes already decided, in date order.
+    pub scheduled_changes: Vec<ScheduledChange>,
+}
+
 /// A change already decided, for showing to the member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -183,6 +198,25 @@ impl Membership {
             (Some(periods), Some(paid)) => Ok(Some(plan.interval.shift(paid, i64::from(periods))?)),
             _ => Ok(None),
         }
+    }
+
+    /// The membership as shown on `on`: its status then, its next renewal and
+    /// the changes already decided.
+    ///
+    /// # Errors
+    /// As [`Membership::next_renewal`].
+    pub fn view(
+        &self,
+        catalog: &Catalog,
+        on: NaiveDate,
+    ) -> Result<MembershipView, MembershipError> {
+        Ok(MembershipView {
+            status: self.status_on(catalog, on)?,
+            version: self.version,
+            plan: self.plan.clone(),
+            next_renewal: self.next_renewal(catalog, on)?,
+            scheduled_changes: self.scheduled_changes(),
+        })
     }
 
     /// The changes already decided, in date order.

@@ -22,6 +22,7 @@ from memberkit._memberkit import (
     minor_units,
     parse_date,
 )
+from memberkit import membership
 from memberkit.errors import (
     AmountOutOfRangeError,
     CommandRefusedError,
@@ -31,6 +32,7 @@ from memberkit.errors import (
     InvalidArgumentError,
     InvalidDateError,
     InvalidIntervalError,
+    InvalidJsonError,
     InvalidPeriodError,
     InvalidPlanError,
     InvalidTransitionError,
@@ -51,6 +53,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidDateError",
     "InvalidIntervalError",
+    "InvalidJsonError",
     "InvalidPeriodError",
     "InvalidPlanError",
     "InvalidTransitionError",
@@ -63,6 +66,7 @@ __all__ = [
     "UnknownPlanError",
     "__version__",
     "add_months",
+    "membership",
     "minor_units",
     "parse_date",
 ]

@@ -62,6 +62,10 @@ class InvalidPlanError(MemberkitError, ValueError):
     """A plan or catalog that is not valid; the message names the bad field."""
 
 
+class InvalidJsonError(MemberkitError, ValueError):
+    """A command, event or state that does not parse; the message names the bad field."""
+
+
 class UnknownPlanError(MemberkitError, ValueError):
     """A plan id the catalog does not have."""
 

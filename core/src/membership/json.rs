@@ -1,0 +1,102 @@
+//! JSON forms of plans, commands, events and states, for hosts that speak
+//! JSON (the C and Python layers among them). Errors name the bad field.
+
+use super::{Command, Event, Membership, MembershipError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Deserializes JSON, reporting the path of the first bad field. Plans
+/// report [`MembershipError::InvalidPlan`], anything else
+/// [`MembershipError::InvalidJson`].
+pub(super) fn parse<T: DeserializeOwned>(
+    json: &str,
+    what: &'static str,
+) -> Result<T, MembershipError> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let parsed: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        if what == "plan" {
+            MembershipError::InvalidPlan { path, message }
+        } else {
+            MembershipError::InvalidJson {
+                what,
+                path,
+                message,
+            }
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|err| MembershipError::InvalidJson {
+            what,
+            path: ".".into(),
+            message: err.to_string(),
+        })?;
+    Ok(parsed)
+}
+
+impl Command {
+    /// Parses a command such as `{"type": "cancel", "when": "by_notice_rule"}`.
+    ///
+    /// # Errors
+    /// [`MembershipError::InvalidJson`] naming the bad field.
+    ///
+    /// # Example
+    /// ```
+    /// use memberkit::membership::{CancelTiming, Command};
+    /// let cancel = Command::from_json(r#"{"type": "cancel", "when": "period_end"}"#)?;
+    /// assert_eq!(cancel, Command::Cancel { when: CancelTiming::PeriodEnd });
+    /// let err = Command::from_json(r#"{"type": "cancel", "when": "tomorrow"}"#).unwrap_err();
+    /// assert!(err.to_string().starts_with("invalid command JSON at when: unknown variant `tomorrow`"), "{err}");
+    /// # Ok::<(), memberkit::membership::MembershipError>(())
+    /// ```
+    pub fn from_json(json: &str) -> Result<Self, MembershipError> {
+        parse(json, "command")
+    }
+}
+
+impl Membership {
+    /// Parses a state saved with [`Membership::to_json`].
+    ///
+    /// # Errors
+    /// [`MembershipError::InvalidJson`] naming the bad field.
+    pub fn from_json(json: &str) -> Result<Self, MembershipError> {
+        parse(json, "membership")
+    }
+
+    /// The state as JSON.
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
+}
+
+/// Parses a JSON array of events.
+///
+/// # Errors
+/// [`MembershipError::InvalidJson`] naming the bad field, e.g. `[1].on`.
+pub fn events_from_json(json: &str) -> Result<Vec<Event>, MembershipError> {
+    parse(json, "events")
+}
+
+/// Events as a JSON array.
+///
+/// ```
+/// use memberkit::calendar::date;
+/// use memberkit::membership::{Event, events_from_json, events_to_json};
+/// let events = vec![Event::PauseStarted { on: date(2026, 7, 1)? }];
+/// let json = events_to_json(&events);
+/// assert_eq!(json, r#"[{"type":"pause_started","on":"2026-07-01"}]"#);
+/// assert_eq!(events_from_json(&json)?, events);
+/// # Ok::<(), memberkit::Error>(())
+/// ```
+pub fn events_to_json(events: &[Event]) -> String {
+    to_json(events)
+}
+
+/// Any of this module's values (a view, a booking allowance, ...) as JSON.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    // memberkit's values are plain data with string keys: serializing them
+    // cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}

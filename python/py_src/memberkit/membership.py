@@ -1,0 +1,126 @@
+"""The membership lifecycle: plan catalogs and memberships, in Python terms.
+
+Commands, events, plans and states are plain dicts, as in memberkit's JSON:
+dates are :class:`datetime.date` (ISO strings are accepted on the way in) and
+amounts come back as :class:`memberkit.Money`.
+
+>>> import datetime as dt
+>>> from memberkit.membership import Catalog, Membership
+>>> catalog = Catalog([{"id": "basic", "name": "Basic",
+...     "price": {"amount": "5500", "currency": "JPY"},
+...     "interval": {"unit": "month", "count": 1}}])
+>>> member = Membership(catalog)
+>>> [e["type"] for e in member.execute({"type": "join", "plan": "basic", "start": dt.date(2026, 4, 1)}, dt.date(2026, 4, 1))]
+['joined', 'started']
+>>> member.status
+'active'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from typing import Any, Mapping, Sequence, Union
+
+from memberkit import _memberkit
+from memberkit._memberkit import Money
+
+__all__ = ["Catalog", "Membership"]
+
+DateLike = Union[dt.date, str]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": value.currency}
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _decode_object(obj: dict[str, Any]) -> Any:
+    if obj.keys() == {"amount", "currency"}:
+        return Money(obj["amount"], obj["currency"])
+    return {key: _decode_value(value) for key, value in obj.items()}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=_encode, ensure_ascii=False)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, object_hook=_decode_object)
+
+
+class Catalog:
+    """The plans a business offers. Immutable; share it between threads."""
+
+    def __init__(self, plans: Sequence[Mapping[str, Any]] | str) -> None:
+        text = plans if isinstance(plans, str) else _dumps(list(plans))
+        self._inner = _memberkit.Catalog(text)
+
+    @property
+    def plan_ids(self) -> list[str]:
+        """The ids of the plans, sorted."""
+        return self._inner.plan_ids()
+
+
+class Membership:
+    """One membership: its state and the catalog its plans come from.
+
+    Thread-safe: :meth:`execute` decides and applies under one lock.
+    """
+
+    def __init__(self, catalog: Catalog, state: Mapping[str, Any] | None = None) -> None:
+        self._inner = _memberkit.Membership(catalog._inner, None if state is None else _dumps(state))
+
+    def decide(self, command: Mapping[str, Any], at: DateLike) -> list[dict[str, Any]]:
+        """The events that would follow from ``command`` made on ``at``; the state does not change."""
+        events: list[dict[str, Any]] = _loads(self._inner.decide(_dumps(command), at))
+        return events
+
+    def execute(self, command: Mapping[str, Any], at: DateLike) -> list[dict[str, Any]]:
+        """Decides ``command`` made on ``at``, applies the events and returns them."""
+        events: list[dict[str, Any]] = _loads(self._inner.execute(_dumps(command), at))
+        return events
+
+    def apply(self, events: Sequence[Mapping[str, Any]]) -> None:
+        """Applies events decided earlier (replaying a stored history)."""
+        self._inner.apply(_dumps(list(events)))
+
+    @property
+    def status(self) -> str:
+        """The current status, e.g. ``"active"``."""
+        return self._inner.status
+
+    @property
+    def version(self) -> int:
+        """The number of events applied, for optimistic concurrency."""
+        return self._inner.version
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The state as a dict; ``Membership(catalog, state)`` restores it."""
+        state: dict[str, Any] = _loads(self._inner.state_json())
+        return state
+
+    def view(self, on: DateLike) -> dict[str, Any]:
+        """Status on ``on``, plan, next renewal and the changes already decided."""
+        view: dict[str, Any] = _loads(self._inner.view_json(on))
+        return view
+
+    def booking_allowance(self, on: DateLike, used: int = 0) -> dict[str, Any]:
+        """Whether the member may book on ``on`` and how many bookings are left in that period."""
+        allowance: dict[str, Any] = _loads(self._inner.booking_allowance_json(on, used))
+        return allowance

@@ -1,0 +1,104 @@
+//! The membership catalog and decider, with commands, events and states as
+//! JSON text; `memberkit/membership.py` turns them into dicts.
+
+use crate::convert::Day;
+use crate::errors::to_py;
+use memberkit::membership::{
+    Catalog as CoreCatalog, Command, Membership as CoreMembership, decide, events_from_json, events_to_json, to_json,
+};
+use pyo3::prelude::*;
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// A catalog of plans, immutable once made and shared freely between threads.
+#[pyclass(frozen, module = "memberkit._memberkit", name = "Catalog")]
+pub(crate) struct Catalog(Arc<CoreCatalog>);
+
+#[pymethods]
+impl Catalog {
+    #[new]
+    fn new(plans_json: &str) -> PyResult<Self> {
+        CoreCatalog::from_json(plans_json).map(|c| Catalog(Arc::new(c))).map_err(to_py)
+    }
+
+    fn plan_ids(&self) -> Vec<String> {
+        self.0.plans().map(|p| p.id.clone()).collect()
+    }
+}
+
+/// One membership: its state behind a lock, and the catalog it follows.
+#[pyclass(frozen, module = "memberkit._memberkit", name = "Membership")]
+pub(crate) struct Membership {
+    catalog: Arc<CoreCatalog>,
+    state: Mutex<CoreMembership>,
+}
+
+impl Membership {
+    fn state(&self) -> CoreMembership {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+}
+
+#[pymethods]
+impl Membership {
+    #[new]
+    #[pyo3(signature = (catalog, state_json = None))]
+    fn new(catalog: &Catalog, state_json: Option<&str>) -> PyResult<Self> {
+        let state = match state_json {
+            Some(json) => CoreMembership::from_json(json).map_err(to_py)?,
+            None => CoreMembership::default(),
+        };
+        Ok(Membership { catalog: Arc::clone(&catalog.0), state: Mutex::new(state) })
+    }
+
+    /// Decides without changing the state; returns the events as JSON.
+    fn decide(&self, command_json: &str, at: Day) -> PyResult<String> {
+        let command = Command::from_json(command_json).map_err(to_py)?;
+        let events = decide(&self.state(), &self.catalog, &command, at.0).map_err(to_py)?;
+        Ok(events_to_json(&events))
+    }
+
+    /// Decides and applies under one lock; returns the events as JSON.
+    fn execute(&self, command_json: &str, at: Day) -> PyResult<String> {
+        let command = Command::from_json(command_json).map_err(to_py)?;
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let events = decide(&state, &self.catalog, &command, at.0).map_err(to_py)?;
+        *state = events.iter().fold(state.clone(), |m, e| m.apply(e));
+        Ok(events_to_json(&events))
+    }
+
+    fn apply(&self, events_json: &str) -> PyResult<()> {
+        let events = events_from_json(events_json).map_err(to_py)?;
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        *state = events.iter().fold(state.clone(), |m, e| m.apply(e));
+        Ok(())
+    }
+
+    fn state_json(&self) -> String {
+        self.state().to_json()
+    }
+
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.state().status.name()
+    }
+
+    #[getter]
+    fn version(&self) -> u64 {
+        self.state().version
+    }
+
+    fn view_json(&self, on: Day) -> PyResult<String> {
+        self.state().view(&self.catalog, on.0).map(|v| to_json(&v)).map_err(to_py)
+    }
+
+    fn booking_allowance_json(&self, on: Day, used: u32) -> PyResult<String> {
+        let allowance = self.state().booking_allowance(&self.catalog, on.0, used).map_err(to_py)?;
+        Ok(to_json(&allowance))
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Catalog>()?;
+    m.add_class::<Membership>()?;
+    Ok(())
+}

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+
+import memberkit
+from memberkit import Money
+from memberkit.membership import Catalog, Membership
+
+PLAN: dict[str, Any] = {
+    "id": "regular",
+    "name": "Regular",
+    "price": {"amount": "8800", "currency": "JPY"},
+    "interval": {"unit": "month", "count": 1},
+    "admission_fee": {"amount": "5500", "currency": "JPY"},
+    "notice": {"kind": "day_of_month", "day": 10},
+    "pause": {"min_months": 1, "max_months": 3, "max_per_year": 2, "monthly_fee": {"amount": "550", "currency": "JPY"}},
+    "booking": {"kind": "per_period", "bookings": 4},
+}
+CATALOG = Catalog([PLAN, {**PLAN, "id": "light", "name": "Light"}])
+
+
+def member_since(start: dt.date) -> Membership:
+    member = Membership(CATALOG)
+    member.execute({"type": "join", "plan": "regular", "start": start}, start)
+    return member
+
+
+def test_events_are_dicts_with_dates_and_money() -> None:
+    member = Membership(CATALOG)
+    events = member.execute({"type": "join", "plan": "regular", "start": "2026-04-01"}, dt.date(2026, 3, 20))
+    assert events == [
+        {
+            "type": "joined",
+            "on": dt.date(2026, 4, 1),
+            "plan": "regular",
+            "applied_on": dt.date(2026, 3, 20),
+            "paid_from": dt.date(2026, 4, 1),
+            "admission_fee": Money(5500, "JPY"),
+            "rejoin": False,
+        }
+    ]
+    assert member.status == "pending"
+    assert member.version == 1
+
+
+def test_a_members_year() -> None:
+    member = member_since(dt.date(2026, 1, 1))
+    member.execute({"type": "pause", "from": dt.date(2026, 7, 1), "until": dt.date(2026, 9, 1)}, dt.date(2026, 6, 1))
+    assert member.view(dt.date(2026, 7, 15))["status"] == "paused"
+    member.execute({"type": "change_plan", "plan": "light", "when": "next_period"}, dt.date(2026, 9, 5))
+    member.execute({"type": "cancel", "when": "by_notice_rule"}, dt.date(2026, 11, 20))
+    view = member.view(dt.date(2026, 11, 20))
+    assert view["status"] == "pending_cancellation"
+    assert view["scheduled_changes"] == [{"type": "cancellation", "on": dt.date(2027, 1, 1)}]
+    assert member.state["plan"] == "light"
+
+
+def test_state_round_trips_through_a_dict() -> None:
+    member = member_since(dt.date(2026, 1, 1))
+    restored = Membership(CATALOG, member.state)
+    assert restored.state == member.state
+    assert restored.version == member.version
+
+
+def test_decide_does_not_change_the_state() -> None:
+    member = member_since(dt.date(2026, 1, 1))
+    before = member.state
+    events = member.decide({"type": "cancel", "when": "now"}, dt.date(2026, 2, 1))
+    assert [e["type"] for e in events] == ["cancelled"]
+    assert member.state == before
+    member.apply(events)
+    assert member.status == "cancelled"
+
+
+def test_booking_allowance() -> None:
+    member = member_since(dt.date(2026, 1, 1))
+    allowance = member.booking_allowance(dt.date(2026, 3, 10), used=3)
+    assert allowance["may_book"] is True
+    assert allowance["remaining"] == 1
+    assert allowance["period"] == {"start": dt.date(2026, 3, 1), "end": dt.date(2026, 4, 1)}
+
+
+@pytest.mark.parametrize(
+    ("command", "error"),
+    [
+        ({"type": "resume", "on": "2026-03-01"}, memberkit.InvalidTransitionError),
+        ({"type": "pause", "from": "2026-04-01", "until": "2026-09-01"}, memberkit.CommandRefusedError),
+        ({"type": "change_plan", "plan": "gold", "when": "now"}, memberkit.UnknownPlanError),
+        ({"type": "fly"}, memberkit.InvalidJsonError),
+        ({"type": "cancel", "when": "later"}, memberkit.InvalidJsonError),
+    ],
+)
+def test_refused_commands_raise_typed_errors_and_change_nothing(
+    command: dict[str, Any], error: type[Exception]
+) -> None:
+    member = member_since(dt.date(2026, 1, 1))
+    before = member.state
+    with pytest.raises(error) as info:
+        member.execute(command, dt.date(2026, 3, 1))
+    assert isinstance(info.value, memberkit.MemberkitError)
+    assert member.state == before
+
+
+def test_bad_plans_name_the_field() -> None:
+    with pytest.raises(memberkit.InvalidPlanError, match=r"^invalid plan at \[0\]\.interval: "):
+        Catalog([{**PLAN, "interval": {"unit": "month", "count": 0}}])
+    with pytest.raises(memberkit.InvalidPlanError, match=r"\[1\]\.id: plan id \"regular\" appears twice"):
+        Catalog([PLAN, PLAN])
+
+
+def test_one_membership_shared_by_threads_counts_every_event() -> None:
+    member = member_since(dt.date(2026, 1, 1))
+    start_version = member.version
+    barrier = threading.Barrier(4)
+
+    def toggle() -> None:
+        barrier.wait()
+        for _ in range(50):
+            while True:
+                try:
+                    member.execute({"type": "mark_past_due"}, dt.date(2026, 2, 1))
+                    break
+                except memberkit.InvalidTransitionError:
+                    pass
+            while True:
+                try:
+                    member.execute({"type": "reinstate"}, dt.date(2026, 2, 1))
+                    break
+                except memberkit.InvalidTransitionError:
+                    pass
+
+    threads = [threading.Thread(target=toggle) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert member.version == start_version + 4 * 50 * 2
+    assert member.status == "active"

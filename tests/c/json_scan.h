@@ -1,0 +1,91 @@
+/* A minimal JSON scanner for the C tests: finds keys, walks arrays and copies
+ * values out as text. Enough to replay the conformance vectors; not a parser
+ * for production use (it trusts its input to be well-formed JSON). */
+#ifndef MK_TEST_JSON_SCAN_H
+#define MK_TEST_JSON_SCAN_H
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *js_ws(const char *p) {
+    while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') p++;
+    return p;
+}
+
+/* The end of the string starting at the opening quote p. */
+static const char *js_string_end(const char *p) {
+    for (p++; *p && *p != '"'; p++) {
+        if (*p == '\\' && p[1]) p++;
+    }
+    return *p ? p + 1 : p;
+}
+
+/* The end of the value starting at p (after whitespace). */
+static const char *js_value_end(const char *p) {
+    p = js_ws(p);
+    if (*p == '"') return js_string_end(p);
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        for (; *p; p++) {
+            if (*p == '"') {
+                p = js_string_end(p) - 1;
+            } else if (*p == '{' || *p == '[') {
+                depth++;
+            } else if (*p == '}' || *p == ']') {
+                if (--depth == 0) return p + 1;
+            }
+        }
+        return p;
+    }
+    while (*p && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n') p++;
+    return p;
+}
+
+/* The value of `key` in the object starting at obj, or NULL. */
+static const char *js_get(const char *obj, const char *key) {
+    const char *p = js_ws(obj);
+    if (*p != '{') return NULL;
+    p = js_ws(p + 1);
+    size_t key_len = strlen(key);
+    while (*p == '"') {
+        const char *k = p + 1, *k_end = js_string_end(p) - 1;
+        p = js_ws(js_ws(k_end + 1) + 1); /* skip ':' */
+        if ((size_t)(k_end - k) == key_len && strncmp(k, key, key_len) == 0) return p;
+        p = js_ws(js_value_end(p));
+        if (*p == ',') p = js_ws(p + 1);
+    }
+    return NULL;
+}
+
+/* The first element of the array at arr, or NULL when empty. */
+static const char *js_first(const char *arr) {
+    const char *p = js_ws(arr);
+    if (*p != '[') return NULL;
+    p = js_ws(p + 1);
+    return *p == ']' ? NULL : p;
+}
+
+/* The element after the one at item, or NULL at the end of the array. */
+static const char *js_next(const char *item) {
+    const char *p = js_ws(js_value_end(item));
+    return *p == ',' ? js_ws(p + 1) : NULL;
+}
+
+/* A malloc'd copy of the value at p; strings lose their quotes. */
+static char *js_copy(const char *p) {
+    p = js_ws(p);
+    const char *end = js_value_end(p);
+    if (*p == '"') {
+        p++;
+        end--;
+    }
+    size_t n = (size_t)(end - p);
+    char *out = malloc(n + 1);
+    if (out) {
+        memcpy(out, p, n);
+        out[n] = '\0';
+    }
+    return out;
+}
+
+#endif
