@@ -4,7 +4,9 @@
 use crate::calendar::{MkDate, to_date};
 use crate::error::{Failure, MkStatus};
 use crate::strings::{read_str, write_out, write_string};
-use memberkit::membership::{Catalog, Command, Membership, decide, events_from_json, events_to_json, to_json};
+use memberkit::membership::{
+    Catalog, Command, Membership, decide, events_from_json, events_to_json, to_json,
+};
 use std::ffi::c_char;
 
 /// A catalog of plans. Immutable once made: a `const MkCatalog *` may be used
@@ -18,7 +20,10 @@ pub struct MkCatalog(Catalog);
 /// # Safety
 /// `plans_json` is a NUL-terminated string; `out` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mk_catalog_new(plans_json: *const c_char, out: *mut *mut MkCatalog) -> MkStatus {
+pub unsafe extern "C" fn mk_catalog_new(
+    plans_json: *const c_char,
+    out: *mut *mut MkCatalog,
+) -> MkStatus {
     entry!({
         let json = unsafe { read_str(plans_json, "plans_json") }?;
         if out.is_null() {
@@ -50,7 +55,9 @@ pub unsafe extern "C" fn mk_catalog_free(catalog: *mut MkCatalog) {
 /// `catalog` is NULL or a live handle from mk_catalog_new.
 unsafe fn catalog_ref<'a>(catalog: *const MkCatalog) -> Result<&'a Catalog, Failure> {
     // SAFETY: a live handle by the caller's contract.
-    unsafe { catalog.as_ref() }.map(|c| &c.0).ok_or_else(|| Failure::new(MkStatus::NullPointer, "catalog is NULL"))
+    unsafe { catalog.as_ref() }
+        .map(|c| &c.0)
+        .ok_or_else(|| Failure::new(MkStatus::NullPointer, "catalog is NULL"))
 }
 
 /// A membership state from JSON; NULL or "" is a member who never joined.

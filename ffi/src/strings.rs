@@ -45,9 +45,16 @@ pub(crate) unsafe fn write_out<T>(ptr: *mut T, name: &str, value: T) -> Result<(
 ///
 /// # Safety
 /// `out` is NULL or valid for a write of a pointer.
-pub(crate) unsafe fn write_string(out: *mut *mut c_char, name: &str, text: String) -> Result<(), Failure> {
+pub(crate) unsafe fn write_string(
+    out: *mut *mut c_char,
+    name: &str,
+    text: String,
+) -> Result<(), Failure> {
     if out.is_null() {
-        return Err(Failure::new(MkStatus::NullPointer, format!("{name} is NULL")));
+        return Err(Failure::new(
+            MkStatus::NullPointer,
+            format!("{name} is NULL"),
+        ));
     }
     let raw = CString::new(text)
         .map(CString::into_raw)

@@ -4,7 +4,8 @@
 use crate::convert::Day;
 use crate::errors::to_py;
 use memberkit::membership::{
-    Catalog as CoreCatalog, Command, Membership as CoreMembership, decide, events_from_json, events_to_json, to_json,
+    Catalog as CoreCatalog, Command, Membership as CoreMembership, decide, events_from_json,
+    events_to_json, to_json,
 };
 use pyo3::prelude::*;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -17,7 +18,9 @@ pub(crate) struct Catalog(Arc<CoreCatalog>);
 impl Catalog {
     #[new]
     fn new(plans_json: &str) -> PyResult<Self> {
-        CoreCatalog::from_json(plans_json).map(|c| Catalog(Arc::new(c))).map_err(to_py)
+        CoreCatalog::from_json(plans_json)
+            .map(|c| Catalog(Arc::new(c)))
+            .map_err(to_py)
     }
 
     fn plan_ids(&self) -> Vec<String> {
@@ -34,7 +37,10 @@ pub(crate) struct Membership {
 
 impl Membership {
     fn state(&self) -> CoreMembership {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -47,7 +53,10 @@ impl Membership {
             Some(json) => CoreMembership::from_json(json).map_err(to_py)?,
             None => CoreMembership::default(),
         };
-        Ok(Membership { catalog: Arc::clone(&catalog.0), state: Mutex::new(state) })
+        Ok(Membership {
+            catalog: Arc::clone(&catalog.0),
+            state: Mutex::new(state),
+        })
     }
 
     /// Decides without changing the state; returns the events as JSON.
@@ -88,11 +97,17 @@ impl Membership {
     }
 
     fn view_json(&self, on: Day) -> PyResult<String> {
-        self.state().view(&self.catalog, on.0).map(|v| to_json(&v)).map_err(to_py)
+        self.state()
+            .view(&self.catalog, on.0)
+            .map(|v| to_json(&v))
+            .map_err(to_py)
     }
 
     fn booking_allowance_json(&self, on: Day, used: u32) -> PyResult<String> {
-        let allowance = self.state().booking_allowance(&self.catalog, on.0, used).map_err(to_py)?;
+        let allowance = self
+            .state()
+            .booking_allowance(&self.catalog, on.0, used)
+            .map_err(to_py)?;
         Ok(to_json(&allowance))
     }
 }
