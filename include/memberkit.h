@@ -41,7 +41,7 @@
 /**
  * The result of every fallible call. Values are stable and never renumbered;
  * they are grouped by module (general 0–99, money 100–199, calendar 200–299,
- * membership 300–399).
+ * membership 300–399, billing 400–499).
  */
 typedef enum MkStatus {
   /**
@@ -124,6 +124,10 @@ typedef enum MkStatus {
    * A command a rule of the plan refuses.
    */
   MK_STATUS_COMMAND_REFUSED = 303,
+  /**
+   * A billing config that is not valid; the message names the bad field.
+   */
+  MK_STATUS_INVALID_CONFIG = 400,
 } MkStatus;
 
 /**

@@ -1,5 +1,6 @@
 //! The crate-wide error and its stable kinds.
 
+use crate::billing::BillingError;
 use crate::calendar::CalendarError;
 use crate::membership::MembershipError;
 use crate::money::MoneyError;
@@ -18,6 +19,9 @@ pub enum Error {
     /// An invalid plan or a refused membership command.
     #[error(transparent)]
     Membership(#[from] MembershipError),
+    /// A billing run that cannot be made.
+    #[error(transparent)]
+    Billing(#[from] BillingError),
     /// A count given in a wider or signed type (C's `int64_t`, Python's `int`)
     /// is negative or too large for the operation.
     #[error("{what} must be between 0 and {max}, got {value}")]
@@ -59,6 +63,8 @@ pub enum ErrorKind {
     InvalidPlan,
     /// A command, event or state given as JSON that does not parse.
     InvalidJson,
+    /// A billing config that is not valid.
+    InvalidConfig,
     /// A plan id the catalog does not have.
     UnknownPlan,
     /// A command the membership's status does not allow.
@@ -87,6 +93,7 @@ impl ErrorKind {
             Self::DateOutOfRange => "date_out_of_range",
             Self::InvalidPlan => "invalid_plan",
             Self::InvalidJson => "invalid_json",
+            Self::InvalidConfig => "invalid_config",
             Self::UnknownPlan => "unknown_plan",
             Self::InvalidTransition => "invalid_transition",
             Self::CommandRefused => "command_refused",
@@ -107,6 +114,7 @@ impl Error {
             Self::Money(e) => e.kind(),
             Self::Calendar(e) => e.kind(),
             Self::Membership(e) => e.kind(),
+            Self::Billing(e) => e.kind(),
             Self::CountOutOfRange { .. } => ErrorKind::InvalidArgument,
         }
     }

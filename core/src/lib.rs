@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod billing;
 pub mod calendar;
 mod error;
 pub mod membership;

@@ -40,7 +40,7 @@
 use crate::calendar::{Interval, IntervalUnit, NaiveDate, Schedule, days_in_month};
 use crate::membership::{
     Alignment, BookingEntitlement, CancelTiming, Catalog, ChangeTiming, Command, EarlyCancel,
-    MinimumTerm, NoticeRule, PausePolicy, PauseStart, Plan, TaxRate, Trial,
+    MinimumTerm, NoticeRule, PausePolicy, PauseStart, Plan, RefundPolicy, TaxRate, Trial,
 };
 use crate::money::{Currency, Money};
 use proptest::prelude::*;
@@ -187,6 +187,7 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
                 booking,
                 rejoin_waives_admission_within_months: rejoin,
                 cooling_off_days: cooling,
+                refund_policy: RefundPolicy::ProratedCredit,
             },
         )
 }

@@ -8,7 +8,7 @@ use std::ffi::{CString, c_char, c_int};
 
 /// The result of every fallible call. Values are stable and never renumbered;
 /// they are grouped by module (general 0–99, money 100–199, calendar 200–299,
-/// membership 300–399).
+/// membership 300–399, billing 400–499).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MkStatus {
@@ -52,10 +52,12 @@ pub enum MkStatus {
     InvalidTransition = 302,
     /// A command a rule of the plan refuses.
     CommandRefused = 303,
+    /// A billing config that is not valid; the message names the bad field.
+    InvalidConfig = 400,
 }
 
 impl MkStatus {
-    const ALL: [MkStatus; 20] = [
+    const ALL: [MkStatus; 21] = [
         Self::Ok,
         Self::InvalidArgument,
         Self::NullPointer,
@@ -76,6 +78,7 @@ impl MkStatus {
         Self::UnknownPlan,
         Self::InvalidTransition,
         Self::CommandRefused,
+        Self::InvalidConfig,
     ];
 
     fn name(self) -> &'static std::ffi::CStr {
@@ -100,6 +103,7 @@ impl MkStatus {
             Self::UnknownPlan => c"MK_STATUS_UNKNOWN_PLAN",
             Self::InvalidTransition => c"MK_STATUS_INVALID_TRANSITION",
             Self::CommandRefused => c"MK_STATUS_COMMAND_REFUSED",
+            Self::InvalidConfig => c"MK_STATUS_INVALID_CONFIG",
         }
     }
 }
@@ -122,6 +126,7 @@ impl From<ErrorKind> for MkStatus {
             ErrorKind::UnknownPlan => Self::UnknownPlan,
             ErrorKind::InvalidTransition => Self::InvalidTransition,
             ErrorKind::CommandRefused => Self::CommandRefused,
+            ErrorKind::InvalidConfig => Self::InvalidConfig,
         }
     }
 }

@@ -22,6 +22,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::UnknownPlan => "UnknownPlanError",
         ErrorKind::InvalidTransition => "InvalidTransitionError",
         ErrorKind::CommandRefused => "CommandRefusedError",
+        ErrorKind::InvalidConfig => "InvalidConfigError",
     }
 }
 

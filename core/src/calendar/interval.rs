@@ -139,6 +139,17 @@ impl Interval {
     /// # Errors
     /// [`CalendarError::OutOfRange`] when the result leaves the supported calendar.
     pub fn shift(&self, date: NaiveDate, times: i64) -> Result<NaiveDate, CalendarError> {
+        self.shift_on_day(date, times, date.day())
+    }
+
+    /// As [`Interval::shift`], but months and years land on `day` of the
+    /// month (clamped to its end) rather than on `date`'s day.
+    pub(super) fn shift_on_day(
+        &self,
+        date: NaiveDate,
+        times: i64,
+        day: u32,
+    ) -> Result<NaiveDate, CalendarError> {
         let out_of_range = || CalendarError::OutOfRange {
             operation: "interval arithmetic",
         };
@@ -169,7 +180,7 @@ impl Interval {
                 } else {
                     1
                 })?;
-                with_day_clamped(date, months, date.day())
+                with_day_clamped(date, months, day)
             }
         }
     }

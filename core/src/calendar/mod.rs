@@ -62,6 +62,20 @@ pub enum CalendarError {
         /// The text given.
         input: String,
     },
+    /// A day of the month outside 1–31.
+    #[error("invalid day of the month {day}: expected 1 to 31")]
+    InvalidDayOfMonth {
+        /// The day given.
+        day: u32,
+    },
+    /// A schedule's anchor is not on its day of the month.
+    #[error("schedule anchor {anchor} does not fall on day {day} of its month")]
+    AnchorNotOnDay {
+        /// The anchor given.
+        anchor: NaiveDate,
+        /// The day given.
+        day: u32,
+    },
     /// A period whose end is not after its start.
     #[error("invalid period: end {end} is not after start {start}")]
     EmptyPeriod {
@@ -82,7 +96,10 @@ impl CalendarError {
     /// The error's [`ErrorKind`].
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::InvalidDate { .. } | Self::UnparsableDate { .. } => ErrorKind::InvalidDate,
+            Self::InvalidDate { .. }
+            | Self::UnparsableDate { .. }
+            | Self::InvalidDayOfMonth { .. } => ErrorKind::InvalidDate,
+            Self::AnchorNotOnDay { .. } => ErrorKind::InvalidInterval,
             Self::ZeroInterval | Self::UnknownIntervalUnit { .. } => ErrorKind::InvalidInterval,
             Self::EmptyPeriod { .. } => ErrorKind::InvalidPeriod,
             Self::OutOfRange { .. } => ErrorKind::DateOutOfRange,

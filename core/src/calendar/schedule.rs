@@ -1,5 +1,6 @@
 //! Anchored schedules: the boundaries `anchor + k × interval` for every whole `k`.
 
+use super::date::with_day_clamped;
 use super::{CalendarError, Interval, IntervalUnit, Period};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -21,15 +22,93 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), memberkit::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawSchedule")]
 pub struct Schedule {
     anchor: NaiveDate,
     interval: Interval,
+    /// The day of the month that month and year boundaries fall on (clamped
+    /// to short months); the anchor's own day unless set otherwise.
+    day: u32,
+}
+
+#[derive(Deserialize)]
+struct RawSchedule {
+    anchor: NaiveDate,
+    interval: Interval,
+    day: Option<u32>,
+}
+
+impl TryFrom<RawSchedule> for Schedule {
+    type Error = CalendarError;
+    fn try_from(raw: RawSchedule) -> Result<Self, CalendarError> {
+        match raw.day {
+            None => Ok(Schedule::new(raw.anchor, raw.interval)),
+            Some(day) => {
+                let schedule = Schedule::on_day(raw.anchor, raw.interval, day)?;
+                if schedule.anchor != raw.anchor {
+                    return Err(CalendarError::AnchorNotOnDay {
+                        anchor: raw.anchor,
+                        day,
+                    });
+                }
+                Ok(schedule)
+            }
+        }
+    }
 }
 
 impl Schedule {
     /// The schedule through `anchor`, repeating every `interval`.
     pub fn new(anchor: NaiveDate, interval: Interval) -> Self {
-        Self { anchor, interval }
+        Self {
+            anchor,
+            interval,
+            day: anchor.day(),
+        }
+    }
+
+    /// The schedule whose month or year boundaries fall on `day` of the month
+    /// (clamped to short months, returning to `day` when the month has it),
+    /// anchored on the first such boundary on or after `from`. Day and week
+    /// intervals ignore `day` and are anchored on `from`.
+    ///
+    /// # Errors
+    /// [`CalendarError::InvalidDayOfMonth`] unless `day` is 1–31;
+    /// [`CalendarError::OutOfRange`] at the end of the calendar.
+    ///
+    /// # Example
+    /// ```
+    /// use memberkit::calendar::{Interval, Schedule, date};
+    /// // Billed on the 31st, starting Feb 10: the first boundary is Feb 28.
+    /// let s = Schedule::on_day(date(2026, 2, 10)?, Interval::months(1)?, 31)?;
+    /// assert_eq!(s.anchor(), date(2026, 2, 28)?);
+    /// assert_eq!(s.boundary(1)?, date(2026, 3, 31)?);
+    /// assert_eq!(s.boundary(-1)?, date(2026, 1, 31)?);
+    /// # Ok::<(), memberkit::Error>(())
+    /// ```
+    pub fn on_day(from: NaiveDate, interval: Interval, day: u32) -> Result<Self, CalendarError> {
+        if !(1..=31).contains(&day) {
+            return Err(CalendarError::InvalidDayOfMonth { day });
+        }
+        if matches!(interval.unit(), IntervalUnit::Day | IntervalUnit::Week) {
+            return Ok(Self::new(from, interval));
+        }
+        let this_month = with_day_clamped(from, 0, day)?;
+        let anchor = if this_month >= from {
+            this_month
+        } else {
+            with_day_clamped(from, 1, day)?
+        };
+        Ok(Self {
+            anchor,
+            interval,
+            day,
+        })
+    }
+
+    /// The day of the month that month and year boundaries fall on.
+    pub fn day(&self) -> u32 {
+        self.day
     }
 
     /// The anchor: boundary 0.
@@ -47,7 +126,7 @@ impl Schedule {
     /// # Errors
     /// [`CalendarError::OutOfRange`] when it leaves the supported calendar.
     pub fn boundary(&self, k: i64) -> Result<NaiveDate, CalendarError> {
-        self.interval.shift(self.anchor, k)
+        self.interval.shift_on_day(self.anchor, k, self.day)
     }
 
     /// The number `k` of the period `[boundary(k), boundary(k + 1))` that holds `date`.
@@ -262,6 +341,23 @@ mod tests {
         let year = Period::new(date(2026, 1, 1).unwrap(), date(2027, 1, 1).unwrap()).unwrap();
         let days: Vec<u32> = s.boundaries(year).unwrap().map(|d| d.day()).collect();
         assert_eq!(days, [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+    }
+
+    #[test]
+    fn a_billing_day_schedule_returns_to_its_day_after_a_clamped_anchor() {
+        let s =
+            Schedule::on_day(date(2026, 2, 1).unwrap(), Interval::months(1).unwrap(), 30).unwrap();
+        assert_eq!(s.anchor(), date(2026, 2, 28).unwrap());
+        let days: Vec<u32> = (0..4).map(|k| s.boundary(k).unwrap().day()).collect();
+        assert_eq!(days, [28, 30, 30, 30]);
+        assert_eq!(s.index_of(date(2026, 3, 29).unwrap()).unwrap(), 0);
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<Schedule>(&json).unwrap(), s);
+        assert!(
+            Schedule::on_day(date(2026, 2, 1).unwrap(), Interval::months(1).unwrap(), 32).is_err()
+        );
+        let bad = r#"{"anchor":"2026-02-27","interval":{"unit":"month","count":1},"day":30}"#;
+        assert!(serde_json::from_str::<Schedule>(bad).is_err());
     }
 
     #[test]

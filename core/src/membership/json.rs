@@ -48,7 +48,7 @@ impl Command {
     /// let cancel = Command::from_json(r#"{"type": "cancel", "when": "period_end"}"#)?;
     /// assert_eq!(cancel, Command::Cancel { when: CancelTiming::PeriodEnd });
     /// let err = Command::from_json(r#"{"type": "cancel", "when": "tomorrow"}"#).unwrap_err();
-    /// assert!(err.to_string().starts_with("invalid command JSON at when: unknown variant `tomorrow`"), "{err}");
+    /// assert!(err.to_string().starts_with("invalid command JSON: unknown variant `tomorrow`"), "{err}");
     /// # Ok::<(), memberkit::membership::MembershipError>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Self, MembershipError> {

@@ -46,7 +46,7 @@ pub use decide::decide;
 pub use json::{events_from_json, events_to_json, to_json};
 pub use plan::{
     Alignment, BookingEntitlement, EarlyCancel, MinimumTerm, NoticeRule, PausePolicy, PauseStart,
-    Plan, PlanId, TaxRate, Trial,
+    Plan, PlanId, RefundPolicy, TaxRate, Trial,
 };
 pub use query::{BookingAllowance, MembershipView, ScheduledChange};
 pub use state::{CancelTiming, ChangeTiming, Command, Event, Membership, Pause, Status};
@@ -59,7 +59,7 @@ use crate::calendar::{CalendarError, NaiveDate};
 #[non_exhaustive]
 pub enum MembershipError {
     /// A plan (or catalog) is invalid; `path` names the bad field, e.g. `[2].pause.max_months`.
-    #[error("invalid plan at {path}: {message}")]
+    #[error("invalid plan{}: {message}", at(path))]
     InvalidPlan {
         /// Where in the plan or catalog.
         path: String,
@@ -67,7 +67,7 @@ pub enum MembershipError {
         message: String,
     },
     /// A command, event or state given as JSON does not parse; `path` names the bad field.
-    #[error("invalid {what} JSON at {path}: {message}")]
+    #[error("invalid {what} JSON{}: {message}", at(path))]
     InvalidJson {
         /// What was being read: `"command"`, `"events"` or `"membership"`.
         what: &'static str,
@@ -192,6 +192,18 @@ pub enum MembershipError {
         /// The pause's planned end.
         until: NaiveDate,
     },
+    /// A plan change to a plan billed on another interval.
+    #[error(
+        "plan {to:?} is billed every {to_interval}, not every {from_interval} like the current plan; cancel and rejoin instead"
+    )]
+    IntervalMismatch {
+        /// The new plan.
+        to: String,
+        /// The new plan's interval.
+        to_interval: crate::calendar::Interval,
+        /// The current plan's interval.
+        from_interval: crate::calendar::Interval,
+    },
     /// A plan change to the plan already held.
     #[error("the membership is already on plan {plan:?}")]
     SamePlan {
@@ -212,6 +224,15 @@ pub enum MembershipError {
     /// A date computation failed.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+}
+
+/// " at PATH" for a field path, nothing for the document itself.
+fn at(path: &str) -> String {
+    if path.is_empty() || path == "." {
+        String::new()
+    } else {
+        format!(" at {path}")
+    }
 }
 
 impl MembershipError {

@@ -21,15 +21,20 @@ pub enum TaxRate {
     Exempt,
 }
 
-/// Where billing periods start.
+/// Which day of the month billing periods start on. A membership whose paid
+/// part starts on another day pays that first stretch pro rata.
+///
+/// Serialized as `"calendar"`, `"anniversary"` or `{"day_of_month": 27}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Alignment {
-    /// Periods start on the 1st of the month in which paid membership starts.
+    /// Periods start on the 1st.
     #[default]
     Calendar,
-    /// Periods follow the day paid membership starts.
+    /// Periods start on the day of the month paid membership starts.
     Anniversary,
+    /// Periods start on this day of the month (1–31, clamped to short months).
+    DayOfMonth(u32),
 }
 
 /// A trial before paid membership.
@@ -132,6 +137,20 @@ pub enum BookingEntitlement {
     },
 }
 
+/// What a member gets back for the unused days of a period already paid when
+/// membership ends early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundPolicy {
+    /// Nothing: the period is paid in full.
+    #[default]
+    None,
+    /// A prorated credit, carried forward to later invoices.
+    ProratedCredit,
+    /// A prorated refund, paid back.
+    ProratedRefund,
+}
+
 /// A membership plan.
 ///
 /// Loaded from JSON with [`Plan::from_json`], which names the path of a bad
@@ -204,6 +223,9 @@ pub struct Plan {
     /// (cooling-off, クーリング・オフ), whatever the minimum term.
     #[serde(default)]
     pub cooling_off_days: Option<u32>,
+    /// What a cancel before the period end gives back.
+    #[serde(default)]
+    pub refund_policy: RefundPolicy,
 }
 
 impl Plan {
@@ -257,6 +279,14 @@ impl Plan {
             if let EarlyCancel::Fee { amount } = term.early_cancel {
                 amounts.push(("minimum_term.early_cancel.amount", amount));
             }
+        }
+        if let Alignment::DayOfMonth(day) = self.alignment
+            && !(1..=31).contains(&day)
+        {
+            return bad(
+                "alignment.day_of_month",
+                format!("must be a day of the month, 1 to 31, got {day}"),
+            );
         }
         if self.fixed_term_periods == Some(0) {
             return bad("fixed_term_periods", "must be at least 1".into());

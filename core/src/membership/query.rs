@@ -77,8 +77,9 @@ pub enum ScheduledChange {
 }
 
 impl Membership {
-    /// The billing schedule: periods anchored on the first paid day
-    /// (anniversary) or on the 1st of its month (calendar).
+    /// The billing schedule: periods on the plan's billing day (the 1st for
+    /// calendar alignment, the first paid day's for anniversary), anchored on
+    /// the first such day on or after the first paid day.
     ///
     /// # Errors
     /// [`MembershipError::InvalidTransition`] before the member has joined.
@@ -87,11 +88,12 @@ impl Membership {
             command: "bill",
             status: self.status,
         })?;
-        let anchor = match plan.alignment {
-            Alignment::Anniversary => paid_from,
-            Alignment::Calendar => paid_from.with_day(1).unwrap_or(paid_from),
+        let day = match plan.alignment {
+            Alignment::Calendar => 1,
+            Alignment::Anniversary => paid_from.day(),
+            Alignment::DayOfMonth(day) => day,
         };
-        Ok(Schedule::new(anchor, plan.interval))
+        Ok(Schedule::on_day(paid_from, plan.interval, day)?)
     }
 
     /// The first day after the minimum term of `periods` billing periods,

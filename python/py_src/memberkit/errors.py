@@ -76,3 +76,7 @@ class InvalidTransitionError(MemberkitError, ValueError):
 
 class CommandRefusedError(MemberkitError, ValueError):
     """A command a rule of the plan refuses (a pause too long, a cancel inside the minimum term)."""
+
+
+class InvalidConfigError(MemberkitError, ValueError):
+    """A billing config that is not valid; the message names the bad field."""

@@ -1,0 +1,121 @@
+//! Billing: invoices and credit notes from a membership's events.
+//!
+//! # Semantics
+//! - Periods are half-open, `[start, end)`, on the plan's billing day (the
+//!   1st for calendar alignment, the first paid day's for anniversary, or any
+//!   day 1–31), clamped to short months and returning to the day when the
+//!   month allows. Billing is in advance by default (a period's fee is
+//!   invoiced on its start date), or in arrears (on its end date).
+//! - A paid membership that starts between billing days first pays the part
+//!   up to the next billing day: `price × days_left / days_in_period` (日割り),
+//!   days counted from the start (included) to the period end (excluded).
+//!   [`FirstPeriod`] offers the other rules clubs use: the full fee, free,
+//!   or a table of day ranges to fractions. Days are actual days by default,
+//!   or [`DayCount::Thirty`].
+//! - A plan change mid-period credits the old plan's unused days and charges
+//!   the new plan's remaining days, each `price × days / days_in_period`.
+//!   A change at the next period is not prorated.
+//! - While paused, no plan fee: the pause fee is charged per paused period
+//!   instead, and a pause or resume mid-period prorates both.
+//! - Cancel before the period end: a credit for the unused days as the plan's
+//!   [`RefundPolicy`](crate::membership::RefundPolicy) says (none, a prorated
+//!   credit carried forward, or a prorated refund). A cooling-off cancel
+//!   refunds everything the term was charged.
+//! - Each prorated amount is exact until it is rounded once to the currency's
+//!   minor unit with the configured mode (default: down, 切り捨て). A credit
+//!   for some days is always exactly the charge for the same days.
+//! - Consumption tax is computed once per document per rate and inclusion,
+//!   over that rate's lines, and rounded once (the qualified-invoice rule;
+//!   default: down). Early-termination fees are not taxed.
+//! - Billing is a pure function of the events and the [`BillingAccount`]
+//!   (what was billed before): billing through a date already billed adds
+//!   nothing; no day is billed twice, and no billable day up to the date is
+//!   left unbilled.
+//!
+//! ```
+//! use memberkit::billing::{BillingAccount, BillingConfig, bill};
+//! use memberkit::calendar::date;
+//! use memberkit::membership::{Catalog, Command, Membership, decide};
+//!
+//! let catalog = Catalog::from_json(r#"[{"id": "regular", "name": "Regular",
+//!     "price": {"amount": "8800", "currency": "JPY"}, "price_includes_tax": true,
+//!     "interval": {"unit": "month", "count": 1}}]"#)?;
+//! let join = Command::Join { plan: "regular".into(), start: date(2026, 4, 15)?, trial: false };
+//! let events = decide(&Membership::default(), &catalog, &join, date(2026, 4, 15)?)?;
+//!
+//! let run = bill(&BillingAccount::new("m-001"), &events, &catalog, &BillingConfig::default(), date(2026, 5, 1)?)?;
+//! let amounts: Vec<String> = run.documents.iter().map(|d| d.total.to_string()).collect();
+//! assert_eq!(amounts, ["4693 JPY", "8800 JPY"]); // Apr 15–30 is 16/30 of ¥8,800, rounded down
+//! // Billing the same dates again adds nothing.
+//! let again = bill(&run.account, &events, &catalog, &BillingConfig::default(), date(2026, 5, 1)?)?;
+//! assert!(again.documents.is_empty());
+//! # Ok::<(), memberkit::Error>(())
+//! ```
+
+mod config;
+mod document;
+mod engine;
+mod ledger;
+mod proration;
+mod timeline;
+
+pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Timing};
+pub use document::{
+    Document, DocumentKind, Line, LineKind, TaxCategory, TaxSummary, next_business_day,
+};
+pub use engine::{BillingRun, bill, bill_all};
+pub use ledger::BillingAccount;
+pub use proration::{DayCount, prorate};
+
+use crate::ErrorKind;
+use crate::calendar::CalendarError;
+use crate::membership::MembershipError;
+use crate::money::MoneyError;
+
+/// What can go wrong while billing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BillingError {
+    /// A proration of more days than the period has, or of an empty period.
+    #[error("cannot prorate {part} of {whole} days")]
+    InvalidProration {
+        /// The days asked for.
+        part: u32,
+        /// The days of the period.
+        whole: u32,
+    },
+    /// A billing config that is not valid; `path` names the bad field.
+    #[error("invalid billing config at {path}: {message}")]
+    InvalidConfig {
+        /// Where in the config.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A document without lines was about to be issued (a bug).
+    #[error("a document must have at least one line")]
+    EmptyDocument,
+    /// A plan the events name is not in the catalog.
+    #[error(transparent)]
+    Membership(#[from] MembershipError),
+    /// Amounts in different currencies, or too large.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// A date computation failed.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}
+
+impl BillingError {
+    /// The error's [`ErrorKind`].
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidProration { .. } => ErrorKind::InvalidArgument,
+            Self::InvalidConfig { .. } => ErrorKind::InvalidConfig,
+            Self::EmptyDocument => ErrorKind::InvalidArgument,
+            Self::Membership(e) => e.kind(),
+            Self::Money(e) => e.kind(),
+            Self::Calendar(e) => e.kind(),
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! A membership's billable timeline, read from its events: which plan it was
+//! on and whether it was active or paused, day by day, plus the one-off fees.
+
+use crate::calendar::NaiveDate;
+use crate::membership::{Event, Membership, PlanId};
+use crate::money::Money;
+
+/// Whether a stretch of membership pays the plan fee or the pause fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) enum Mode {
+    Active,
+    Paused,
+}
+
+/// A stretch `[from, until)` on one plan in one mode; `until` is `None` while
+/// nothing ends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Segment {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+    pub plan: PlanId,
+    pub mode: Mode,
+}
+
+/// A one-off fee of a term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct OneOff {
+    pub kind: OneOffKind,
+    pub on: NaiveDate,
+    pub plan: PlanId,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) enum OneOffKind {
+    Admission,
+    Trial,
+    EarlyTermination,
+}
+
+impl OneOffKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Admission => "admission_fee",
+            Self::Trial => "trial_fee",
+            Self::EarlyTermination => "early_termination_fee",
+        }
+    }
+}
+
+/// One term of membership: from a join (or rejoin) to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Term {
+    pub start: NaiveDate,
+    pub paid_from: NaiveDate,
+    /// The plan the term's billing schedule follows: the one joined.
+    pub plan: PlanId,
+    pub segments: Vec<Segment>,
+    pub one_offs: Vec<OneOff>,
+    /// A cooling-off cancel: everything the term cost is refunded.
+    pub cooled_off: bool,
+    /// The day the term ended (cancelled or expired), once it has.
+    pub ended: Option<NaiveDate>,
+}
+
+/// A change of the timeline on a date.
+enum Change {
+    Mode(Mode),
+    Plan(PlanId),
+    End,
+}
+
+/// Builds the terms of a membership from its events, in order; what is
+/// already planned (a pause, a plan change, an end) is included, as billing
+/// in advance needs it.
+pub(super) fn terms(events: &[Event], catalog: &crate::membership::Catalog) -> Vec<Term> {
+    let mut terms: Vec<Term> = Vec::new();
+    let mut state = Membership::default();
+    let mut pending_fee: Option<(NaiveDate, Money)> = None;
+    for event in events {
+        state = state.apply(event);
+        match event {
+            Event::Joined {
+                on,
+                plan,
+                paid_from,
+                admission_fee,
+                ..
+            } => {
+                finish(&mut terms, &mut pending_fee);
+                let mut term = Term {
+                    start: *on,
+                    paid_from: *paid_from,
+                    plan: plan.clone(),
+                    segments: vec![Segment {
+                        from: *paid_from,
+                        until: None,
+                        plan: plan.clone(),
+                        mode: Mode::Active,
+                    }],
+                    one_offs: Vec::new(),
+                    cooled_off: false,
+                    ended: None,
+                };
+                if let Some(amount) = admission_fee {
+                    term.one_offs.push(OneOff {
+                        kind: OneOffKind::Admission,
+                        on: *on,
+                        plan: plan.clone(),
+                        amount: *amount,
+                    });
+                }
+                let trial_price = catalog
+                    .get(plan)
+                    .ok()
+                    .and_then(|p| p.trial.as_ref())
+                    .map(|t| t.price);
+                if let Some(amount) =
+                    trial_price.filter(|price| *paid_from > *on && !price.is_zero())
+                {
+                    term.one_offs.push(OneOff {
+                        kind: OneOffKind::Trial,
+                        on: *on,
+                        plan: plan.clone(),
+                        amount,
+                    });
+                }
+                terms.push(term);
+            }
+            Event::PauseStarted { on } => change(&mut terms, *on, Change::Mode(Mode::Paused)),
+            Event::PauseEnded { on } => change(&mut terms, *on, Change::Mode(Mode::Active)),
+            Event::PlanChanged { on, to, .. } => change(&mut terms, *on, Change::Plan(to.clone())),
+            Event::CancellationScheduled {
+                on,
+                early_termination_fee,
+            } => {
+                pending_fee = early_termination_fee.map(|fee| (*on, fee));
+            }
+            Event::CancellationRevoked { .. } => pending_fee = None,
+            Event::Cancelled {
+                on,
+                early_termination_fee,
+                cooling_off,
+            } => {
+                if let Some(fee) = early_termination_fee {
+                    pending_fee = Some((*on, *fee));
+                }
+                change(&mut terms, *on, Change::End);
+                if let Some(term) = terms.last_mut() {
+                    term.cooled_off |= *cooling_off;
+                    term.ended = Some(*on);
+                }
+                finish(&mut terms, &mut pending_fee);
+            }
+            Event::Expired { on } => {
+                change(&mut terms, *on, Change::End);
+                if let Some(term) = terms.last_mut() {
+                    term.ended = Some(*on);
+                }
+                finish(&mut terms, &mut pending_fee);
+            }
+            _ => {}
+        }
+    }
+    plan_ahead(&mut terms, &state, catalog);
+    finish(&mut terms, &mut pending_fee);
+    terms
+}
+
+/// Applies what the final state has planned to the open term.
+fn plan_ahead(terms: &mut [Term], state: &Membership, catalog: &crate::membership::Catalog) {
+    if matches!(
+        state.status,
+        crate::membership::Status::Cancelled | crate::membership::Status::Expired
+    ) {
+        return;
+    }
+    let mut planned: Vec<(NaiveDate, u8, Change)> = Vec::new();
+    if state.status == crate::membership::Status::Paused
+        && let Some(pause) = state.pauses.last()
+    {
+        planned.push((pause.until, 1, Change::Mode(Mode::Active)));
+    }
+    if let Some(pause) = state.planned_pause {
+        planned.push((pause.from, 2, Change::Mode(Mode::Paused)));
+        planned.push((pause.until, 1, Change::Mode(Mode::Active)));
+    }
+    if let Some((plan, on)) = &state.plan_change {
+        planned.push((*on, 3, Change::Plan(plan.clone())));
+    }
+    if let Some(on) = state.ends_on {
+        planned.push((on, 0, Change::End));
+    }
+    let fixed_end = state
+        .plan
+        .as_deref()
+        .and_then(|id| catalog.get(id).ok())
+        .and_then(|plan| Some((plan.fixed_term_periods?, plan.interval)))
+        .zip(state.paid_from)
+        .and_then(|((periods, interval), paid)| interval.shift(paid, i64::from(periods)).ok());
+    if let Some(on) = fixed_end {
+        planned.push((on, 0, Change::End));
+    }
+    planned.sort_by_key(|(on, rank, _)| (*on, *rank));
+    for (on, _, what) in planned {
+        change(terms, on, what);
+    }
+}
+
+/// Closes the open segment of the last term on `on` and opens the next one.
+fn change(terms: &mut [Term], on: NaiveDate, what: Change) {
+    let Some(term) = terms.last_mut() else { return };
+    let Some(open) = term.segments.last().filter(|s| s.until.is_none()).cloned() else {
+        return;
+    };
+    let at = on.max(term.paid_from);
+    let ends = matches!(what, Change::End);
+    let (plan, mode) = match what {
+        Change::Mode(mode) => (open.plan.clone(), mode),
+        Change::Plan(plan) => (plan, open.mode),
+        Change::End => (open.plan.clone(), open.mode),
+    };
+    if let Some(last) = term.segments.last_mut() {
+        last.until = Some(at);
+    }
+    // A segment that ends where it starts held no days.
+    term.segments
+        .retain(|s| s.until.is_none_or(|until| until > s.from));
+    if !ends {
+        term.segments.push(Segment {
+            from: at,
+            until: None,
+            plan,
+            mode,
+        });
+    }
+}
+
+/// Records the early-termination fee on the term it ends.
+fn finish(terms: &mut [Term], pending_fee: &mut Option<(NaiveDate, Money)>) {
+    if let (Some(term), Some((on, amount))) = (terms.last_mut(), pending_fee.take()) {
+        let plan = term.plan.clone();
+        term.one_offs.push(OneOff {
+            kind: OneOffKind::EarlyTermination,
+            on,
+            plan,
+            amount,
+        });
+    }
+}
