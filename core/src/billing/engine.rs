@@ -105,6 +105,12 @@ struct TermBilling<'a> {
 
 type Key = (PieceKind, String);
 
+/// Days owed per billing period: period start → (period, key → pieces).
+type Owed = BTreeMap<NaiveDate, (Period, BTreeMap<Key, Vec<Period>>)>;
+
+/// Days billed per billing period: period start → key → (pieces, their documents).
+type Billed<'a> = BTreeMap<NaiveDate, BTreeMap<Key, Vec<(Period, &'a str)>>>;
+
 impl<'a> TermBilling<'a> {
     fn new(
         term: &'a Term,
@@ -137,10 +143,8 @@ impl<'a> TermBilling<'a> {
     }
 
     /// The pieces owed per period: `period start → (period, key → intervals)`.
-    fn target(
-        &self,
-    ) -> Result<BTreeMap<NaiveDate, (Period, BTreeMap<Key, Vec<Period>>)>, BillingError> {
-        let mut target: BTreeMap<NaiveDate, (Period, BTreeMap<Key, Vec<Period>>)> = BTreeMap::new();
+    fn target(&self) -> Result<Owed, BillingError> {
+        let mut target = Owed::new();
         if self.term.cooled_off {
             return Ok(target);
         }
@@ -184,7 +188,7 @@ impl<'a> TermBilling<'a> {
 
     fn pieces(&self, out: &mut Vec<Pending>) -> Result<(), BillingError> {
         let target = self.target()?;
-        let mut billed: BTreeMap<NaiveDate, BTreeMap<Key, Vec<(Period, &str)>>> = BTreeMap::new();
+        let mut billed = Billed::new();
         for p in self
             .account
             .pieces

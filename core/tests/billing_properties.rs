@@ -1,0 +1,167 @@
+//! Properties of billing over random plans and random membership histories,
+//! billed as a host would: every few days, with only the events known by then.
+
+use memberkit::billing::{BillingAccount, BillingConfig, DayCount, Document, Timing, bill};
+use memberkit::calendar::{Interval, NaiveDate, date};
+use memberkit::membership::{Catalog, Command, Event, Membership, TaxRate, decide};
+use memberkit::money::{Money, RoundingMode};
+use memberkit::strategies;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn base() -> NaiveDate {
+    date(2026, 1, 1).unwrap()
+}
+
+/// Three plans billed monthly (so plan changes between them are allowed).
+fn catalog() -> impl Strategy<Value = Catalog> {
+    (
+        strategies::plan("a"),
+        strategies::plan("b"),
+        strategies::plan("c"),
+        1_u32..=28,
+    )
+        .prop_filter_map("valid catalog", |(a, b, c, day)| {
+            let alignment = a.alignment;
+            let monthly = |mut p: memberkit::membership::Plan| {
+                p.interval = Interval::months(1).ok()?;
+                p.alignment = if day % 3 == 0 {
+                    memberkit::membership::Alignment::DayOfMonth(day)
+                } else {
+                    alignment
+                };
+                p.fixed_term_periods = None;
+                Some(p)
+            };
+            Catalog::new([monthly(a)?, monthly(b)?, monthly(c)?]).ok()
+        })
+}
+
+fn config() -> impl Strategy<Value = BillingConfig> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        proptest::sample::select(RoundingMode::ALL.to_vec()),
+    )
+        .prop_map(|(arrears, thirty, rounding)| BillingConfig {
+            timing: if arrears {
+                Timing::Arrears
+            } else {
+                Timing::Advance
+            },
+            day_count: if thirty {
+                DayCount::Thirty
+            } else {
+                DayCount::Actual
+            },
+            rounding,
+            ..BillingConfig::default()
+        })
+}
+
+/// Commands with the number of days since the previous one.
+fn history() -> impl Strategy<Value = Vec<(u64, Command)>> {
+    proptest::collection::vec((0_u64..45, strategies::membership_command(base())), 1..25)
+}
+
+fn check_taxes(doc: &Document, config: &BillingConfig) -> Result<(), TestCaseError> {
+    for summary in &doc.taxes {
+        let rate = match summary.rate {
+            TaxRate::Standard => config.standard_rate,
+            TaxRate::Reduced => config.reduced_rate,
+            TaxRate::Exempt => Decimal::ZERO,
+        };
+        let summed: Money = doc
+            .lines
+            .iter()
+            .filter(|l| l.tax.rate == summary.rate && l.tax.included == summary.included)
+            .try_fold(Money::zero(summary.taxable.currency()), |acc, l| {
+                acc.checked_add(l.amount)
+            })
+            .unwrap();
+        prop_assert_eq!(summed, summary.taxable);
+        let base = summed.amount().abs();
+        let exact = if summary.included {
+            base * rate / (Decimal::ONE + rate)
+        } else {
+            base * rate
+        };
+        let once = Money::round(exact, summed.currency(), config.tax_rounding);
+        let expected = if summed.is_negative() {
+            once.negated()
+        } else {
+            once
+        };
+        prop_assert_eq!(summary.tax, expected);
+    }
+    Ok(())
+}
+
+/// The (term, day) pairs the ledger says were billed.
+fn billed_days(account: &BillingAccount) -> Vec<(String, NaiveDate)> {
+    let ledger = serde_json::to_value(account).unwrap();
+    let mut days = Vec::new();
+    for piece in ledger["pieces"].as_array().unwrap() {
+        let from: NaiveDate = piece["from"].as_str().unwrap().parse().unwrap();
+        let until: NaiveDate = piece["until"].as_str().unwrap().parse().unwrap();
+        let mut day = from;
+        while day < until {
+            days.push((piece["term"].to_string(), day));
+            day = day.succ_opt().unwrap();
+        }
+    }
+    days
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn billing_is_idempotent_and_never_bills_a_day_twice(
+        catalog in catalog(), config in config(), history in history(), every in 1_u64..20,
+    ) {
+        let mut state = Membership::default();
+        let mut log: Vec<Event> = Vec::new();
+        let mut account = BillingAccount::new("P");
+        let mut at = base();
+        let mut next_bill = base();
+        let mut last_billed = None;
+        for (days, command) in &history {
+            let until = at + chrono::Days::new(*days);
+            // Bill every `every` days up to the next command, with what is known.
+            while next_bill < until {
+                let run = bill(&account, &log, &catalog, &config, next_bill).unwrap();
+                for doc in &run.documents {
+                    check_taxes(doc, &config)?;
+                    prop_assert!(doc.date <= next_bill);
+                }
+                let again = bill(&run.account, &log, &catalog, &config, next_bill).unwrap();
+                prop_assert!(again.documents.is_empty(), "billing {} twice issued {:?}", next_bill, again.documents);
+                account = run.account;
+                last_billed = Some((next_bill, log.len()));
+                next_bill = next_bill + chrono::Days::new(every);
+            }
+            at = until;
+            let catch_up = decide(&state, &catalog, &Command::Advance, at).unwrap();
+            state = catch_up.iter().fold(state, |m, e| m.apply(e));
+            log.extend(catch_up);
+            if let Ok(events) = decide(&state, &catalog, command, at) {
+                state = events.iter().fold(state, |m, e| m.apply(e));
+                log.extend(events);
+            }
+        }
+        // No day of a billing period is billed twice, for any plan or fee.
+        let mut days = billed_days(&account);
+        let total = days.len();
+        days.sort();
+        days.dedup();
+        prop_assert_eq!(days.len(), total, "a day was billed twice");
+        // No day owed is left unbilled: everything a single run over the whole
+        // history bills was billed along the way.
+        let Some((last, known)) = last_billed else { return Ok(()) };
+        let at_once = bill(&BillingAccount::new("P"), &log[..known], &catalog, &config, last).unwrap();
+        for day in billed_days(&at_once.account) {
+            prop_assert!(days.binary_search(&day).is_ok(), "{:?} owed but never billed", day);
+        }
+    }
+}
