@@ -131,6 +131,12 @@ typedef enum MkStatus {
 } MkStatus;
 
 /**
+ * How a business bills. Immutable once made: a `const MkBillingConfig *`
+ * may be used from many threads at once.
+ */
+typedef struct MkBillingConfig MkBillingConfig;
+
+/**
  * A catalog of plans. Immutable once made: a `const MkCatalog *` may be used
  * from many threads at once.
  */
@@ -154,6 +160,26 @@ typedef struct MkDate {
    */
   uint32_t day;
 } MkDate;
+
+/**
+ * An amount of money: a whole number of minor units (yen, cents) of an
+ * ISO 4217 currency given by its numeric code (392 JPY, 840 USD, 978 EUR).
+ */
+typedef struct MkMoney {
+  /**
+   * The amount in minor units; negative for credits.
+   */
+  int64_t minor;
+  /**
+   * The ISO 4217 numeric currency code.
+   */
+  uint32_t currency;
+} MkMoney;
+
+/**
+ * How an exact amount is rounded to minor units: one of the MK_ROUNDING_* values.
+ */
+typedef uint32_t MkRounding;
 
 /**
  * The unit of an interval: one of the MK_INTERVAL_UNIT_* values.
@@ -202,26 +228,6 @@ typedef struct MkPeriod {
    */
   struct MkDate end;
 } MkPeriod;
-
-/**
- * An amount of money: a whole number of minor units (yen, cents) of an
- * ISO 4217 currency given by its numeric code (392 JPY, 840 USD, 978 EUR).
- */
-typedef struct MkMoney {
-  /**
-   * The amount in minor units; negative for credits.
-   */
-  int64_t minor;
-  /**
-   * The ISO 4217 numeric currency code.
-   */
-  uint32_t currency;
-} MkMoney;
-
-/**
- * How an exact amount is rounded to minor units: one of the MK_ROUNDING_* values.
- */
-typedef uint32_t MkRounding;
 
 /**
  * Calendar days.
@@ -276,6 +282,57 @@ typedef uint32_t MkRounding;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Reads a billing config from JSON ("{}" for the defaults) and writes a new
+ * handle to `*out`; free it with mk_billing_config_free. A bad field gives
+ * MK_STATUS_INVALID_CONFIG with its path in the message.
+ *
+ * # Safety
+ * `config_json` is a NUL-terminated string; `out` is writable.
+ */
+enum MkStatus mk_billing_config_new(const char *config_json, struct MkBillingConfig **out);
+
+/**
+ * Frees a billing config. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `config` is NULL or a handle from mk_billing_config_new not yet freed.
+ */
+void mk_billing_config_free(struct MkBillingConfig *config);
+
+/**
+ * Bills one account through `through` (included). `account_json` is the
+ * ledger returned by the previous run, or NULL/"" for a new account named
+ * `account_id`; `events_json` is the membership's events. Writes
+ * `{"documents": [...], "account": {...}}` to `*out_run` (free with
+ * mk_string_free); store the account for the next run.
+ *
+ * # Safety
+ * Handles are live; strings are NUL-terminated (`account_json` may be NULL); `out_run` is writable.
+ */
+enum MkStatus mk_bill(const struct MkCatalog *catalog, const struct MkBillingConfig *config, const char *account_json, const char *account_id, const char *events_json, struct MkDate through, char **out_run);
+
+/**
+ * Bills a batch of accounts through `through`: `histories_json` is an array
+ * of `{"account": {...}, "events": [...]}`. Writes an array with, for each
+ * history in order, either `{"documents": [...], "account": {...}}` or
+ * `{"error": {"kind": "unknown_plan", "message": "..."}}` to `*out_runs`
+ * (free with mk_string_free): one account's error does not stop the others.
+ *
+ * # Safety
+ * Handles are live; `histories_json` is NUL-terminated; `out_runs` is writable.
+ */
+enum MkStatus mk_bill_batch(const struct MkCatalog *catalog, const struct MkBillingConfig *config, const char *histories_json, struct MkDate through, char **out_runs);
+
+/**
+ * `price × part / whole`, rounded once with `rounding_mode` (an
+ * MK_ROUNDING_* value): the daily proration (日割り) of one fee.
+ *
+ * # Safety
+ * `out` is writable.
+ */
+enum MkStatus mk_prorate(struct MkMoney price, uint32_t part, uint32_t whole, MkRounding rounding_mode, struct MkMoney *out);
 
 /**
  * Parses a date written YYYY-MM-DD into `out`.

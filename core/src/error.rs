@@ -164,3 +164,12 @@ impl Bounded for u64 {
 impl Bounded for usize {
     const MAX_U64: u64 = usize::MAX as u64;
 }
+
+/// `" at PATH"` for a field path, nothing for the document itself (`"."`).
+pub(crate) fn at_path(path: &str) -> String {
+    if path.is_empty() || path == "." {
+        String::new()
+    } else {
+        format!(" at {path}")
+    }
+}

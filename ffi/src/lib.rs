@@ -8,6 +8,7 @@
 
 #[macro_use]
 mod guard;
+mod billing;
 mod calendar;
 mod error;
 mod membership;
@@ -15,6 +16,7 @@ mod money;
 mod strings;
 mod version;
 
+pub use billing::*;
 pub use calendar::*;
 pub use error::*;
 pub use membership::*;

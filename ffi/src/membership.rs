@@ -53,7 +53,7 @@ pub unsafe extern "C" fn mk_catalog_free(catalog: *mut MkCatalog) {
 ///
 /// # Safety
 /// `catalog` is NULL or a live handle from mk_catalog_new.
-unsafe fn catalog_ref<'a>(catalog: *const MkCatalog) -> Result<&'a Catalog, Failure> {
+pub(crate) unsafe fn catalog_ref<'a>(catalog: *const MkCatalog) -> Result<&'a Catalog, Failure> {
     // SAFETY: a live handle by the caller's contract.
     unsafe { catalog.as_ref() }
         .map(|c| &c.0)

@@ -32,7 +32,7 @@ pub const MK_ROUNDING_TOWARD_ZERO: MkRounding = 4;
 /// Away from zero.
 pub const MK_ROUNDING_AWAY_FROM_ZERO: MkRounding = 5;
 
-fn rounding(mode: MkRounding) -> Result<RoundingMode, Failure> {
+pub(crate) fn rounding(mode: MkRounding) -> Result<RoundingMode, Failure> {
     RoundingMode::ALL
         .get(mode as usize)
         .copied()
@@ -48,11 +48,11 @@ fn currency(numeric: u32) -> Result<Currency, Failure> {
     Ok(Currency::from_numeric(numeric)?)
 }
 
-fn to_core(money: MkMoney) -> Result<Money, Failure> {
+pub(crate) fn to_core(money: MkMoney) -> Result<Money, Failure> {
     Ok(Money::from_minor(money.minor, currency(money.currency)?))
 }
 
-fn to_c(money: Money) -> Result<MkMoney, Failure> {
+pub(crate) fn to_c(money: Money) -> Result<MkMoney, Failure> {
     Ok(MkMoney {
         minor: money.to_minor()?,
         currency: money.currency().numeric(),

@@ -2,6 +2,7 @@
 //! the `memberkit` crate, converts back. The Python-facing package around it
 //! lives in `py_src/memberkit`.
 
+mod billing;
 mod calendar;
 mod convert;
 mod errors;
@@ -16,5 +17,6 @@ fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     money::register(m)?;
     calendar::register(m)?;
     membership::register(m)?;
+    billing::register(m)?;
     Ok(())
 }

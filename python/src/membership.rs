@@ -14,6 +14,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 #[pyclass(frozen, module = "memberkit._memberkit", name = "Catalog")]
 pub(crate) struct Catalog(Arc<CoreCatalog>);
 
+impl Catalog {
+    pub(crate) fn shared(&self) -> Arc<CoreCatalog> {
+        Arc::clone(&self.0)
+    }
+}
+
 #[pymethods]
 impl Catalog {
     #[new]

@@ -22,6 +22,18 @@ fn rounding(mode: &str) -> PyResult<RoundingMode> {
 #[derive(Clone, Copy)]
 pub(crate) struct Money(CoreMoney);
 
+impl Money {
+    pub(crate) fn inner(&self) -> CoreMoney {
+        self.0
+    }
+}
+
+impl From<CoreMoney> for Money {
+    fn from(money: CoreMoney) -> Self {
+        Money(money)
+    }
+}
+
 #[pymethods]
 impl Money {
     #[new]

@@ -192,6 +192,50 @@ static void test_membership(void) {
     mk_catalog_free(NULL);
 }
 
+static void test_billing(void) {
+    MkCatalog *catalog = NULL;
+    MkBillingConfig *config = NULL;
+    CHECK(mk_catalog_new(PLANS, &catalog) == MK_STATUS_OK);
+    CHECK(mk_billing_config_new("{\"collection\":{\"kind\":\"debit_day\",\"day\":40}}", &config) ==
+          MK_STATUS_INVALID_CONFIG);
+    CHECK(strstr(mk_last_error_message(), "collection.day") != NULL);
+    CHECK(mk_billing_config_new("{}", &config) == MK_STATUS_OK && config != NULL);
+
+    char *events = NULL, *run = NULL, *runs = NULL;
+    const char *join = "{\"type\":\"join\",\"plan\":\"basic\",\"start\":\"2026-04-20\"}";
+    CHECK(mk_membership_decide(catalog, NULL, join, date(2026, 4, 20), &events) == MK_STATUS_OK);
+    CHECK(mk_bill(catalog, config, NULL, "m-1", events, date(2026, 5, 1), &run) == MK_STATUS_OK);
+    /* Apr 20-30 is 11/30 of 5,500 = 2,016.66... -> 2,016, plus 10 % tax 201; then May in full. */
+    CHECK(run && strstr(run, "\"id\":\"m-1-20260420-1\"") != NULL);
+    CHECK(run && strstr(run, "\"total\":{\"amount\":\"2217\",\"currency\":\"JPY\"}") != NULL);
+    CHECK(run && strstr(run, "\"id\":\"m-1-20260501-1\"") != NULL);
+
+    char batch[4096];
+    snprintf(batch, sizeof batch,
+             "[{\"account\":{\"id\":\"x\",\"pieces\":[],\"one_offs\":[],\"issued\":{},\"credit\":null},"
+             "\"events\":%s},{\"account\":{\"id\":\"y\",\"pieces\":[],\"one_offs\":[],\"issued\":{},"
+             "\"credit\":null},\"events\":[{\"type\":\"joined\",\"on\":\"2026-04-01\",\"plan\":\"gold\","
+             "\"applied_on\":\"2026-04-01\",\"paid_from\":\"2026-04-01\",\"admission_fee\":null,"
+             "\"rejoin\":false}]}]",
+             events);
+    CHECK(mk_bill_batch(catalog, config, batch, date(2026, 5, 1), &runs) == MK_STATUS_OK);
+    CHECK(runs && strstr(runs, "\"id\":\"x-20260420-1\"") != NULL);
+    CHECK(runs && strstr(runs, "\"kind\":\"unknown_plan\"") != NULL);
+    CHECK(mk_bill_batch(catalog, config, "[{}]", date(2026, 5, 1), &runs) == MK_STATUS_INVALID_JSON);
+
+    MkMoney share = {0, 0};
+    MkMoney price = {8800, JPY};
+    CHECK(mk_prorate(price, 17, 30, MK_ROUNDING_FLOOR, &share) == MK_STATUS_OK && share.minor == 4986);
+    CHECK(mk_prorate(price, 31, 30, MK_ROUNDING_FLOOR, &share) == MK_STATUS_INVALID_ARGUMENT);
+
+    mk_string_free(runs);
+    mk_string_free(run);
+    mk_string_free(events);
+    mk_billing_config_free(config);
+    mk_billing_config_free(NULL);
+    mk_catalog_free(catalog);
+}
+
 /* One catalog shared by many threads, each deciding for its own member. */
 static MkCatalog *shared_catalog = NULL;
 
@@ -252,6 +296,7 @@ int main(void) {
     test_last_error_is_per_thread();
     test_membership();
     test_catalog_shared_across_threads();
+    test_billing();
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 //! How a business bills: timing, first-period rule, day count, rounding,
 //! tax rates and collection dates.
 
-use super::DayCount;
+use super::{BillingError, DayCount};
 use crate::calendar::NaiveDate;
 use crate::money::RoundingMode;
 use rust_decimal::Decimal;
@@ -103,5 +103,89 @@ impl Default for BillingConfig {
             collection: Collection::InvoiceDate,
             holidays: Vec::new(),
         }
+    }
+}
+
+impl BillingConfig {
+    /// Parses and validates a config; `{}` gives the defaults.
+    ///
+    /// # Errors
+    /// [`BillingError::InvalidConfig`] naming the path of the bad field.
+    ///
+    /// # Example
+    /// ```
+    /// use memberkit::billing::{BillingConfig, Timing};
+    /// let config = BillingConfig::from_json(r#"{"timing": "arrears", "collection": {"kind": "debit_day", "day": 27}}"#)?;
+    /// assert_eq!(config.timing, Timing::Arrears);
+    /// let err = BillingConfig::from_json(r#"{"collection": {"kind": "debit_day", "day": 32}}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid billing config at collection.day: must be a day of the month, 1 to 31, got 32");
+    /// # Ok::<(), memberkit::billing::BillingError>(())
+    /// ```
+    pub fn from_json(json: &str) -> Result<Self, BillingError> {
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        let config: BillingConfig =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+                BillingError::InvalidConfig {
+                    path: err.path().to_string(),
+                    message: err.into_inner().to_string(),
+                }
+            })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what the JSON shape cannot: days of the month, fractions and rates in range.
+    ///
+    /// # Errors
+    /// [`BillingError::InvalidConfig`] naming the path of the bad field.
+    pub fn validate(&self) -> Result<(), BillingError> {
+        let bad =
+            |path: String, message: String| Err(BillingError::InvalidConfig { path, message });
+        let day_ok = |day: u32| (1..=31).contains(&day);
+        if let Collection::DebitDay { day } = self.collection
+            && !day_ok(day)
+        {
+            return bad(
+                "collection.day".into(),
+                format!("must be a day of the month, 1 to 31, got {day}"),
+            );
+        }
+        if let FirstPeriod::Table { rows } = &self.first_period {
+            for (i, row) in rows.iter().enumerate() {
+                for (field, day) in [("from_day", row.from_day), ("to_day", row.to_day)] {
+                    if !day_ok(day) {
+                        let path = format!("first_period.rows[{i}].{field}");
+                        return bad(
+                            path,
+                            format!("must be a day of the month, 1 to 31, got {day}"),
+                        );
+                    }
+                }
+                if row.to_day < row.from_day {
+                    return bad(
+                        format!("first_period.rows[{i}].to_day"),
+                        format!("must not be before from_day ({})", row.from_day),
+                    );
+                }
+                if row.fraction < Decimal::ZERO || row.fraction > Decimal::ONE {
+                    return bad(
+                        format!("first_period.rows[{i}].fraction"),
+                        format!("must be between 0 and 1, got {}", row.fraction),
+                    );
+                }
+            }
+        }
+        for (path, rate) in [
+            ("standard_rate", self.standard_rate),
+            ("reduced_rate", self.reduced_rate),
+        ] {
+            if rate < Decimal::ZERO || rate >= Decimal::ONE {
+                return bad(
+                    path.into(),
+                    format!("must be at least 0 and below 1, got {rate}"),
+                );
+            }
+        }
+        Ok(())
     }
 }

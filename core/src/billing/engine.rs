@@ -16,7 +16,7 @@ use chrono::Datelike;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The result of a billing run: the documents issued and the account's next ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BillingRun {
     /// Invoices and credit notes, by date.
     pub documents: Vec<Document>,
@@ -44,6 +44,62 @@ pub fn bill(
         billing.one_offs(&mut pending)?;
     }
     assemble(account, pending, config)
+}
+
+/// An account's ledger and its membership's events: the input of a billing
+/// run, as a host stores it. Serialized as `{"account": {...}, "events": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccountHistory {
+    /// The ledger so far.
+    pub account: BillingAccount,
+    /// The membership's events.
+    pub events: Vec<Event>,
+}
+
+impl AccountHistory {
+    /// Parses a JSON array of histories (the input of a batch run).
+    ///
+    /// # Errors
+    /// [`BillingError::InvalidJson`] naming the bad field, e.g. `[3].events[0].on`.
+    pub fn list_from_json(json: &str) -> Result<Vec<AccountHistory>, BillingError> {
+        parse_json(json, "billing history")
+    }
+}
+
+impl BillingAccount {
+    /// Parses an account saved as JSON.
+    ///
+    /// # Errors
+    /// [`BillingError::InvalidJson`] naming the bad field.
+    pub fn from_json(json: &str) -> Result<Self, BillingError> {
+        parse_json(json, "billing account")
+    }
+}
+
+/// The results of a batch run as a JSON array: each item the run
+/// (`{"documents": [...], "account": {...}}`) or
+/// `{"error": {"kind": "unknown_plan", "message": "..."}}`.
+pub fn batch_to_json(runs: &[Result<BillingRun, BillingError>]) -> String {
+    let items: Vec<serde_json::Value> = runs
+        .iter()
+        .map(|run| match run {
+            Ok(run) => serde_json::to_value(run).unwrap_or_default(),
+            Err(err) => serde_json::json!({"error": {"kind": err.kind().name(), "message": err.to_string()}}),
+        })
+        .collect();
+    serde_json::to_string(&items).unwrap_or_default()
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(
+    json: &str,
+    what: &'static str,
+) -> Result<T, BillingError> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| BillingError::InvalidJson {
+        what,
+        path: err.path().to_string(),
+        message: err.into_inner().to_string(),
+    })
 }
 
 /// Bills many accounts through one date; each result stands alone, so one

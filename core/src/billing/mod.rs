@@ -63,7 +63,7 @@ pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Timing}
 pub use document::{
     Document, DocumentKind, Line, LineKind, TaxCategory, TaxSummary, next_business_day,
 };
-pub use engine::{BillingRun, bill, bill_all};
+pub use engine::{AccountHistory, BillingRun, batch_to_json, bill, bill_all};
 pub use ledger::BillingAccount;
 pub use proration::{DayCount, prorate};
 
@@ -85,9 +85,19 @@ pub enum BillingError {
         whole: u32,
     },
     /// A billing config that is not valid; `path` names the bad field.
-    #[error("invalid billing config at {path}: {message}")]
+    #[error("invalid billing config{}: {message}", crate::error::at_path(path))]
     InvalidConfig {
         /// Where in the config.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An account, history or events given as JSON that does not parse.
+    #[error("invalid {what} JSON{}: {message}", crate::error::at_path(path))]
+    InvalidJson {
+        /// What was being read.
+        what: &'static str,
+        /// Where in the JSON.
         path: String,
         /// What is wrong.
         message: String,
@@ -112,6 +122,7 @@ impl BillingError {
         match self {
             Self::InvalidProration { .. } => ErrorKind::InvalidArgument,
             Self::InvalidConfig { .. } => ErrorKind::InvalidConfig,
+            Self::InvalidJson { .. } => ErrorKind::InvalidJson,
             Self::EmptyDocument => ErrorKind::InvalidArgument,
             Self::Membership(e) => e.kind(),
             Self::Money(e) => e.kind(),

@@ -59,7 +59,7 @@ use crate::calendar::{CalendarError, NaiveDate};
 #[non_exhaustive]
 pub enum MembershipError {
     /// A plan (or catalog) is invalid; `path` names the bad field, e.g. `[2].pause.max_months`.
-    #[error("invalid plan{}: {message}", at(path))]
+    #[error("invalid plan{}: {message}", crate::error::at_path(path))]
     InvalidPlan {
         /// Where in the plan or catalog.
         path: String,
@@ -67,7 +67,7 @@ pub enum MembershipError {
         message: String,
     },
     /// A command, event or state given as JSON does not parse; `path` names the bad field.
-    #[error("invalid {what} JSON{}: {message}", at(path))]
+    #[error("invalid {what} JSON{}: {message}", crate::error::at_path(path))]
     InvalidJson {
         /// What was being read: `"command"`, `"events"` or `"membership"`.
         what: &'static str,
@@ -224,15 +224,6 @@ pub enum MembershipError {
     /// A date computation failed.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
-}
-
-/// " at PATH" for a field path, nothing for the document itself.
-fn at(path: &str) -> String {
-    if path.is_empty() || path == "." {
-        String::new()
-    } else {
-        format!(" at {path}")
-    }
 }
 
 impl MembershipError {

@@ -22,7 +22,7 @@ from memberkit._memberkit import (
     minor_units,
     parse_date,
 )
-from memberkit import membership
+from memberkit import billing, membership
 from memberkit.errors import (
     AmountOutOfRangeError,
     CommandRefusedError,
@@ -30,6 +30,7 @@ from memberkit.errors import (
     DateOutOfRangeError,
     InvalidAllocationError,
     InvalidArgumentError,
+    InvalidConfigError,
     InvalidDateError,
     InvalidIntervalError,
     InvalidJsonError,
@@ -51,6 +52,7 @@ __all__ = [
     "DateOutOfRangeError",
     "InvalidAllocationError",
     "InvalidArgumentError",
+    "InvalidConfigError",
     "InvalidDateError",
     "InvalidIntervalError",
     "InvalidJsonError",
@@ -66,6 +68,7 @@ __all__ = [
     "UnknownPlanError",
     "__version__",
     "add_months",
+    "billing",
     "membership",
     "minor_units",
     "parse_date",

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Sequence, Union, final
 
 __all__ = [
+    "BillingConfig",
     "CURRENCIES",
     "Catalog",
     "Membership",
@@ -14,8 +15,11 @@ __all__ = [
     "Schedule",
     "__version__",
     "add_months",
+    "bill_batch_json",
+    "bill_json",
     "minor_units",
     "parse_date",
+    "prorate",
 ]
 __version__: str
 CURRENCIES: list[str]
@@ -118,3 +122,21 @@ class Membership:
     def version(self) -> int: ...
     def view_json(self, on: _DateLike) -> str: ...
     def booking_allowance_json(self, on: _DateLike, used: int) -> str: ...
+
+@final
+class BillingConfig:
+    """A billing config read from JSON."""
+
+    def __new__(cls, config_json: str) -> BillingConfig: ...
+    def to_json(self) -> str: ...
+
+def bill_json(
+    catalog: Catalog,
+    config: BillingConfig,
+    account_json: str | None,
+    account_id: str,
+    events_json: str,
+    through: _DateLike,
+) -> str: ...
+def bill_batch_json(catalog: Catalog, config: BillingConfig, histories_json: str, through: _DateLike) -> str: ...
+def prorate(price: Money, part: int, whole: int, mode: str = "floor") -> Money: ...
