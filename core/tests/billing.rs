@@ -2,14 +2,13 @@
 
 use memberkit::billing::{
     BillingAccount, BillingConfig, Collection, DayCount, Document, DocumentKind, FirstPeriod,
-    FirstPeriodRow, LineKind, Timing, bill,
+    FirstPeriodRow, Fraction, LineKind, Timing, bill,
 };
 use memberkit::calendar::{NaiveDate, date};
 use memberkit::membership::{
     CancelTiming, Catalog, ChangeTiming, Command, Event, Membership, decide,
 };
 use memberkit::money::{Currency, Money};
-use rust_decimal::Decimal;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     date(y, m, day).unwrap()
@@ -174,17 +173,17 @@ fn other_first_period_rules() {
             FirstPeriodRow {
                 from_day: 1,
                 to_day: 10,
-                fraction: Decimal::ONE,
+                fraction: Fraction::new(1, 1).unwrap(),
             },
             FirstPeriodRow {
                 from_day: 11,
                 to_day: 20,
-                fraction: Decimal::TWO / Decimal::from(3),
+                fraction: Fraction::new(2, 3).unwrap(),
             },
             FirstPeriodRow {
                 from_day: 21,
                 to_day: 31,
-                fraction: Decimal::ONE / Decimal::from(3),
+                fraction: Fraction::new(1, 3).unwrap(),
             },
         ],
     };

@@ -67,3 +67,102 @@ fn membership_vectors() {
         failures.join("\n")
     );
 }
+
+/// A document as the vectors record it: what a reviewer checks, amounts as text.
+fn summary(doc: &memberkit::billing::Document) -> Value {
+    let amount = |m: &memberkit::money::Money| Value::String(m.amount().to_string());
+    serde_json::json!({
+        "id": doc.id,
+        "kind": doc.kind,
+        "date": doc.date,
+        "collection_date": doc.collection_date,
+        "lines": doc.lines.iter().map(|l| serde_json::json!([l.kind, amount(&l.amount), l.proration])).collect::<Vec<_>>(),
+        "taxes": doc.taxes.iter().map(|t| serde_json::json!([t.rate, amount(&t.tax)])).collect::<Vec<_>>(),
+        "total": amount(&doc.total),
+        "credit_applied": amount(&doc.credit_applied),
+        "refund": amount(&doc.refund),
+        "amount_due": amount(&doc.amount_due),
+    })
+}
+
+#[test]
+fn billing_vectors() {
+    use memberkit::billing::{BillingAccount, BillingConfig, bill};
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/billing.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let bless = std::env::var_os("MK_BLESS_VECTORS").is_some();
+    let catalog = Catalog::from_json(&doc["plans"].to_string()).unwrap();
+    let configs = doc["configs"].clone();
+    let cases = doc["cases"].as_array_mut().unwrap();
+    assert!(cases.len() >= 30, "at least 30 cases");
+    let mut failures = Vec::new();
+    for case in cases.iter_mut() {
+        let name = case["name"].as_str().unwrap().to_owned();
+        let config =
+            BillingConfig::from_json(&configs[case["config"].as_str().unwrap()].to_string())
+                .unwrap();
+        let steps: Vec<(chrono::NaiveDate, Command)> = case["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    parse_date(s["at"].as_str().unwrap()).unwrap(),
+                    Command::from_json(&s["command"].to_string()).unwrap(),
+                )
+            })
+            .collect();
+        let bill_on: Vec<chrono::NaiveDate> = case["bill_on"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| parse_date(d.as_str().unwrap()).unwrap())
+            .collect();
+        let mut dates: Vec<chrono::NaiveDate> = steps
+            .iter()
+            .map(|(d, _)| *d)
+            .chain(bill_on.iter().copied())
+            .collect();
+        dates.sort();
+        dates.dedup();
+        let (mut state, mut events, mut account) =
+            (Membership::default(), Vec::new(), BillingAccount::new("A"));
+        let mut documents = Vec::new();
+        for day in dates {
+            for (_, command) in steps.iter().filter(|(at, _)| *at == day) {
+                let new = decide(&state, &catalog, command, day)
+                    .unwrap_or_else(|e| panic!("{name}: {command:?}: {e}"));
+                state = new.iter().fold(state, |m, e| m.apply(e));
+                events.extend(new);
+            }
+            for _ in bill_on.iter().filter(|d| **d == day) {
+                let new = decide(&state, &catalog, &Command::Advance, day).unwrap();
+                state = new.iter().fold(state, |m, e| m.apply(e));
+                events.extend(new);
+                let run = bill(&account, &events, &catalog, &config, day)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                documents.extend(run.documents.iter().map(summary));
+                account = run.account;
+            }
+        }
+        let got = Value::Array(documents);
+        if bless && case["documents"].is_null() {
+            case["documents"] = got.clone();
+        }
+        if case["documents"] != got {
+            failures.push(format!(
+                "{name}: documents {got:#} != expected {:#}",
+                case["documents"]
+            ));
+        }
+    }
+    if bless {
+        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -31,3 +31,51 @@ def test_case(case: dict[str, Any]) -> None:
             events = member.execute(step["command"], step["at"])
             assert events == _loads(_dumps(step["events"]))
     assert member.status == case["status"]
+
+
+BILLING = json.loads((Path(__file__).resolve().parents[2] / "tests/vectors/billing.json").read_text(encoding="utf-8"))
+BILLING_CATALOG = Catalog(BILLING["plans"])
+
+
+def _summary(doc: dict[str, Any]) -> dict[str, Any]:
+    """A document as the vectors record it (the same summary as core/tests/vectors.rs)."""
+
+    def amount(money: Any) -> str:
+        return str(money.amount)
+
+    return {
+        "id": doc["id"],
+        "kind": doc["kind"],
+        "date": doc["date"].isoformat(),
+        "collection_date": doc["collection_date"].isoformat(),
+        "lines": [[line["kind"], amount(line["amount"]), line["proration"]] for line in doc["lines"]],
+        "taxes": [[tax["rate"], amount(tax["tax"])] for tax in doc["taxes"]],
+        "total": amount(doc["total"]),
+        "credit_applied": amount(doc["credit_applied"]),
+        "refund": amount(doc["refund"]),
+        "amount_due": amount(doc["amount_due"]),
+    }
+
+
+def test_there_are_enough_billing_cases() -> None:
+    assert len(BILLING["cases"]) >= 30
+
+
+@pytest.mark.parametrize("case", BILLING["cases"], ids=lambda c: c["name"])
+def test_billing_case(case: dict[str, Any]) -> None:
+    from memberkit.billing import BillingConfig, bill
+
+    config = BillingConfig(BILLING["configs"][case["config"]])
+    member = Membership(BILLING_CATALOG)
+    events: list[dict[str, Any]] = []
+    account: dict[str, Any] | None = None
+    documents: list[dict[str, Any]] = []
+    for day in sorted({step["at"] for step in case["steps"]} | set(case["bill_on"])):
+        for step in case["steps"]:
+            if step["at"] == day:
+                events += member.execute(step["command"], day)
+        for _ in range(case["bill_on"].count(day)):
+            events += member.execute({"type": "advance"}, day)
+            issued, account = bill(BILLING_CATALOG, config, events, day, account=account, account_id="A")
+            documents += [_summary(doc) for doc in issued]
+    assert documents == case["documents"]

@@ -1,7 +1,11 @@
-/* Replays tests/vectors/membership.json through the C API: each step's
- * outcome (the status for a refused command, the sequence of event types for
- * an accepted one) and each case's final status must match what the Rust and
- * Python suites check. Usage: test_vectors PATH. */
+/* Replays the conformance vectors through the C API.
+ * - tests/vectors/membership.json: each step's outcome (the status of a
+ *   refused command, the event types of an accepted one) and each case's
+ *   final status.
+ * - tests/vectors/billing.json: the id, total and amount due of every
+ *   document issued, in order.
+ * The Rust and Python suites check the same files in full.
+ * Usage: test_vectors MEMBERSHIP_JSON BILLING_JSON. */
 #include "json_scan.h"
 #include "memberkit.h"
 
@@ -50,10 +54,15 @@ static void fail(const char *name, int step, const char *what, const char *got, 
     fprintf(stderr, "%s step %d: %s: got %s, expected %s\n", name, step, what, got, expected);
 }
 
-static MkDate parse_date(const char *p) {
-    char *text = js_copy(p);
+static MkDate parse_date_text(const char *text) {
     MkDate d = {0, 0, 0};
     if (mk_date_parse(text, &d) != MK_STATUS_OK) fprintf(stderr, "bad date %s\n", text);
+    return d;
+}
+
+static MkDate parse_date(const char *p) {
+    char *text = js_copy(p);
+    MkDate d = parse_date_text(text);
     free(text);
     return d;
 }
@@ -112,6 +121,149 @@ static void replay_case(const MkCatalog *catalog, const char *c) {
     free(name);
 }
 
+/* Appends the events of the JSON array `more` to the JSON array `*all`. */
+static void append_events(char **all, const char *more) {
+    const char *first = js_first(more);
+    if (!first) return;
+    const char *end = strrchr(more, ']');
+    size_t add = (size_t)(end - first);
+    size_t have = *all ? strlen(*all) : 0;
+    char *joined = malloc(have + add + 4);
+    if (!joined) return;
+    if (*all && have > 2) {
+        memcpy(joined, *all, have - 1); /* drop the closing ']' */
+        joined[have - 1] = ',';
+        memcpy(joined + have, first, add);
+        joined[have + add] = ']';
+        joined[have + add + 1] = '\0';
+    } else {
+        joined[0] = '[';
+        memcpy(joined + 1, first, add);
+        joined[add + 1] = ']';
+        joined[add + 2] = '\0';
+    }
+    free(*all);
+    *all = joined;
+}
+
+/* Decides `command` on `day`, applying and recording the events. */
+static int step(const MkCatalog *catalog, char **state, char **events, const char *command, MkDate day) {
+    char *new_events = NULL, *next = NULL;
+    if (mk_membership_decide(catalog, *state, command, day, &new_events) != MK_STATUS_OK) return 0;
+    int ok = mk_membership_apply(*state, new_events, &next) == MK_STATUS_OK;
+    if (ok) {
+        mk_string_free(*state);
+        *state = next;
+        append_events(events, new_events);
+    }
+    mk_string_free(new_events);
+    return ok;
+}
+
+static int compare_dates(const void *a, const void *b) {
+    return strcmp((const char *)a, (const char *)b);
+}
+
+static void replay_billing_case(const MkCatalog *catalog, const char *configs, const char *c) {
+    char *name = js_copy(js_get(c, "name"));
+    char *config_name = js_copy(js_get(c, "config"));
+    char *config_json = js_copy(js_get(configs, config_name));
+    MkBillingConfig *config = NULL;
+    if (mk_billing_config_new(config_json, &config) != MK_STATUS_OK) {
+        fail(name, -1, "config", mk_last_error_message(), "ok");
+    }
+    char days[64][11];
+    int n_days = 0;
+    for (const char *s = js_first(js_get(c, "steps")); s && n_days < 64; s = js_next(s)) {
+        char *at = js_copy(js_get(s, "at"));
+        snprintf(days[n_days++], sizeof days[0], "%s", at);
+        free(at);
+    }
+    for (const char *b = js_first(js_get(c, "bill_on")); b && n_days < 64; b = js_next(b)) {
+        char *at = js_copy(b);
+        snprintf(days[n_days++], sizeof days[0], "%s", at);
+        free(at);
+    }
+    qsort(days, (size_t)n_days, sizeof days[0], compare_dates);
+    char *state = NULL, *events = NULL, *account = NULL;
+    const char *expected = js_first(js_get(c, "documents"));
+    int doc_no = 0;
+    for (int i = 0; i < n_days; i++) {
+        if (i > 0 && strcmp(days[i], days[i - 1]) == 0) continue;
+        MkDate day = parse_date_text(days[i]);
+        for (const char *s = js_first(js_get(c, "steps")); s; s = js_next(s)) {
+            char *at = js_copy(js_get(s, "at"));
+            if (strcmp(at, days[i]) == 0) {
+                char *command = js_copy(js_get(s, "command"));
+                if (!step(catalog, &state, &events, command, day)) fail(name, doc_no, "command", mk_last_error_message(), "ok");
+                free(command);
+            }
+            free(at);
+        }
+        for (const char *b = js_first(js_get(c, "bill_on")); b; b = js_next(b)) {
+            char *at = js_copy(b);
+            int bill_today = strcmp(at, days[i]) == 0;
+            free(at);
+            if (!bill_today) continue;
+            step(catalog, &state, &events, "{\"type\":\"advance\"}", day);
+            char *run = NULL;
+            if (mk_bill(catalog, config, account, "A", events ? events : "[]", day, &run) != MK_STATUS_OK) {
+                fail(name, doc_no, "bill", mk_last_error_message(), "ok");
+                continue;
+            }
+            for (const char *doc = js_first(js_get(run, "documents")); doc; doc = js_next(doc), doc_no++) {
+                char *id = js_copy(js_get(doc, "id"));
+                char *total = js_copy(js_get(js_get(doc, "total"), "amount"));
+                char *due = js_copy(js_get(js_get(doc, "amount_due"), "amount"));
+                char *want_id = expected ? js_copy(js_get(expected, "id")) : NULL;
+                char *want_total = expected ? js_copy(js_get(expected, "total")) : NULL;
+                char *want_due = expected ? js_copy(js_get(expected, "amount_due")) : NULL;
+                if (want_id && strcmp(id, want_id) == 0 && strcmp(total, want_total) == 0 && strcmp(due, want_due) == 0) {
+                    passed++;
+                } else {
+                    fail(name, doc_no, "document", id, want_id ? want_id : "(none)");
+                }
+                expected = expected ? js_next(expected) : NULL;
+                free(id), free(total), free(due), free(want_id), free(want_total), free(want_due);
+            }
+            char *next_account = js_copy(js_get(run, "account"));
+            free(account);
+            account = next_account;
+            mk_string_free(run);
+        }
+    }
+    if (expected) fail(name, doc_no, "documents", "fewer", "more");
+    free(account);
+    free(events);
+    mk_string_free(state);
+    mk_billing_config_free(config);
+    free(config_json);
+    free(config_name);
+    free(name);
+}
+
+static int replay_billing(const char *path) {
+    char *doc = read_file(path);
+    if (!doc) {
+        fprintf(stderr, "cannot read %s\n", path);
+        return -1;
+    }
+    char *plans = js_copy(js_get(doc, "plans"));
+    MkCatalog *catalog = NULL;
+    if (mk_catalog_new(plans, &catalog) != MK_STATUS_OK) {
+        fprintf(stderr, "catalog: %s\n", mk_last_error_message());
+        return -1;
+    }
+    int cases = 0;
+    for (const char *c = js_first(js_get(doc, "cases")); c; c = js_next(c), cases++) {
+        replay_billing_case(catalog, js_get(doc, "configs"), c);
+    }
+    mk_catalog_free(catalog);
+    free(plans);
+    free(doc);
+    return cases;
+}
+
 int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "tests/vectors/membership.json";
     char *doc = read_file(path);
@@ -130,6 +282,7 @@ int main(int argc, char **argv) {
     mk_catalog_free(catalog);
     free(plans);
     free(doc);
-    printf("c vectors (%d cases): %d passed, %d failed\n", cases, passed, failed);
-    return failed == 0 && cases >= 25 ? 0 : 1;
+    int billing_cases = replay_billing(argc > 2 ? argv[2] : "tests/vectors/billing.json");
+    printf("c vectors (%d membership, %d billing cases): %d passed, %d failed\n", cases, billing_cases, passed, failed);
+    return failed == 0 && cases >= 25 && billing_cases >= 30 ? 0 : 1;
 }

@@ -18,6 +18,72 @@ pub enum Timing {
     Arrears,
 }
 
+/// An exact share of a fee, written `"2/3"` (or `"0.5"`, or `1`): kept as a
+/// ratio so that thirds stay exact until the one rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value", into = "String")]
+pub struct Fraction {
+    numerator: u32,
+    denominator: u32,
+}
+
+impl Fraction {
+    /// `numerator / denominator`, at most 1.
+    ///
+    /// # Errors
+    /// A message when the denominator is zero or the fraction exceeds 1.
+    pub fn new(numerator: u32, denominator: u32) -> Result<Self, String> {
+        if denominator == 0 || numerator > denominator {
+            return Err(format!(
+                "must be a fraction between 0 and 1, got {numerator}/{denominator}"
+            ));
+        }
+        Ok(Self {
+            numerator,
+            denominator,
+        })
+    }
+
+    /// The numerator.
+    pub fn numerator(&self) -> u32 {
+        self.numerator
+    }
+
+    /// The denominator.
+    pub fn denominator(&self) -> u32 {
+        self.denominator
+    }
+}
+
+impl TryFrom<serde_json::Value> for Fraction {
+    type Error = String;
+    fn try_from(value: serde_json::Value) -> Result<Self, String> {
+        let text = match &value {
+            serde_json::Value::String(s) => s.trim().to_owned(),
+            serde_json::Value::Number(n) => n.to_string(),
+            other => return Err(format!("expected a fraction such as \"2/3\", got {other}")),
+        };
+        let bad = || format!("expected a fraction such as \"2/3\" or \"0.5\", got {text:?}");
+        if let Some((n, d)) = text.split_once('/') {
+            return Fraction::new(
+                n.trim().parse().map_err(|_| bad())?,
+                d.trim().parse().map_err(|_| bad())?,
+            );
+        }
+        let decimal: Decimal = text.parse().map_err(|_| bad())?;
+        let decimal = decimal.normalize();
+        let denominator = 10_u32.checked_pow(decimal.scale()).ok_or_else(bad)?;
+        let numerator = u32::try_from(decimal.mantissa()).map_err(|_| bad())?;
+        Fraction::new(numerator, denominator)
+    }
+}
+
+impl From<Fraction> for String {
+    fn from(f: Fraction) -> String {
+        format!("{}/{}", f.numerator, f.denominator)
+    }
+}
+
 /// One row of a first-period table: joining on a day of the month from
 /// `from_day` to `to_day` (inclusive) pays `fraction` of the fee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,8 +93,8 @@ pub struct FirstPeriodRow {
     pub from_day: u32,
     /// Last day of the month of the row, 1–31.
     pub to_day: u32,
-    /// The share of the fee, between 0 and 1.
-    pub fraction: Decimal,
+    /// The share of the fee.
+    pub fraction: Fraction,
 }
 
 /// What a member pays for the part period before the first billing day.
@@ -165,12 +231,6 @@ impl BillingConfig {
                     return bad(
                         format!("first_period.rows[{i}].to_day"),
                         format!("must not be before from_day ({})", row.from_day),
-                    );
-                }
-                if row.fraction < Decimal::ZERO || row.fraction > Decimal::ONE {
-                    return bad(
-                        format!("first_period.rows[{i}].fraction"),
-                        format!("must be between 0 and 1, got {}", row.fraction),
                     );
                 }
             }

@@ -357,14 +357,13 @@ impl<'a> TermBilling<'a> {
             (FirstPeriod::Table { rows }, true) => {
                 let day = self.term.paid_from.day();
                 match rows.iter().find(|r| (r.from_day..=r.to_day).contains(&day)) {
-                    Some(row) => (
-                        Money::round(
-                            price.amount() * row.fraction,
-                            price.currency(),
-                            self.config.rounding,
-                        ),
-                        Some(row.fraction.to_string()),
-                    ),
+                    Some(row) => {
+                        let (n, d) = (row.fraction.numerator(), row.fraction.denominator());
+                        (
+                            prorate(price, n, d, self.config.rounding)?,
+                            Some(format!("{n}/{d}")),
+                        )
+                    }
                     None => (price, None),
                 }
             }

@@ -59,7 +59,7 @@ mod ledger;
 mod proration;
 mod timeline;
 
-pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Timing};
+pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Fraction, Timing};
 pub use document::{
     Document, DocumentKind, Line, LineKind, TaxCategory, TaxSummary, next_business_day,
 };
