@@ -1,6 +1,7 @@
 //! memberkit's main demo: what the library does so far, shown plainly.
 //! Run it with `scripts/demo.sh` (or `cargo run -p memberkit --example demo`).
 
+use memberkit::billing::{BillingAccount, BillingConfig, bill};
 use memberkit::calendar::{Interval, NaiveDate, Period, Schedule, date};
 use memberkit::membership::{
     CancelTiming, Catalog, ChangeTiming, Command, Event, Membership, decide,
@@ -78,9 +79,12 @@ fn main() -> Result<(), memberkit::Error> {
     println!(
         "\n6. A member's year: join with a trial, a pause, a plan change, a cancel by the notice rule:"
     );
-    member_year()?;
+    let history = member_year()?;
 
-    println!("\n7. Bad input is a typed error, never a panic:");
+    println!("\n7. Billing that year (in advance, 日割り for part months, debited on the 27th):");
+    bill_year(&history)?;
+
+    println!("\n8. Bad input is a typed error, never a panic:");
     let mixed =
         Money::from_minor(100, Currency::JPY).checked_add(Money::from_minor(100, Currency::USD));
     println!("   ¥100 + $1.00      → {}", mixed.unwrap_err());
@@ -97,7 +101,7 @@ fn main() -> Result<(), memberkit::Error> {
 }
 
 const PLANS: &str = r#"[
-  {"id": "regular", "name": "Regular", "price": {"amount": "8800", "currency": "JPY"},
+  {"id": "regular", "name": "Regular", "price": {"amount": "8800", "currency": "JPY"}, "price_includes_tax": true,
    "interval": {"unit": "month", "count": 1}, "admission_fee": {"amount": "5500", "currency": "JPY"},
    "trial": {"days": 14, "price": {"amount": "0", "currency": "JPY"}},
    "minimum_term": {"periods": 3, "early_cancel": {"kind": "refused"}},
@@ -105,13 +109,15 @@ const PLANS: &str = r#"[
    "pause": {"min_months": 1, "max_months": 3, "max_per_year": 1,
              "monthly_fee": {"amount": "550", "currency": "JPY"},
              "request_by_day_of_previous_month": 15, "starts": "next_period"}},
-  {"id": "daytime", "name": "Daytime", "price": {"amount": "6600", "currency": "JPY"},
+  {"id": "daytime", "name": "Daytime", "price": {"amount": "6600", "currency": "JPY"}, "price_includes_tax": true,
    "interval": {"unit": "month", "count": 1}, "notice": {"kind": "day_of_month", "day": 10}}
 ]"#;
 
-fn member_year() -> Result<(), memberkit::Error> {
+/// Runs the member's year and returns each event with the day it was decided.
+fn member_year() -> Result<Vec<(NaiveDate, Event)>, memberkit::Error> {
     let catalog = Catalog::from_json(PLANS)?;
     let mut member = Membership::default();
+    let mut history = Vec::new();
     let steps: [(NaiveDate, &str, Command); 7] = [
         (
             date(2026, 1, 20)?,
@@ -168,6 +174,7 @@ fn member_year() -> Result<(), memberkit::Error> {
                     println!("      → {}", describe(event));
                 }
                 member = events.iter().fold(member, |m, e| m.apply(e));
+                history.extend(events.into_iter().map(|e| (at, e)));
             }
             Err(refused) => println!("      ✗ refused: {refused}"),
         }
@@ -176,6 +183,48 @@ fn member_year() -> Result<(), memberkit::Error> {
         "   status now: {} (after {} events)",
         member.status, member.version
     );
+    Ok(history)
+}
+
+/// Bills the member's year as a host would: every morning, with the events
+/// decided by then, keeping the account's ledger between runs.
+fn bill_year(history: &[(NaiveDate, Event)]) -> Result<(), memberkit::Error> {
+    let catalog = Catalog::from_json(PLANS)?;
+    let config = BillingConfig::from_json(r#"{"collection": {"kind": "debit_day", "day": 27}}"#)?;
+    let mut account = BillingAccount::new("M-0001");
+    let mut day = date(2026, 1, 20)?;
+    while day <= date(2027, 1, 1)? {
+        let known: Vec<Event> = history
+            .iter()
+            .filter(|(at, _)| *at <= day)
+            .map(|(_, e)| e.clone())
+            .collect();
+        let run = bill(&account, &known, &catalog, &config, day)?;
+        for doc in &run.documents {
+            let kind = format!("{:?}", doc.kind).to_lowercase();
+            let taxes: Vec<String> = doc
+                .taxes
+                .iter()
+                .map(|t| format!("incl. tax {}", yen(t.tax)))
+                .collect();
+            println!(
+                "   {}  {kind:<10}  collected {}  total {:>8}  {}",
+                doc.id,
+                doc.collection_date,
+                yen(doc.total),
+                taxes.join(", ")
+            );
+            for line in &doc.lines {
+                let share = line
+                    .proration
+                    .as_deref()
+                    .map_or(String::new(), |p| format!(" ({p})"));
+                println!("      {:>8}  {}{share}", yen(line.amount), line.description);
+            }
+        }
+        account = run.account;
+        day = day.succ_opt().unwrap_or(day);
+    }
     Ok(())
 }
 
