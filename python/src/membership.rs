@@ -118,7 +118,16 @@ impl Membership {
     }
 }
 
+/// Validates a plan given as JSON and returns it with every default filled in.
+#[pyfunction]
+fn normalize_plan_json(plan_json: &str) -> PyResult<String> {
+    memberkit::membership::Plan::from_json(plan_json)
+        .map(|p| p.to_json())
+        .map_err(to_py)
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(normalize_plan_json, m)?)?;
     m.add_class::<Catalog>()?;
     m.add_class::<Membership>()?;
     Ok(())

@@ -140,3 +140,16 @@ def test_one_membership_shared_by_threads_counts_every_event() -> None:
         t.join()
     assert member.version == start_version + 4 * 50 * 2
     assert member.status == "active"
+
+
+def test_plans_are_validated_and_usable_in_a_catalog() -> None:
+    from memberkit.membership import Plan
+
+    plan = Plan(PLAN, id="trial_plan", trial={"days": 7, "price": {"amount": "0", "currency": "JPY"}})
+    assert plan.id == "trial_plan"
+    assert plan.price == Money(8800, "JPY")
+    assert plan.to_dict()["cooling_off_days"] is None
+    catalog = Catalog([plan, PLAN])
+    assert catalog.plan_ids == ["regular", "trial_plan"]
+    with pytest.raises(memberkit.InvalidPlanError, match=r"^invalid plan at trial\.days: must be at least 1"):
+        Plan(PLAN, trial={"days": 0, "price": {"amount": "0", "currency": "JPY"}})

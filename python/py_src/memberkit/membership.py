@@ -27,7 +27,7 @@ from typing import Any, Mapping, Sequence, Union
 from memberkit import _memberkit
 from memberkit._memberkit import Money
 
-__all__ = ["Catalog", "Membership"]
+__all__ = ["Catalog", "Membership", "Plan"]
 
 DateLike = Union[dt.date, str]
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -63,11 +63,61 @@ def _loads(text: str) -> Any:
     return json.loads(text, object_hook=_decode_object)
 
 
+class Plan:
+    """A membership plan, validated when made (errors name the bad field).
+
+    >>> plan = Plan({"id": "regular", "name": "Regular",
+    ...              "price": {"amount": "8800", "currency": "JPY"},
+    ...              "interval": {"unit": "month", "count": 1}})
+    >>> plan.price, plan.interval
+    (Money('8800', 'JPY'), {'unit': 'month', 'count': 1})
+    >>> plan.to_dict()["alignment"]
+    'calendar'
+    """
+
+    def __init__(self, fields: Mapping[str, Any] | None = None, **more: Any) -> None:
+        self._fields: dict[str, Any] = _loads(_memberkit.normalize_plan_json(_dumps({**(fields or {}), **more})))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, defaults included."""
+        return dict(self._fields)
+
+    @property
+    def id(self) -> str:
+        """The plan's id."""
+        value: str = self._fields["id"]
+        return value
+
+    @property
+    def name(self) -> str:
+        """The name shown to members."""
+        value: str = self._fields["name"]
+        return value
+
+    @property
+    def price(self) -> Money:
+        """The price per billing period."""
+        value: Money = self._fields["price"]
+        return value
+
+    @property
+    def interval(self) -> dict[str, Any]:
+        """The billing interval, e.g. ``{"unit": "month", "count": 1}``."""
+        value: dict[str, Any] = self._fields["interval"]
+        return value
+
+    def __repr__(self) -> str:
+        return f"Plan(id={self.id!r}, name={self.name!r}, price={self.price!r})"
+
+
 class Catalog:
     """The plans a business offers. Immutable; share it between threads."""
 
-    def __init__(self, plans: Sequence[Mapping[str, Any]] | str) -> None:
-        text = plans if isinstance(plans, str) else _dumps(list(plans))
+    def __init__(self, plans: Sequence[Mapping[str, Any] | Plan] | str) -> None:
+        if isinstance(plans, str):
+            text = plans
+        else:
+            text = _dumps([p.to_dict() if isinstance(p, Plan) else p for p in plans])
         self._inner = _memberkit.Catalog(text)
 
     @property
