@@ -1,8 +1,7 @@
 //! `memberkit.Schedule`, `memberkit.Period` and the date functions.
 
-use crate::convert::Day;
+use crate::convert::{Day, PyDay};
 use crate::errors::to_py;
-use chrono::NaiveDate;
 use memberkit::calendar::{
     self, Interval, IntervalUnit, Period as CorePeriod, Schedule as CoreSchedule,
 };
@@ -21,13 +20,13 @@ impl Period {
     }
 
     #[getter]
-    fn start(&self) -> NaiveDate {
-        self.0.start()
+    fn start(&self) -> PyDay {
+        PyDay(self.0.start())
     }
 
     #[getter]
-    fn end(&self) -> NaiveDate {
-        self.0.end()
+    fn end(&self) -> PyDay {
+        PyDay(self.0.end())
     }
 
     #[getter]
@@ -66,8 +65,8 @@ impl Schedule {
     }
 
     #[getter]
-    fn anchor(&self) -> NaiveDate {
-        self.0.anchor()
+    fn anchor(&self) -> PyDay {
+        PyDay(self.0.anchor())
     }
 
     #[getter]
@@ -80,8 +79,8 @@ impl Schedule {
         self.0.interval().count()
     }
 
-    fn boundary(&self, k: i64) -> PyResult<NaiveDate> {
-        self.0.boundary(k).map_err(to_py)
+    fn boundary(&self, k: i64) -> PyResult<PyDay> {
+        self.0.boundary(k).map(PyDay).map_err(to_py)
     }
 
     fn index_of(&self, day: Day) -> PyResult<i64> {
@@ -92,13 +91,18 @@ impl Schedule {
         self.0.period_containing(day.0).map(Period).map_err(to_py)
     }
 
-    fn next_after(&self, day: Day) -> PyResult<NaiveDate> {
-        self.0.next_after(day.0).map_err(to_py)
+    fn next_after(&self, day: Day) -> PyResult<PyDay> {
+        self.0.next_after(day.0).map(PyDay).map_err(to_py)
     }
 
-    fn boundaries(&self, start: Day, end: Day) -> PyResult<Vec<NaiveDate>> {
+    fn boundaries(&self, start: Day, end: Day) -> PyResult<Vec<PyDay>> {
         let range = CorePeriod::new(start.0, end.0).map_err(to_py)?;
-        Ok(self.0.boundaries(range).map_err(to_py)?.collect())
+        Ok(self
+            .0
+            .boundaries(range)
+            .map_err(to_py)?
+            .map(PyDay)
+            .collect())
     }
 
     fn periods(&self, start: Day, end: Day) -> PyResult<Vec<Period>> {
@@ -119,14 +123,16 @@ impl Schedule {
 
 /// Parses a `YYYY-MM-DD` date.
 #[pyfunction]
-fn parse_date(text: &str) -> PyResult<NaiveDate> {
-    calendar::parse_date(text).map_err(to_py)
+fn parse_date(text: &str) -> PyResult<PyDay> {
+    calendar::parse_date(text).map(PyDay).map_err(to_py)
 }
 
 /// `day` shifted by `months`, clamped to the target month's end.
 #[pyfunction]
-fn add_months(day: Day, months: i64) -> PyResult<NaiveDate> {
-    calendar::add_months(day.0, months).map_err(to_py)
+fn add_months(day: Day, months: i64) -> PyResult<PyDay> {
+    calendar::add_months(day.0, months)
+        .map(PyDay)
+        .map_err(to_py)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -1,7 +1,7 @@
 //! Python values memberkit accepts: exact amounts and dates.
 
 use crate::errors::{invalid_argument, to_py};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use memberkit::calendar;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyString};
@@ -57,5 +57,23 @@ impl FromPyObject<'_, '_> for Day {
                 "expected a datetime.date or a YYYY-MM-DD string, not {type_name}"
             ))
         })
+    }
+}
+
+/// A date going out to Python: `datetime.date` holds years 1 to 9999 only, so
+/// a date beyond them becomes a `DateOutOfRangeError`, not a bare `ValueError`.
+pub(crate) struct PyDay(pub NaiveDate);
+
+impl<'py> IntoPyObject<'py> for PyDay {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        if !(1..=9999).contains(&self.0.year()) {
+            let operation = "conversion to a Python date (years 1 to 9999)";
+            return Err(to_py(calendar::CalendarError::OutOfRange { operation }));
+        }
+        Ok(self.0.into_pyobject(py)?.into_any())
     }
 }

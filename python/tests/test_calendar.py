@@ -56,6 +56,9 @@ def test_add_months_clamps() -> None:
         (lambda: Schedule("2026-01-01", count=-1), memberkit.InvalidArgumentError),
         (lambda: Period("2026-05-01", "2026-05-01"), memberkit.InvalidPeriodError),
         (lambda: memberkit.add_months("2026-01-01", 10**15), memberkit.DateOutOfRangeError),
+        (lambda: memberkit.add_months("0295-01-01", -3573), memberkit.DateOutOfRangeError),
+        (lambda: memberkit.parse_date("0000-01-01"), memberkit.DateOutOfRangeError),
+        (lambda: Schedule("0001-01-31").boundary(-1), memberkit.DateOutOfRangeError),
         (lambda: Schedule(20260101), memberkit.InvalidArgumentError),  # type: ignore[arg-type]
     ],
 )

@@ -45,7 +45,10 @@ def _encode(value: Any) -> Any:
 
 def _decode_value(value: Any) -> Any:
     if isinstance(value, str) and _ISO_DATE.match(value):
-        return dt.date.fromisoformat(value)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:  # year 0: outside what datetime.date holds
+            return value
     return value
 
 
