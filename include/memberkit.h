@@ -20,6 +20,7 @@
 #ifndef MEMBERKIT_H
 #define MEMBERKIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,7 +42,8 @@
 /**
  * The result of every fallible call. Values are stable and never renumbered;
  * they are grouped by module (general 0–99, money 100–199, calendar 200–299,
- * membership 300–399, billing 400–499).
+ * membership 300–399, billing
+ * 400–499, intent 500–599).
  */
 typedef enum MkStatus {
   /**
@@ -125,9 +127,17 @@ typedef enum MkStatus {
    */
   MK_STATUS_COMMAND_REFUSED = 303,
   /**
-   * A billing config that is not valid; the message names the bad field.
+   * A config (billing, training, routing) that is not valid; the message names the bad field.
    */
   MK_STATUS_INVALID_CONFIG = 400,
+  /**
+   * Training or evaluation examples that cannot be used.
+   */
+  MK_STATUS_INVALID_TRAINING_DATA = 500,
+  /**
+   * Bytes or JSON that are not a valid intent model.
+   */
+  MK_STATUS_INVALID_MODEL = 501,
 } MkStatus;
 
 /**
@@ -141,6 +151,18 @@ typedef struct MkBillingConfig MkBillingConfig;
  * from many threads at once.
  */
 typedef struct MkCatalog MkCatalog;
+
+/**
+ * An intent model. Immutable once made: a `const MkIntentModel *` may be
+ * used from many threads at once.
+ */
+typedef struct MkIntentModel MkIntentModel;
+
+/**
+ * A chatbot router: a model, slot extraction and routing rules. Immutable
+ * once made: a `const MkRouter *` may be used from many threads at once.
+ */
+typedef struct MkRouter MkRouter;
 
 /**
  * A calendar date. Not every value is a date: functions taking one refuse
@@ -391,6 +413,117 @@ const char *mk_status_str(int status);
  * Owned by the library; valid until the next mk_* call on this thread.
  */
 const char *mk_last_error_message(void);
+
+/**
+ * Writes the shipped bilingual (Japanese/English) membership-inquiry model
+ * to `*out`; free it with mk_intent_model_free.
+ *
+ * # Safety
+ * `out` is writable.
+ */
+enum MkStatus mk_intent_model_default(struct MkIntentModel **out);
+
+/**
+ * Trains a model on `examples_json` (`[{"intent": "...", "text": "..."}]`;
+ * intent "oos" marks out-of-scope examples) with `config_json` (NULL or "{}"
+ * for the defaults) and writes it to `*out`; free it with mk_intent_model_free.
+ *
+ * # Safety
+ * Strings are NUL-terminated (`config_json` may be NULL); `out` is writable.
+ */
+enum MkStatus mk_intent_train(const char *examples_json, const char *config_json, struct MkIntentModel **out);
+
+/**
+ * Reads a model saved with mk_intent_model_to_bytes (`len` bytes at `bytes`)
+ * and writes it to `*out`. Corrupt or truncated bytes give MK_STATUS_INVALID_MODEL.
+ *
+ * # Safety
+ * `bytes` is readable for `len` bytes; `out` is writable.
+ */
+enum MkStatus mk_intent_model_from_bytes(const uint8_t *bytes, size_t len, struct MkIntentModel **out);
+
+/**
+ * Writes the model's compact binary form to `*out_bytes` and its length to
+ * `*out_len`; free the bytes with mk_bytes_free.
+ *
+ * # Safety
+ * `model` is a live handle; the outputs are writable.
+ */
+enum MkStatus mk_intent_model_to_bytes(const struct MkIntentModel *model, uint8_t **out_bytes, size_t *out_len);
+
+/**
+ * Frees bytes returned by memberkit with their length. NULL is ignored.
+ *
+ * # Safety
+ * `bytes` is NULL or came from a mk_* function with this `len`, not yet freed.
+ */
+void mk_bytes_free(uint8_t *bytes, size_t len);
+
+/**
+ * Frees a model. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `model` is NULL or a live handle not yet freed.
+ */
+void mk_intent_model_free(struct MkIntentModel *model);
+
+/**
+ * Classifies `text`: writes the intent id (owned by the model, valid while
+ * it lives; "oos" for out of scope) to `*out_intent` and its calibrated
+ * confidence (0 to 1) to `*out_confidence`.
+ *
+ * # Safety
+ * `model` is a live handle; `text` is NUL-terminated; the outputs are writable.
+ */
+enum MkStatus mk_intent_classify(const struct MkIntentModel *model, const char *text, const char **out_intent, float *out_confidence);
+
+/**
+ * Writes the slots found in `text` — member number, email, phone, postal
+ * code, dates (relative ones against `today`), times, amounts — as a JSON
+ * array to `*out_json` (free with mk_string_free).
+ *
+ * # Safety
+ * `text` is NUL-terminated; `out_json` is writable.
+ */
+enum MkStatus mk_intent_extract_slots(const char *text, struct MkDate today, char **out_json);
+
+/**
+ * Writes `text` with emails, phone numbers and member numbers masked, for
+ * logs, to `*out` (free with mk_string_free).
+ *
+ * # Safety
+ * `text` is NUL-terminated; `out` is writable.
+ */
+enum MkStatus mk_intent_mask(const char *text, char **out);
+
+/**
+ * Makes a router over a copy of `model` with `config_json` (NULL or "{}" for
+ * the defaults) and writes it to `*out`; free it with mk_router_free.
+ *
+ * # Safety
+ * `model` is a live handle; `config_json` is NULL or NUL-terminated; `out` is writable.
+ */
+enum MkStatus mk_router_new(const struct MkIntentModel *model, const char *config_json, struct MkRouter **out);
+
+/**
+ * Frees a router. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `router` is NULL or a live handle not yet freed.
+ */
+void mk_router_free(struct MkRouter *router);
+
+/**
+ * Routes a member's `message`: with the conversation state
+ * `conversation_json` (NULL or "" for a new conversation), whether the
+ * member's identity is `verified`, and `today` for relative dates, writes the
+ * decision — intent, confidence, slots, action, and the next conversation
+ * state to keep — as JSON to `*out_decision` (free with mk_string_free).
+ *
+ * # Safety
+ * `router` is a live handle; strings are NUL-terminated (`conversation_json` may be NULL); `out_decision` is writable.
+ */
+enum MkStatus mk_router_route(const struct MkRouter *router, const char *conversation_json, const char *message, bool verified, struct MkDate today, char **out_decision);
 
 /**
  * Reads a catalog from a JSON array of plans and writes a new handle to

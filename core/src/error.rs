@@ -2,6 +2,8 @@
 
 use crate::billing::BillingError;
 use crate::calendar::CalendarError;
+use crate::intent::IntentError;
+use crate::json::JsonError;
 use crate::membership::MembershipError;
 use crate::money::MoneyError;
 
@@ -22,6 +24,12 @@ pub enum Error {
     /// A billing run that cannot be made.
     #[error(transparent)]
     Billing(#[from] BillingError),
+    /// A JSON document that does not parse.
+    #[error(transparent)]
+    Json(#[from] JsonError),
+    /// Intent training data, a model or a chatbot setting that is not valid.
+    #[error(transparent)]
+    Intent(#[from] IntentError),
     /// A count given in a wider or signed type (C's `int64_t`, Python's `int`)
     /// is negative or too large for the operation.
     #[error("{what} must be between 0 and {max}, got {value}")]
@@ -63,8 +71,12 @@ pub enum ErrorKind {
     InvalidPlan,
     /// A command, event or state given as JSON that does not parse.
     InvalidJson,
-    /// A billing config that is not valid.
+    /// A config (billing, training, routing) or pattern that is not valid.
     InvalidConfig,
+    /// Training or evaluation examples that cannot be used.
+    InvalidTrainingData,
+    /// Bytes or JSON that are not a valid intent model.
+    InvalidModel,
     /// A plan id the catalog does not have.
     UnknownPlan,
     /// A command the membership's status does not allow.
@@ -94,6 +106,8 @@ impl ErrorKind {
             Self::InvalidPlan => "invalid_plan",
             Self::InvalidJson => "invalid_json",
             Self::InvalidConfig => "invalid_config",
+            Self::InvalidTrainingData => "invalid_training_data",
+            Self::InvalidModel => "invalid_model",
             Self::UnknownPlan => "unknown_plan",
             Self::InvalidTransition => "invalid_transition",
             Self::CommandRefused => "command_refused",
@@ -115,6 +129,8 @@ impl Error {
             Self::Calendar(e) => e.kind(),
             Self::Membership(e) => e.kind(),
             Self::Billing(e) => e.kind(),
+            Self::Intent(e) => intent_kind(e),
+            Self::Json(_) => ErrorKind::InvalidJson,
             Self::CountOutOfRange { .. } => ErrorKind::InvalidArgument,
         }
     }
@@ -163,6 +179,25 @@ impl Bounded for u64 {
 
 impl Bounded for usize {
     const MAX_U64: u64 = usize::MAX as u64;
+}
+
+/// The kind of an intent error (kept here so the intent module stays about intents).
+fn intent_kind(err: &IntentError) -> ErrorKind {
+    match err {
+        IntentError::NoExamples
+        | IntentError::TooFewIntents { .. }
+        | IntentError::InvalidIntentId { .. }
+        | IntentError::TooLarge { .. }
+        | IntentError::InvalidTsv { .. } => ErrorKind::InvalidTrainingData,
+        IntentError::InvalidConfig { .. } | IntentError::InvalidPattern { .. } => {
+            ErrorKind::InvalidConfig
+        }
+        IntentError::BadMagic
+        | IntentError::UnsupportedVersion { .. }
+        | IntentError::Truncated { .. }
+        | IntentError::ChecksumMismatch { .. }
+        | IntentError::InvalidModel { .. } => ErrorKind::InvalidModel,
+    }
 }
 
 /// `" at PATH"` for a field path, nothing for the document itself (`"."`).

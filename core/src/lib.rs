@@ -30,6 +30,8 @@
 pub mod billing;
 pub mod calendar;
 mod error;
+pub mod intent;
+pub mod json;
 pub mod membership;
 pub mod money;
 #[cfg(any(test, feature = "proptest"))]

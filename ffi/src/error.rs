@@ -8,7 +8,8 @@ use std::ffi::{CString, c_char, c_int};
 
 /// The result of every fallible call. Values are stable and never renumbered;
 /// they are grouped by module (general 0–99, money 100–199, calendar 200–299,
-/// membership 300–399, billing 400–499).
+/// membership 300–399, billing
+/// 400–499, intent 500–599).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MkStatus {
@@ -52,12 +53,16 @@ pub enum MkStatus {
     InvalidTransition = 302,
     /// A command a rule of the plan refuses.
     CommandRefused = 303,
-    /// A billing config that is not valid; the message names the bad field.
+    /// A config (billing, training, routing) that is not valid; the message names the bad field.
     InvalidConfig = 400,
+    /// Training or evaluation examples that cannot be used.
+    InvalidTrainingData = 500,
+    /// Bytes or JSON that are not a valid intent model.
+    InvalidModel = 501,
 }
 
 impl MkStatus {
-    const ALL: [MkStatus; 21] = [
+    const ALL: [MkStatus; 23] = [
         Self::Ok,
         Self::InvalidArgument,
         Self::NullPointer,
@@ -79,6 +84,8 @@ impl MkStatus {
         Self::InvalidTransition,
         Self::CommandRefused,
         Self::InvalidConfig,
+        Self::InvalidTrainingData,
+        Self::InvalidModel,
     ];
 
     fn name(self) -> &'static std::ffi::CStr {
@@ -104,6 +111,8 @@ impl MkStatus {
             Self::InvalidTransition => c"MK_STATUS_INVALID_TRANSITION",
             Self::CommandRefused => c"MK_STATUS_COMMAND_REFUSED",
             Self::InvalidConfig => c"MK_STATUS_INVALID_CONFIG",
+            Self::InvalidTrainingData => c"MK_STATUS_INVALID_TRAINING_DATA",
+            Self::InvalidModel => c"MK_STATUS_INVALID_MODEL",
         }
     }
 }
@@ -127,6 +136,8 @@ impl From<ErrorKind> for MkStatus {
             ErrorKind::InvalidTransition => Self::InvalidTransition,
             ErrorKind::CommandRefused => Self::CommandRefused,
             ErrorKind::InvalidConfig => Self::InvalidConfig,
+            ErrorKind::InvalidTrainingData => Self::InvalidTrainingData,
+            ErrorKind::InvalidModel => Self::InvalidModel,
         }
     }
 }

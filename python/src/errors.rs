@@ -23,6 +23,8 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidTransition => "InvalidTransitionError",
         ErrorKind::CommandRefused => "CommandRefusedError",
         ErrorKind::InvalidConfig => "InvalidConfigError",
+        ErrorKind::InvalidTrainingData => "InvalidTrainingDataError",
+        ErrorKind::InvalidModel => "InvalidModelError",
     }
 }
 

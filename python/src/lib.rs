@@ -6,6 +6,7 @@ mod billing;
 mod calendar;
 mod convert;
 mod errors;
+mod intent;
 mod membership;
 mod money;
 
@@ -18,5 +19,6 @@ fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     calendar::register(m)?;
     membership::register(m)?;
     billing::register(m)?;
+    intent::register(m)?;
     Ok(())
 }

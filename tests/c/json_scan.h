@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *js_ws(const char *p) {
+static inline const char *js_ws(const char *p) {
     while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') p++;
     return p;
 }
 
 /* The end of the string starting at the opening quote p. */
-static const char *js_string_end(const char *p) {
+static inline const char *js_string_end(const char *p) {
     for (p++; *p && *p != '"'; p++) {
         if (*p == '\\' && p[1]) p++;
     }
@@ -21,7 +21,7 @@ static const char *js_string_end(const char *p) {
 }
 
 /* The end of the value starting at p (after whitespace). */
-static const char *js_value_end(const char *p) {
+static inline const char *js_value_end(const char *p) {
     p = js_ws(p);
     if (*p == '"') return js_string_end(p);
     if (*p == '{' || *p == '[') {
@@ -42,7 +42,7 @@ static const char *js_value_end(const char *p) {
 }
 
 /* The value of `key` in the object starting at obj, or NULL. */
-static const char *js_get(const char *obj, const char *key) {
+static inline const char *js_get(const char *obj, const char *key) {
     const char *p = js_ws(obj);
     if (*p != '{') return NULL;
     p = js_ws(p + 1);
@@ -58,7 +58,7 @@ static const char *js_get(const char *obj, const char *key) {
 }
 
 /* The first element of the array at arr, or NULL when empty. */
-static const char *js_first(const char *arr) {
+static inline const char *js_first(const char *arr) {
     const char *p = js_ws(arr);
     if (*p != '[') return NULL;
     p = js_ws(p + 1);
@@ -66,13 +66,13 @@ static const char *js_first(const char *arr) {
 }
 
 /* The element after the one at item, or NULL at the end of the array. */
-static const char *js_next(const char *item) {
+static inline const char *js_next(const char *item) {
     const char *p = js_ws(js_value_end(item));
     return *p == ',' ? js_ws(p + 1) : NULL;
 }
 
 /* A malloc'd copy of the value at p; strings lose their quotes. */
-static char *js_copy(const char *p) {
+static inline char *js_copy(const char *p) {
     p = js_ws(p);
     const char *end = js_value_end(p);
     if (*p == '"') {

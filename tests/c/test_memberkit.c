@@ -2,6 +2,8 @@
  * and the per-thread last-error message. Prints "N passed, N failed". */
 #include "memberkit.h"
 
+#include "json_scan.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,19 @@ static int failed = 0;
                     __FILE__, __LINE__, #cond, mk_last_error_message());   \
         }                                                                  \
     } while (0)
+
+/* A malloc'd copy of the JSON value at p, quotes kept. */
+static char *js_copy_value(const char *p) {
+    p = js_ws(p);
+    const char *end = js_value_end(p);
+    size_t n = (size_t)(end - p);
+    char *out = malloc(n + 1);
+    if (out) {
+        memcpy(out, p, n);
+        out[n] = '\0';
+    }
+    return out;
+}
 
 #define JPY 392u
 #define USD 840u
@@ -236,6 +251,93 @@ static void test_billing(void) {
     mk_catalog_free(catalog);
 }
 
+static MkIntentModel *shared_model = NULL;
+
+static void *classify_in_thread(void *arg) {
+    (void)arg;
+    int ok = 1;
+    for (int i = 0; i < 500 && ok; i++) {
+        const char *intent = NULL;
+        float confidence = 0;
+        ok = mk_intent_classify(shared_model, "予約をキャンセルしたい", &intent, &confidence) == MK_STATUS_OK &&
+             strcmp(intent, "cancel_booking") == 0;
+    }
+    return ok ? (void *)1 : NULL;
+}
+
+static void test_intent(void) {
+    MkIntentModel *model = NULL;
+    const char *intent = NULL;
+    float confidence = -1;
+    CHECK(mk_intent_model_default(&model) == MK_STATUS_OK && model != NULL);
+    CHECK(mk_intent_classify(model, "退会したいです", &intent, &confidence) == MK_STATUS_OK);
+    CHECK(intent && strcmp(intent, "cancel") == 0 && confidence > 0.5f && confidence <= 1.0f);
+    CHECK(mk_intent_classify(model, "What are your opening hours?", &intent, &confidence) == MK_STATUS_OK);
+    CHECK(strcmp(intent, "hours") == 0);
+    CHECK(mk_intent_classify(model, "\xff", &intent, &confidence) == MK_STATUS_INVALID_UTF8);
+    CHECK(mk_intent_classify(NULL, "hi", &intent, &confidence) == MK_STATUS_NULL_POINTER);
+
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    CHECK(mk_intent_model_to_bytes(model, &bytes, &len) == MK_STATUS_OK && bytes != NULL && len > 4);
+    MkIntentModel *copy = NULL;
+    CHECK(mk_intent_model_from_bytes(bytes, len, &copy) == MK_STATUS_OK);
+    CHECK(mk_intent_classify(copy, "退会したいです", &intent, &confidence) == MK_STATUS_OK && strcmp(intent, "cancel") == 0);
+    CHECK(mk_intent_model_from_bytes(bytes, len / 2, &copy) == MK_STATUS_INVALID_MODEL);
+    mk_bytes_free(bytes, len);
+    mk_bytes_free(NULL, 0);
+    mk_intent_model_free(copy);
+
+    MkIntentModel *trained = NULL;
+    const char *examples =
+        "[{\"intent\":\"hours\",\"text\":\"what time do you open\"},{\"intent\":\"hours\",\"text\":\"営業時間\"},"
+        "{\"intent\":\"cancel\",\"text\":\"cancel my membership\"},{\"intent\":\"cancel\",\"text\":\"退会したい\"}]";
+    CHECK(mk_intent_train(examples, "{\"validation_fraction\":0.0}", &trained) == MK_STATUS_OK);
+    CHECK(mk_intent_classify(trained, "when do you open", &intent, &confidence) == MK_STATUS_OK &&
+          strcmp(intent, "hours") == 0);
+    CHECK(mk_intent_train("[]", NULL, &copy) == MK_STATUS_INVALID_TRAINING_DATA);
+    CHECK(mk_intent_train(examples, "{\"epochs\":0}", &copy) == MK_STATUS_INVALID_CONFIG);
+    CHECK(mk_intent_train("[{\"intent\":1}]", NULL, &copy) == MK_STATUS_INVALID_JSON);
+    mk_intent_model_free(trained);
+
+    char *slots = NULL, *masked = NULL;
+    CHECK(mk_intent_extract_slots("明日の18時半 taro@example.com", date(2026, 5, 1), &slots) == MK_STATUS_OK);
+    CHECK(slots && strstr(slots, "\"2026-05-02\"") && strstr(slots, "\"18:30:00\"") && strstr(slots, "taro@example.com"));
+    CHECK(mk_intent_mask("taro@example.com", &masked) == MK_STATUS_OK && strstr(masked, "taro@") == NULL);
+    mk_string_free(slots);
+    mk_string_free(masked);
+
+    MkRouter *router = NULL;
+    char *decision = NULL, *next = NULL;
+    CHECK(mk_router_new(model, "{\"clarify_below\":3}", &router) == MK_STATUS_INVALID_CONFIG);
+    CHECK(mk_router_new(model, NULL, &router) == MK_STATUS_OK);
+    CHECK(mk_router_route(router, NULL, "会員情報を確認したい", false, date(2026, 5, 1), &decision) == MK_STATUS_OK);
+    CHECK(decision && strstr(decision, "\"action\":\"verify_identity\""));
+    const char *conversation = strstr(decision, "\"conversation\":");
+    if (conversation) {
+        char *state = js_copy_value(conversation + strlen("\"conversation\":"));
+        CHECK(mk_router_route(router, state, "担当者と話したいです", true, date(2026, 5, 1), &next) == MK_STATUS_OK);
+        CHECK(next && strstr(next, "\"action\":\"handover\""));
+        free(state);
+    }
+    CHECK(mk_router_route(router, "{", "hi", false, date(2026, 5, 1), &next) == MK_STATUS_INVALID_JSON);
+    mk_string_free(next);
+    mk_string_free(decision);
+    mk_router_free(router);
+    mk_router_free(NULL);
+
+    shared_model = model;
+    pthread_t threads[4];
+    void *results[4];
+    for (int i = 0; i < 4; i++) pthread_create(&threads[i], NULL, classify_in_thread, NULL);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], &results[i]);
+        CHECK(results[i] != NULL);
+    }
+    mk_intent_model_free(model);
+    mk_intent_model_free(NULL);
+}
+
 /* One catalog shared by many threads, each deciding for its own member. */
 static MkCatalog *shared_catalog = NULL;
 
@@ -297,6 +399,7 @@ int main(void) {
     test_membership();
     test_catalog_shared_across_threads();
     test_billing();
+    test_intent();
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

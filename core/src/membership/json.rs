@@ -2,7 +2,6 @@
 //! JSON (the C and Python layers among them). Errors name the bad field.
 
 use super::{Command, Event, Membership, MembershipError};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Deserializes JSON, reporting the path of the first bad field. Plans
@@ -94,9 +93,4 @@ pub fn events_to_json(events: &[Event]) -> String {
     to_json(events)
 }
 
-/// Any of this module's values (a view, a booking allowance, ...) as JSON.
-pub fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
-    // memberkit's values are plain data with string keys: serializing them
-    // cannot fail.
-    serde_json::to_string(value).unwrap_or_default()
-}
+pub use crate::json::to_json;

@@ -22,7 +22,7 @@ from memberkit._memberkit import (
     minor_units,
     parse_date,
 )
-from memberkit import billing, membership
+from memberkit import billing, intent, membership
 from memberkit.errors import (
     AmountOutOfRangeError,
     CommandRefusedError,
@@ -34,8 +34,10 @@ from memberkit.errors import (
     InvalidDateError,
     InvalidIntervalError,
     InvalidJsonError,
+    InvalidModelError,
     InvalidPeriodError,
     InvalidPlanError,
+    InvalidTrainingDataError,
     InvalidTransitionError,
     MemberkitError,
     SubMinorAmountError,
@@ -56,8 +58,10 @@ __all__ = [
     "InvalidDateError",
     "InvalidIntervalError",
     "InvalidJsonError",
+    "InvalidModelError",
     "InvalidPeriodError",
     "InvalidPlanError",
+    "InvalidTrainingDataError",
     "InvalidTransitionError",
     "MemberkitError",
     "Money",
@@ -69,6 +73,7 @@ __all__ = [
     "__version__",
     "add_months",
     "billing",
+    "intent",
     "membership",
     "minor_units",
     "parse_date",

@@ -80,3 +80,11 @@ class CommandRefusedError(MemberkitError, ValueError):
 
 class InvalidConfigError(MemberkitError, ValueError):
     """A billing config that is not valid; the message names the bad field."""
+
+
+class InvalidTrainingDataError(MemberkitError, ValueError):
+    """Training or evaluation examples that cannot be used (none, one intent, a bad id)."""
+
+
+class InvalidModelError(MemberkitError, ValueError):
+    """Bytes or JSON that are not a valid intent model (wrong magic, truncated, corrupt)."""
