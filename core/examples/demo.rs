@@ -3,6 +3,8 @@
 
 use memberkit::billing::{BillingAccount, BillingConfig, bill};
 use memberkit::calendar::{Interval, NaiveDate, Period, Schedule, date};
+use memberkit::intent::slots::SlotExtractor;
+use memberkit::intent::{Action, Conversation, Router, RouterConfig, default_model};
 use memberkit::membership::{
     CancelTiming, Catalog, ChangeTiming, Command, Event, Membership, decide,
 };
@@ -84,7 +86,12 @@ fn main() -> Result<(), memberkit::Error> {
     println!("\n7. Billing that year (in advance, 日割り for part months, debited on the 27th):");
     bill_year(&history)?;
 
-    println!("\n8. Bad input is a typed error, never a panic:");
+    println!(
+        "\n8. The members' chatbot: a conversation in Japanese and one in English, each ending with a handover:"
+    );
+    chat()?;
+
+    println!("\n9. Bad input is a typed error, never a panic:");
     let mixed =
         Money::from_minor(100, Currency::JPY).checked_add(Money::from_minor(100, Currency::USD));
     println!("   ¥100 + $1.00      → {}", mixed.unwrap_err());
@@ -112,6 +119,72 @@ const PLANS: &str = r#"[
   {"id": "daytime", "name": "Daytime", "price": {"amount": "6600", "currency": "JPY"}, "price_includes_tax": true,
    "interval": {"unit": "month", "count": 1}, "notice": {"kind": "day_of_month", "day": 10}}
 ]"#;
+
+/// Two short conversations through the shipped model and the default routing rules.
+fn chat() -> Result<(), memberkit::Error> {
+    let router = Router::new(
+        default_model()?,
+        SlotExtractor::default(),
+        RouterConfig::default(),
+    )?;
+    let today = date(2026, 5, 1)?;
+    let conversations: [&[(&str, bool)]; 2] = [
+        &[
+            ("明日の18時半のヨガを予約したいです", false),
+            (
+                "会員番号M12345です。登録のメールアドレスを変更したい",
+                false,
+            ),
+            (
+                "何度も電話しているのに繋がらない。ふざけないでください",
+                true,
+            ),
+        ],
+        &[
+            ("what time do you open on sunday?", false),
+            ("I want to cancel my membership", false),
+            ("can I talk to a real person please", false),
+        ],
+    ];
+    for messages in conversations {
+        let mut conversation = Conversation::default();
+        for (message, verified) in messages {
+            let decision = router.route(&conversation, message, *verified, today);
+            let slots: Vec<String> = decision
+                .slots
+                .iter()
+                .map(|s| format!("{:?}", s.value))
+                .collect();
+            println!("   member: {message}");
+            println!(
+                "      → {} ({:.0} %){}  action: {}",
+                decision.intent,
+                decision.confidence * 100.0,
+                if slots.is_empty() {
+                    String::new()
+                } else {
+                    format!("  slots: {}", slots.join(", "))
+                },
+                describe_action(&decision.action)
+            );
+            conversation = decision.conversation;
+        }
+    }
+    Ok(())
+}
+
+fn describe_action(action: &Action) -> String {
+    match action {
+        Action::Answer => "answer".into(),
+        Action::Clarify { choices } => format!("clarify: {}", choices.join(" / ")),
+        Action::VerifyIdentity => "verify identity first".into(),
+        Action::OfferRetention { offers } => format!("offer retention: {}", offers.join(", ")),
+        Action::Handover { reason, summary } => {
+            let first_line = summary.lines().next().unwrap_or_default();
+            format!("hand over to a person ({reason:?}): {first_line}")
+        }
+    }
+}
 
 /// Runs the member's year and returns each event with the day it was decided.
 fn member_year() -> Result<Vec<(NaiveDate, Event)>, memberkit::Error> {
