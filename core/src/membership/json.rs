@@ -4,42 +4,29 @@
 use super::{Command, Event, Membership, MembershipError};
 use serde::de::DeserializeOwned;
 
-/// Deserializes JSON, reporting the path of the first bad field. Plans
-/// report [`MembershipError::InvalidPlan`], anything else
-/// [`MembershipError::InvalidJson`].
+/// Deserializes JSON, reporting the path of the first bad field: plans as
+/// [`MembershipError::InvalidPlan`], anything else as [`MembershipError::Json`].
 pub(super) fn parse<T: DeserializeOwned>(
     json: &str,
     what: &'static str,
 ) -> Result<T, MembershipError> {
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    let parsed: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let message = err.into_inner().to_string();
+    crate::json::from_json(json, what).map_err(|err| {
         if what == "plan" {
-            MembershipError::InvalidPlan { path, message }
-        } else {
-            MembershipError::InvalidJson {
-                what,
-                path,
-                message,
+            MembershipError::InvalidPlan {
+                path: err.path,
+                message: err.message,
             }
+        } else {
+            MembershipError::Json(err)
         }
-    })?;
-    deserializer
-        .end()
-        .map_err(|err| MembershipError::InvalidJson {
-            what,
-            path: ".".into(),
-            message: err.to_string(),
-        })?;
-    Ok(parsed)
+    })
 }
 
 impl Command {
     /// Parses a command such as `{"type": "cancel", "when": "by_notice_rule"}`.
     ///
     /// # Errors
-    /// [`MembershipError::InvalidJson`] naming the bad field.
+    /// [`MembershipError::Json`] naming the bad field.
     ///
     /// # Example
     /// ```
@@ -59,7 +46,7 @@ impl Membership {
     /// Parses a state saved with [`Membership::to_json`].
     ///
     /// # Errors
-    /// [`MembershipError::InvalidJson`] naming the bad field.
+    /// [`MembershipError::Json`] naming the bad field.
     pub fn from_json(json: &str) -> Result<Self, MembershipError> {
         parse(json, "membership")
     }
@@ -73,7 +60,7 @@ impl Membership {
 /// Parses a JSON array of events.
 ///
 /// # Errors
-/// [`MembershipError::InvalidJson`] naming the bad field, e.g. `[1].on`.
+/// [`MembershipError::Json`] naming the bad field, e.g. `[1].on`.
 pub fn events_from_json(json: &str) -> Result<Vec<Event>, MembershipError> {
     parse(json, "events")
 }

@@ -66,16 +66,9 @@ pub enum MembershipError {
         /// What is wrong.
         message: String,
     },
-    /// A command, event or state given as JSON does not parse; `path` names the bad field.
-    #[error("invalid {what} JSON{}: {message}", crate::error::at_path(path))]
-    InvalidJson {
-        /// What was being read: `"command"`, `"events"` or `"membership"`.
-        what: &'static str,
-        /// Where in the JSON.
-        path: String,
-        /// What is wrong.
-        message: String,
-    },
+    /// A command, event or state given as JSON does not parse.
+    #[error(transparent)]
+    Json(#[from] crate::json::JsonError),
     /// No plan has this id.
     #[error("unknown plan {plan:?}")]
     UnknownPlan {
@@ -231,7 +224,7 @@ impl MembershipError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::InvalidPlan { .. } => ErrorKind::InvalidPlan,
-            Self::InvalidJson { .. } => ErrorKind::InvalidJson,
+            Self::Json(_) => ErrorKind::InvalidJson,
             Self::UnknownPlan { .. } => ErrorKind::UnknownPlan,
             Self::InvalidTransition { .. } | Self::NoPlannedCancellation => {
                 ErrorKind::InvalidTransition
