@@ -1,10 +1,11 @@
 //! Invoices and credit notes: lines, consumption tax per rate, totals and
 //! collection dates.
 
+use super::proration::div_round;
 use super::{BillingConfig, BillingError, Collection};
 use crate::calendar::{NaiveDate, Period, days_in_month};
 use crate::membership::{PlanId, TaxRate};
-use crate::money::Money;
+use crate::money::{Currency, Money, RoundingMode};
 use chrono::{Datelike, Weekday};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,35 @@ pub struct TaxCategory {
     pub rate: TaxRate,
     /// Whether the amount includes the tax (内税) or not (外税).
     pub included: bool,
+}
+
+/// The number of tax categories: three rates, tax included or not.
+const CATEGORIES: usize = 6;
+
+impl TaxCategory {
+    /// Every category, in the order documents list their taxes.
+    const ALL: [TaxCategory; CATEGORIES] = [
+        TaxCategory::new(TaxRate::Standard, false),
+        TaxCategory::new(TaxRate::Standard, true),
+        TaxCategory::new(TaxRate::Reduced, false),
+        TaxCategory::new(TaxRate::Reduced, true),
+        TaxCategory::new(TaxRate::Exempt, false),
+        TaxCategory::new(TaxRate::Exempt, true),
+    ];
+
+    const fn new(rate: TaxRate, included: bool) -> Self {
+        Self { rate, included }
+    }
+
+    /// The category's index in [`Self::ALL`].
+    fn slot(self) -> usize {
+        let rate = match self.rate {
+            TaxRate::Standard => 0,
+            TaxRate::Reduced => 1,
+            TaxRate::Exempt => 2,
+        };
+        rate * 2 + usize::from(self.included)
+    }
 }
 
 /// One line of a document. Credits are negative.
@@ -121,32 +151,31 @@ pub(super) fn taxes_and_total(
         .first()
         .map(|l| l.amount.currency())
         .ok_or(BillingError::EmptyDocument)?;
-    let mut groups: Vec<(TaxCategory, Money)> = Vec::new();
+    // The lines' sum per category, in the order of (rate, included).
+    let mut sums: [Option<Money>; CATEGORIES] = [None; CATEGORIES];
     for line in lines {
-        match groups
-            .iter_mut()
-            .find(|(category, _)| *category == line.tax)
-        {
-            Some((_, sum)) => *sum = sum.checked_add(line.amount)?,
-            None => groups.push((line.tax, line.amount)),
-        }
+        let sum = &mut sums[line.tax.slot()];
+        *sum = Some(match sum {
+            Some(sum) => sum.checked_add(line.amount)?,
+            None => line.amount,
+        });
     }
-    groups.sort_by_key(|(c, _)| (c.rate as u8, c.included));
     let mut total = Money::zero(currency);
     let mut taxes = Vec::new();
-    for (category, taxable) in groups {
+    for (category, taxable) in TaxCategory::ALL.into_iter().zip(sums) {
+        let Some(taxable) = taxable else { continue };
         let percent = match category.rate {
             TaxRate::Standard => config.standard_rate,
             TaxRate::Reduced => config.reduced_rate,
             TaxRate::Exempt => Decimal::ZERO,
         };
-        let base = taxable.amount().abs();
-        let exact = if category.included {
-            base * percent / (Decimal::ONE + percent)
-        } else {
-            base * percent
-        };
-        let mut tax = Money::round(exact, currency, config.tax_rounding);
+        let mut tax = tax_on(
+            taxable,
+            currency,
+            percent,
+            category.included,
+            config.tax_rounding,
+        );
         if taxable.is_negative() {
             tax = tax.negated();
         }
@@ -165,6 +194,49 @@ pub(super) fn taxes_and_total(
         }
     }
     Ok((taxes, total))
+}
+
+/// The tax on `|taxable|` at `percent` in `currency`, rounded once with
+/// `mode`: `base × percent / (1 + percent)` when included, else `base × percent`.
+fn tax_on(
+    taxable: Money,
+    currency: Currency,
+    percent: Decimal,
+    included: bool,
+    mode: RoundingMode,
+) -> Money {
+    minor_unit_tax(taxable, currency, percent, included, mode).unwrap_or_else(|| {
+        let base = taxable.amount().abs();
+        let exact = if included {
+            base * percent / (Decimal::ONE + percent)
+        } else {
+            base * percent
+        };
+        Money::round(exact, currency, mode)
+    })
+}
+
+/// [`tax_on`] in whole minor units, for rates of at most six decimals and
+/// amounts that fit: exact, where the decimal division is exact to 28
+/// digits, so both round alike — an exact quotient the same way, any other
+/// one at least `1 / (2 × (10^6 + rate))` of a unit from where rounding
+/// changes. `None` outside that range.
+fn minor_unit_tax(
+    taxable: Money,
+    currency: Currency,
+    percent: Decimal,
+    included: bool,
+    mode: RoundingMode,
+) -> Option<Money> {
+    if percent.is_sign_negative() || percent.scale() > 6 || taxable.currency() != currency {
+        return None;
+    }
+    let rate = percent.mantissa();
+    let whole = 10_i128.pow(percent.scale());
+    let base = i128::from(taxable.to_minor().ok()?.unsigned_abs());
+    let denominator = if included { whole + rate } else { whole };
+    let minor = div_round(base.checked_mul(rate)?, denominator, mode);
+    Some(Money::from_minor(i64::try_from(minor).ok()?, currency))
 }
 
 /// The date an invoice issued on `date` is collected.
@@ -209,4 +281,122 @@ pub fn next_business_day(
             })?;
     }
     Ok(day)
+}
+
+/// A document's id: `{account}-{YYYYMMDD}-{seq}`.
+pub(super) fn document_id(account: &str, date: NaiveDate, seq: u32) -> String {
+    let mut id = String::with_capacity(account.len() + 16);
+    id.push_str(account);
+    id.push('-');
+    if (0..=9999).contains(&date.year()) {
+        push_padded(&mut id, date.year().unsigned_abs(), 4);
+        push_padded(&mut id, date.month(), 2);
+        push_padded(&mut id, date.day(), 2);
+    } else {
+        id.push_str(&date.format("%Y%m%d").to_string());
+    }
+    id.push('-');
+    push_number(&mut id, u64::from(seq));
+    id
+}
+
+/// Appends `date` as its `Display` writes it (`2026-04-15`); years 0–9999
+/// are written directly, others (signed) through `Display`.
+pub(super) fn push_date(out: &mut String, date: NaiveDate) {
+    if !(0..=9999).contains(&date.year()) {
+        out.push_str(&date.to_string());
+        return;
+    }
+    push_padded(out, date.year().unsigned_abs(), 4);
+    out.push('-');
+    push_padded(out, date.month(), 2);
+    out.push('-');
+    push_padded(out, date.day(), 2);
+}
+
+/// Appends `n` in decimal.
+pub(super) fn push_number(out: &mut String, n: u64) {
+    let mut digits = [0_u8; 20];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
+}
+
+/// Appends `n` (below `10^width`) in decimal, zero-padded to `width` digits.
+fn push_padded(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (n / 10_u32.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minor_unit_tax_is_the_decimal_tax() {
+        let rates = ["0.10", "0.08", "0", "0.075", "0.123456", "1", "0.1234567"];
+        for mode in RoundingMode::ALL {
+            for rate in rates {
+                let percent: Decimal = rate.parse().unwrap();
+                for minor in (0..2_000).chain([8_800, 4_693, 999_999_999, i64::MAX / 10_000_000]) {
+                    for currency in [Currency::JPY, Currency::USD] {
+                        for included in [false, true] {
+                            let taxable = Money::from_minor(-minor, currency);
+                            let base = taxable.amount().abs();
+                            let exact = if included {
+                                base * percent / (Decimal::ONE + percent)
+                            } else {
+                                base * percent
+                            };
+                            let expected = Money::round(exact, currency, mode);
+                            let tax = tax_on(taxable, currency, percent, included, mode);
+                            assert_eq!(tax, expected, "{mode} {rate} {minor} {included}");
+                            assert_eq!(tax.amount().scale(), expected.amount().scale());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tax_categories_are_listed_in_slot_order() {
+        for (i, category) in TaxCategory::ALL.into_iter().enumerate() {
+            assert_eq!(category.slot(), i);
+        }
+    }
+
+    #[test]
+    fn text_helpers_write_what_format_writes() {
+        let days = [
+            (2026, 4, 5),
+            (999, 12, 31),
+            (9999, 1, 1),
+            (10_000, 1, 1),
+            (-1, 2, 3),
+        ];
+        for (y, m, d) in days {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let mut text = String::new();
+            push_date(&mut text, day);
+            assert_eq!(text, day.to_string());
+            let id = format!("m-1-{}-12", day.format("%Y%m%d"));
+            assert_eq!(document_id("m-1", day, 12), id);
+        }
+        for n in [0, 7, 10, 31, 4_294_967_295, u64::MAX] {
+            let mut text = String::new();
+            push_number(&mut text, n);
+            assert_eq!(text, n.to_string());
+        }
+    }
 }

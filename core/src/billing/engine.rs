@@ -1,19 +1,22 @@
 //! The billing run: compares what the timeline says is owed with what the
 //! ledger says was billed, and issues the difference as documents.
+//!
+//! Batch runs bill every account on each billing date, so a run keeps to
+//! flat sorted lists of borrowed keys rather than nested maps, walks each
+//! schedule once, and writes document text without `format!`.
 
-use super::document::{collection_date, taxes_and_total};
+use super::document::{collection_date, document_id, push_date, push_number, taxes_and_total};
 use super::ledger::{BilledOneOff, BilledPiece, PieceKind};
 use super::proration::piece_days;
-use super::timeline::{Mode, OneOffKind, Term, terms};
+use super::timeline::{Mode, OneOff, OneOffKind, Term, terms};
 use super::{
     BillingAccount, BillingConfig, BillingError, Document, DocumentKind, FirstPeriod, Line,
     LineKind, TaxCategory, Timing, prorate,
 };
-use crate::calendar::{IntervalUnit, NaiveDate, Period, Schedule};
+use crate::calendar::{CalendarError, IntervalUnit, NaiveDate, Period, Schedule};
 use crate::membership::{Alignment, Catalog, Event, Plan, RefundPolicy, TaxRate};
 use crate::money::Money;
 use chrono::Datelike;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The result of a billing run: the documents issued and the account's next ledger.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -37,9 +40,10 @@ pub fn bill(
     config: &BillingConfig,
     through: NaiveDate,
 ) -> Result<BillingRun, BillingError> {
+    let terms = terms(events, catalog);
     let mut pending = Vec::new();
-    for term in terms(events, catalog) {
-        let billing = TermBilling::new(&term, account, catalog, config, through)?;
+    for term in &terms {
+        let billing = TermBilling::new(term, account, catalog, config, through)?;
         billing.pieces(&mut pending)?;
         billing.one_offs(&mut pending)?;
     }
@@ -80,20 +84,45 @@ impl BillingAccount {
 /// (`{"documents": [...], "account": {...}}`) or
 /// `{"error": {"kind": "unknown_plan", "message": "..."}}`.
 pub fn batch_to_json(runs: &[Result<BillingRun, BillingError>]) -> String {
-    let items: Vec<serde_json::Value> = runs
+    let items: Vec<BatchItem<'_>> = runs
         .iter()
         .map(|run| match run {
-            Ok(run) => serde_json::to_value(run).unwrap_or_default(),
-            Err(err) => serde_json::json!({"error": {"kind": err.kind().name(), "message": err.to_string()}}),
+            Ok(run) => BatchItem::Run(run),
+            Err(err) => BatchItem::Error {
+                error: BatchError {
+                    kind: err.kind().name(),
+                    message: err.to_string(),
+                },
+            },
         })
         .collect();
     serde_json::to_string(&items).unwrap_or_default()
+}
+
+/// An item of [`batch_to_json`], serialized straight to text (building a
+/// `serde_json::Value` first took most of a batch run's time).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum BatchItem<'a> {
+    Run(&'a BillingRun),
+    Error { error: BatchError },
+}
+
+#[derive(serde::Serialize)]
+struct BatchError {
+    kind: &'static str,
+    message: String,
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(
     json: &str,
     what: &'static str,
 ) -> Result<T, BillingError> {
+    // Tracking the path slows a batch's parse, so only a failed parse is
+    // repeated with it, to name where the input is wrong.
+    if let Ok(value) = serde_json::from_str(json) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| BillingError::InvalidJson {
         what,
@@ -116,28 +145,27 @@ pub fn bill_all<'a>(
         .collect()
 }
 
-/// A line not yet on a document, with what it changes in the ledger.
-struct Pending {
+/// A line not yet on a document, with what it changes in the ledger. Plans
+/// and documents are borrowed from the run's terms and the old ledger.
+struct Pending<'a> {
     date: NaiveDate,
     line: Line,
     refund: bool,
-    corrects: Option<String>,
-    effect: Effect,
+    corrects: Option<&'a str>,
+    effect: Effect<'a>,
 }
 
-enum Effect {
+enum Effect<'a> {
     AddPiece {
         term: NaiveDate,
         period: NaiveDate,
-        kind: PieceKind,
-        plan: String,
+        key: Key<'a>,
         piece: Period,
     },
     RemovePiece {
         term: NaiveDate,
         period: NaiveDate,
-        kind: PieceKind,
-        plan: String,
+        key: Key<'a>,
         piece: Period,
     },
     AddOneOff {
@@ -145,12 +173,33 @@ enum Effect {
         term: NaiveDate,
     },
     RemoveOneOff {
-        key: String,
+        key: &'a str,
     },
 }
 
+/// What a piece is billed for: the fee and the plan.
+type Key<'a> = (PieceKind, &'a str);
+
+/// Days of a billing period owed for one key.
+struct Owed<'a> {
+    period: Period,
+    key: Key<'a>,
+    piece: Period,
+}
+
+/// Days of a billing period the ledger says were billed, and the document
+/// that billed them.
+struct Billed<'a> {
+    period: NaiveDate,
+    key: Key<'a>,
+    piece: Period,
+    document: &'a str,
+}
+
 struct TermBilling<'a> {
-    term: &'a Term,
+    term: &'a Term<'a>,
+    /// The term's plan, the one most lines are for.
+    plan: &'a Plan,
     account: &'a BillingAccount,
     catalog: &'a Catalog,
     config: &'a BillingConfig,
@@ -159,17 +208,9 @@ struct TermBilling<'a> {
     months: Option<u32>,
 }
 
-type Key = (PieceKind, String);
-
-/// Days owed per billing period: period start → (period, key → pieces).
-type Owed = BTreeMap<NaiveDate, (Period, BTreeMap<Key, Vec<Period>>)>;
-
-/// Days billed per billing period: period start → key → (pieces, their documents).
-type Billed<'a> = BTreeMap<NaiveDate, BTreeMap<Key, Vec<(Period, &'a str)>>>;
-
 impl<'a> TermBilling<'a> {
     fn new(
-        term: &'a Term,
+        term: &'a Term<'a>,
         account: &'a BillingAccount,
         catalog: &'a Catalog,
         config: &'a BillingConfig,
@@ -189,6 +230,7 @@ impl<'a> TermBilling<'a> {
         };
         Ok(Self {
             term,
+            plan,
             account,
             catalog,
             config,
@@ -198,15 +240,16 @@ impl<'a> TermBilling<'a> {
         })
     }
 
-    /// The pieces owed per period: `period start → (period, key → intervals)`.
-    fn target(&self) -> Result<Owed, BillingError> {
-        let mut target = Owed::new();
+    /// The pieces owed, by period start and key (otherwise in timeline order).
+    fn owed(&self) -> Result<Vec<Owed<'a>>, BillingError> {
+        let mut owed = Vec::new();
         if self.term.cooled_off {
-            return Ok(target);
+            return Ok(owed);
         }
-        let current = self
+        let index = self
             .schedule
-            .period_containing(self.through.max(self.term.paid_from))?;
+            .index_of(self.through.max(self.term.paid_from))?;
+        let current = self.schedule.period(index)?;
         let horizon = match self.config.timing {
             Timing::Advance => current.end(),
             Timing::Arrears => current.start(),
@@ -224,78 +267,161 @@ impl<'a> TermBilling<'a> {
                 Mode::Active => PieceKind::Plan,
                 Mode::Paused => PieceKind::Pause,
             };
-            for period in self.schedule.periods(range)? {
+            let key = (kind, segment.plan.as_ref());
+            self.each_period(range, (index, current), |period| {
                 let piece = Period::new(
                     period.start().max(range.start()),
                     period.end().min(range.end()),
                 )?;
-                let entry = target
-                    .entry(period.start())
-                    .or_insert_with(|| (period, BTreeMap::new()));
-                entry
-                    .1
-                    .entry((kind, segment.plan.clone()))
-                    .or_default()
-                    .push(piece);
-            }
+                owed.push(Owed { period, key, piece });
+                Ok(())
+            })?;
         }
-        Ok(target)
+        owed.sort_by(|a, b| (a.period.start(), a.key).cmp(&(b.period.start(), b.key)));
+        Ok(owed)
     }
 
-    fn pieces(&self, out: &mut Vec<Pending>) -> Result<(), BillingError> {
-        let target = self.target()?;
-        let mut billed = Billed::new();
+    /// Calls `each` with the billing periods that overlap `range`, in order.
+    /// Walks the schedule's boundaries, computing each one once and reusing
+    /// `known`, the `k`-th period.
+    fn each_period(
+        &self,
+        range: Period,
+        known: (i64, Period),
+        mut each: impl FnMut(Period) -> Result<(), BillingError>,
+    ) -> Result<(), BillingError> {
+        let boundary = |k: i64| match k.checked_sub(known.0) {
+            Some(0) => Ok(known.1.start()),
+            Some(1) => Ok(known.1.end()),
+            _ => self.schedule.boundary(k),
+        };
+        let mut k = self.schedule.index_of(range.start())?;
+        let mut start = boundary(k)?;
+        loop {
+            k = k.checked_add(1).ok_or(CalendarError::OutOfRange {
+                operation: "schedule index",
+            })?;
+            let end = boundary(k)?;
+            each(Period::new(start, end)?)?;
+            if end >= range.end() {
+                return Ok(());
+            }
+            start = end;
+        }
+    }
+
+    /// The term's pieces in the ledger, by period start and key (otherwise
+    /// in ledger order).
+    fn billed(&self) -> Result<Vec<Billed<'a>>, BillingError> {
+        let mut billed = Vec::new();
         for p in self
             .account
             .pieces
             .iter()
             .filter(|p| p.term == self.term.start)
         {
-            let piece = Period::new(p.from, p.until)?;
-            billed
-                .entry(p.period)
-                .or_default()
-                .entry((p.kind, p.plan.clone()))
-                .or_default()
-                .push((piece, &p.document));
+            billed.push(Billed {
+                period: p.period,
+                key: (p.kind, p.plan.as_str()),
+                piece: Period::new(p.from, p.until)?,
+                document: &p.document,
+            });
         }
-        let periods: BTreeSet<NaiveDate> = target.keys().chain(billed.keys()).copied().collect();
-        let empty = BTreeMap::new();
-        for start in periods {
-            let period = match target.get(&start) {
-                Some((period, _)) => *period,
+        billed.sort_by(|a, b| (a.period, a.key).cmp(&(b.period, b.key)));
+        Ok(billed)
+    }
+
+    /// Charges what is owed and not billed, and credits what is billed and
+    /// no longer owed, period by period.
+    fn pieces(&self, out: &mut Vec<Pending<'a>>) -> Result<(), BillingError> {
+        let owed = self.owed()?;
+        let billed = self.billed()?;
+        let (mut owed, mut billed) = (owed.as_slice(), billed.as_slice());
+        loop {
+            let start = match (owed.first(), billed.first()) {
+                (Some(o), Some(b)) => o.period.start().min(b.period),
+                (Some(o), None) => o.period.start(),
+                (None, Some(b)) => b.period,
+                (None, None) => return Ok(()),
+            };
+            let (owed_here, owed_rest) = split_run(owed, |o| o.period.start() == start);
+            let (billed_here, billed_rest) = split_run(billed, |b| b.period == start);
+            let period = match owed_here.first() {
+                Some(o) => o.period,
                 None => self.schedule.period_containing(start)?,
             };
-            let owed = target.get(&start).map_or(&empty, |(_, pieces)| pieces);
-            let had = billed.remove(&start).unwrap_or_default();
-            let covered: Vec<Period> = owed.values().flatten().copied().collect();
-            let keys: BTreeSet<&Key> = owed.keys().chain(had.keys()).collect();
-            for key in keys {
-                let owed_here = coalesce(owed.get(key).cloned().unwrap_or_default());
-                let had_here = coalesce(
-                    had.get(key)
-                        .map(|v| v.iter().map(|(p, _)| *p).collect())
-                        .unwrap_or_default(),
-                );
-                for added in subtract(&owed_here, &had_here) {
-                    self.charge(period, key, added, out)?;
-                }
-                for removed in subtract(&had_here, &owed_here) {
-                    let document = had.get(key).and_then(|v| {
-                        v.iter()
-                            .find(|(p, _)| p.contains(removed.start()))
-                            .map(|(_, d)| (*d).to_owned())
-                    });
-                    for (part, is_covered) in split_by(removed, &covered) {
-                        self.credit(period, key, part, is_covered, document.clone(), out)?;
-                    }
-                }
+            self.reconcile(period, owed_here, billed_here, out)?;
+            (owed, billed) = (owed_rest, billed_rest);
+        }
+    }
+
+    /// [`Self::pieces`] for one period, key by key.
+    fn reconcile(
+        &self,
+        period: Period,
+        owed: &[Owed<'a>],
+        billed: &[Billed<'a>],
+        out: &mut Vec<Pending<'a>>,
+    ) -> Result<(), BillingError> {
+        let (mut owed_rest, mut billed_rest) = (owed, billed);
+        loop {
+            let key = match (owed_rest.first(), billed_rest.first()) {
+                (Some(o), Some(b)) => o.key.min(b.key),
+                (Some(o), None) => o.key,
+                (None, Some(b)) => b.key,
+                (None, None) => return Ok(()),
+            };
+            let (owed_key, rest) = split_run(owed_rest, |o| o.key == key);
+            owed_rest = rest;
+            let (billed_key, rest) = split_run(billed_rest, |b| b.key == key);
+            billed_rest = rest;
+            match (owed_key, billed_key) {
+                // The usual cases, without building interval lists: a piece
+                // not billed yet, and a piece billed as it is owed.
+                ([owing], []) => self.charge(period, key, owing.piece, out)?,
+                ([owing], [had]) if owing.piece == had.piece => {}
+                _ => self.reconcile_key(period, key, owed, owed_key, billed_key, out)?,
+            }
+        }
+    }
+
+    /// The general case of [`Self::reconcile`] for one key: `owed_key` and
+    /// `billed_key` as interval lists, `owed` all of the period's owed pieces.
+    fn reconcile_key(
+        &self,
+        period: Period,
+        key: Key<'a>,
+        owed: &[Owed<'a>],
+        owed_key: &[Owed<'a>],
+        billed_key: &[Billed<'a>],
+        out: &mut Vec<Pending<'a>>,
+    ) -> Result<(), BillingError> {
+        let owing = coalesce(owed_key.iter().map(|o| o.piece).collect());
+        let had = coalesce(billed_key.iter().map(|b| b.piece).collect());
+        for added in subtract(&owing, &had) {
+            self.charge(period, key, added, out)?;
+        }
+        let removed = subtract(&had, &owing);
+        if removed.is_empty() {
+            return Ok(());
+        }
+        let covered = coalesce(owed.iter().map(|o| o.piece).collect());
+        for removed in removed {
+            let document = billed_key
+                .iter()
+                .find(|b| b.piece.contains(removed.start()))
+                .map(|b| b.document);
+            for (part, is_covered) in split_by(removed, &covered) {
+                self.credit(period, key, part, is_covered, document, out)?;
             }
         }
         Ok(())
     }
 
     fn plan(&self, id: &str) -> Result<&'a Plan, BillingError> {
+        if id == self.plan.id {
+            return Ok(self.plan);
+        }
         Ok(self.catalog.get(id)?)
     }
 
@@ -328,16 +454,16 @@ impl<'a> TermBilling<'a> {
         let (part, whole) = piece_days(self.config.day_count, period, piece, self.months);
         Ok((
             prorate(price, part, whole, self.config.rounding)?,
-            Some(format!("{part}/{whole}")),
+            Some(fraction_text(part, whole)),
         ))
     }
 
     fn charge(
         &self,
         period: Period,
-        key: &Key,
+        key: Key<'a>,
         piece: Period,
-        out: &mut Vec<Pending>,
+        out: &mut Vec<Pending<'a>>,
     ) -> Result<(), BillingError> {
         let date = match self.config.timing {
             Timing::Advance => piece.start(),
@@ -346,7 +472,7 @@ impl<'a> TermBilling<'a> {
         if date > self.through {
             return Ok(());
         }
-        let plan = self.plan(&key.1)?;
+        let plan = self.plan(key.1)?;
         let price = self.price(key.0, plan);
         let (amount, proration) = match (
             &self.config.first_period,
@@ -361,7 +487,7 @@ impl<'a> TermBilling<'a> {
                         let (n, d) = (row.fraction.numerator(), row.fraction.denominator());
                         (
                             prorate(price, n, d, self.config.rounding)?,
-                            Some(format!("{n}/{d}")),
+                            Some(fraction_text(n, d)),
                         )
                     }
                     None => (price, None),
@@ -377,8 +503,7 @@ impl<'a> TermBilling<'a> {
             effect: Effect::AddPiece {
                 term: self.term.start,
                 period: period.start(),
-                kind: key.0,
-                plan: key.1.clone(),
+                key,
                 piece,
             },
         });
@@ -388,11 +513,11 @@ impl<'a> TermBilling<'a> {
     fn credit(
         &self,
         period: Period,
-        key: &Key,
+        key: Key<'a>,
         part: Period,
         replaced: bool,
-        corrects: Option<String>,
-        out: &mut Vec<Pending>,
+        corrects: Option<&'a str>,
+        out: &mut Vec<Pending<'a>>,
     ) -> Result<(), BillingError> {
         // A credit is dated when its days stop being owed: the change that
         // removed them, or the end of a term refunded whole.
@@ -403,7 +528,7 @@ impl<'a> TermBilling<'a> {
         if date > self.through {
             return Ok(());
         }
-        let plan = self.plan(&key.1)?;
+        let plan = self.plan(key.1)?;
         let refund = match (self.term.cooled_off, replaced, plan.refund_policy) {
             (true, _, _) => true,
             (false, true, _) => false,
@@ -429,24 +554,36 @@ impl<'a> TermBilling<'a> {
             effect: Effect::RemovePiece {
                 term: self.term.start,
                 period: period.start(),
-                kind: key.0,
-                plan: key.1.clone(),
+                key,
                 piece: part,
             },
         });
         Ok(())
     }
 
-    fn one_offs(&self, out: &mut Vec<Pending>) -> Result<(), BillingError> {
-        let key_of =
-            |kind: OneOffKind, on: NaiveDate| format!("{}:{}:{}", kind.name(), self.term.start, on);
-        let owed: Vec<_> = if self.term.cooled_off {
-            Vec::new()
+    /// The ledger key of a one-off fee of this term.
+    fn one_off_key(&self, kind: OneOffKind, on: NaiveDate) -> String {
+        let mut key = String::with_capacity(48);
+        self.write_one_off_key(&mut key, kind, on);
+        key
+    }
+
+    fn write_one_off_key(&self, key: &mut String, kind: OneOffKind, on: NaiveDate) {
+        key.push_str(kind.name());
+        key.push(':');
+        push_date(key, self.term.start);
+        key.push(':');
+        push_date(key, on);
+    }
+
+    fn one_offs(&self, out: &mut Vec<Pending<'a>>) -> Result<(), BillingError> {
+        let owed: &'a [OneOff<'a>] = if self.term.cooled_off {
+            &[]
         } else {
-            self.term.one_offs.iter().collect()
+            &self.term.one_offs
         };
-        for fee in &owed {
-            let key = key_of(fee.kind, fee.on);
+        for fee in owed {
+            let key = self.one_off_key(fee.kind, fee.on);
             if fee.on > self.through || self.account.one_offs.iter().any(|b| b.key == key) {
                 continue;
             }
@@ -462,23 +599,26 @@ impl<'a> TermBilling<'a> {
                 },
             });
         }
+        let mut scratch = String::new();
+        let mut is_key_of = |fee: &OneOff<'_>, key: &str| {
+            scratch.clear();
+            self.write_one_off_key(&mut scratch, fee.kind, fee.on);
+            scratch == key
+        };
         for billed in self
             .account
             .one_offs
             .iter()
             .filter(|b| b.term == self.term.start)
         {
-            if owed
-                .iter()
-                .any(|fee| key_of(fee.kind, fee.on) == billed.key)
-            {
+            if owed.iter().any(|fee| is_key_of(fee, &billed.key)) {
                 continue;
             }
             let Some(fee) = self
                 .term
                 .one_offs
                 .iter()
-                .find(|f| key_of(f.kind, f.on) == billed.key)
+                .find(|fee| is_key_of(fee, &billed.key))
             else {
                 continue;
             };
@@ -488,14 +628,18 @@ impl<'a> TermBilling<'a> {
                 date,
                 line: one_off_line(plan, fee.kind, fee.amount.negated(), true),
                 refund: true,
-                corrects: Some(billed.document.clone()),
-                effect: Effect::RemoveOneOff {
-                    key: billed.key.clone(),
-                },
+                corrects: Some(&billed.document),
+                effect: Effect::RemoveOneOff { key: &billed.key },
             });
         }
         Ok(())
     }
+}
+
+/// Splits `items` after the leading run of items that are `same`.
+fn split_run<T>(items: &[T], same: impl Fn(&T) -> bool) -> (&[T], &[T]) {
+    let run = items.iter().position(|item| !same(item));
+    items.split_at(run.unwrap_or(items.len()))
 }
 
 /// The union of `pieces` as disjoint periods in order, touching ones merged.
@@ -515,41 +659,49 @@ fn coalesce(mut pieces: Vec<Period>) -> Vec<Period> {
     out
 }
 
-/// `a` minus `b`, both lists of disjoint periods, as disjoint periods in order.
+/// `a` minus `b`, both disjoint periods in order (as [`coalesce`] makes
+/// them), as disjoint periods in order.
 fn subtract(a: &[Period], b: &[Period]) -> Vec<Period> {
     let mut out = Vec::new();
     for piece in a {
-        let mut rest = vec![*piece];
+        let mut from = piece.start();
         for cut in b {
-            rest = rest
-                .into_iter()
-                .flat_map(|p| {
-                    let left = Period::new(p.start(), cut.start().min(p.end())).ok();
-                    let right = Period::new(cut.end().max(p.start()), p.end()).ok();
-                    if cut.end() <= p.start() || cut.start() >= p.end() {
-                        vec![p]
-                    } else {
-                        left.into_iter().chain(right).collect()
-                    }
-                })
-                .collect();
+            if cut.end() <= from || cut.start() >= piece.end() {
+                continue;
+            }
+            if let Ok(left) = Period::new(from, cut.start()) {
+                out.push(left);
+            }
+            from = cut.end();
         }
-        out.extend(rest);
+        if let Ok(rest) = Period::new(from, piece.end()) {
+            out.push(rest);
+        }
     }
-    out.sort();
     out
 }
 
-/// Splits `piece` into the parts inside `cover` (true) and outside it (false).
+/// Splits `piece` into the parts inside `cover` (true) and outside it
+/// (false), in order; `cover` is disjoint periods in order.
 fn split_by(piece: Period, cover: &[Period]) -> Vec<(Period, bool)> {
-    let outside = subtract(&[piece], cover);
-    let inside = subtract(&[piece], &outside);
-    let mut parts: Vec<(Period, bool)> = inside
-        .into_iter()
-        .map(|p| (p, true))
-        .chain(outside.into_iter().map(|p| (p, false)))
-        .collect();
-    parts.sort_by_key(|(p, _)| *p);
+    let mut parts = Vec::new();
+    let mut from = piece.start();
+    for cut in cover {
+        if cut.end() <= from || cut.start() >= piece.end() {
+            continue;
+        }
+        if let Ok(outside) = Period::new(from, cut.start()) {
+            parts.push((outside, false));
+        }
+        let until = cut.end().min(piece.end());
+        if let Ok(inside) = Period::new(from.max(cut.start()), until) {
+            parts.push((inside, true));
+        }
+        from = until;
+    }
+    if let Ok(outside) = Period::new(from, piece.end()) {
+        parts.push((outside, false));
+    }
     parts
 }
 
@@ -558,6 +710,15 @@ fn tax_of(plan: &Plan) -> TaxCategory {
         rate: plan.tax_rate,
         included: plan.price_includes_tax,
     }
+}
+
+/// `"part/whole"`.
+fn fraction_text(part: u32, whole: u32) -> String {
+    let mut text = String::with_capacity(8);
+    push_number(&mut text, u64::from(part));
+    text.push('/');
+    push_number(&mut text, u64::from(whole));
+    text
 }
 
 fn period_line(
@@ -575,13 +736,16 @@ fn period_line(
     };
     let last_day = piece.end().pred_opt().unwrap_or(piece.end());
     let prefix = if credit { "Credit: " } else { "" };
+    // "{prefix}{name} {what}, {start} to {last_day}"
+    let mut description = String::with_capacity(prefix.len() + plan.name.len() + 40);
+    for part in [prefix, &plan.name, " ", what, ", "] {
+        description.push_str(part);
+    }
+    push_date(&mut description, piece.start());
+    description.push_str(" to ");
+    push_date(&mut description, last_day);
     Line {
-        description: format!(
-            "{prefix}{} {what}, {} to {}",
-            plan.name,
-            piece.start(),
-            last_day
-        ),
+        description,
         kind,
         plan: plan.id.clone(),
         period: Some(piece),
@@ -607,8 +771,9 @@ fn one_off_line(plan: &Plan, kind: OneOffKind, amount: Money, credit: bool) -> L
         ),
     };
     let prefix = if credit { "Refund: " } else { "" };
+    let description = [prefix, &plan.name, " ", what].concat();
     Line {
-        description: format!("{prefix}{} {what}", plan.name),
+        description,
         kind: line_kind,
         plan: plan.id.clone(),
         period: None,
@@ -624,81 +789,37 @@ fn one_off_line(plan: &Plan, kind: OneOffKind, amount: Money, credit: bool) -> L
 /// them, carries credit forward and writes the next ledger.
 fn assemble(
     account: &BillingAccount,
-    pending: Vec<Pending>,
+    mut pending: Vec<Pending<'_>>,
     config: &BillingConfig,
 ) -> Result<BillingRun, BillingError> {
     let mut next = account.clone();
-    let mut groups: BTreeMap<(NaiveDate, bool), Vec<Pending>> = BTreeMap::new();
-    for item in pending {
-        groups
-            .entry((item.date, item.refund))
-            .or_default()
-            .push(item);
-    }
-    for items in groups.values_mut() {
-        // Credits first, then charges; otherwise in the order they were found.
-        items.sort_by_key(|i| !i.line.amount.is_negative());
-    }
+    // By document; on each, credits first, then charges; otherwise in the
+    // order they were found (the sort is stable).
+    pending.sort_by_key(|p| (p.date, p.refund, !p.line.amount.is_negative()));
     let mut documents = Vec::new();
-    for ((date, refund), items) in groups {
-        let lines: Vec<Line> = items.iter().map(|i| i.line.clone()).collect();
-        let (taxes, total) = taxes_and_total(&lines, config)?;
-        let currency = total.currency();
-        let seq = next.issued.entry(date).or_insert(0);
-        *seq += 1;
-        let id = format!("{}-{}-{}", next.id, date.format("%Y%m%d"), seq);
-        let kind = if refund || total.is_negative() {
-            DocumentKind::CreditNote
-        } else {
-            DocumentKind::Invoice
-        };
-        let corrects = if kind == DocumentKind::CreditNote {
-            items.iter().find_map(|i| i.corrects.clone())
-        } else {
-            None
-        };
-        let zero = Money::zero(currency);
-        let credit = next.credit.unwrap_or(zero);
-        let (credit_applied, refund_amount, amount_due, credit_after) = if refund {
-            (zero, total.negated(), zero, credit)
-        } else if total.is_negative() {
-            (zero, zero, zero, credit.checked_sub(total)?)
-        } else {
-            let applied = if credit.amount() < total.amount() {
-                credit
-            } else {
-                total
-            };
-            (
-                applied,
-                zero,
-                total.checked_sub(applied)?,
-                credit.checked_sub(applied)?,
-            )
-        };
-        next.credit = (!credit_after.is_zero()).then_some(credit_after);
-        for item in &items {
-            apply_effect(&mut next, &item.effect, &id)?;
-        }
-        let collection_date = if kind == DocumentKind::Invoice {
-            collection_date(date, config)?
-        } else {
-            date
-        };
-        documents.push(Document {
-            id,
-            kind,
-            account: next.id.clone(),
+    let mut effects = Vec::new();
+    let mut items = pending.into_iter();
+    while let Some(first) = items.next() {
+        let (date, refund) = (first.date, first.refund);
+        let more = items
+            .as_slice()
+            .iter()
+            .take_while(|i| (i.date, i.refund) == (date, refund))
+            .count();
+        let mut draft = Draft {
             date,
-            collection_date,
-            corrects,
-            lines,
-            taxes,
-            total,
-            credit_applied,
-            refund: refund_amount,
-            amount_due,
-        });
+            refund,
+            corrects: first.corrects,
+            lines: Vec::with_capacity(more + 1),
+        };
+        draft.lines.push(first.line);
+        effects.push(first.effect);
+        for item in items.by_ref().take(more) {
+            draft.corrects = draft.corrects.or(item.corrects);
+            draft.lines.push(item.line);
+            effects.push(item.effect);
+        }
+        documents.push(issue(&mut next, draft, &mut effects, config)?);
     }
     Ok(BillingRun {
         documents,
@@ -706,23 +827,105 @@ fn assemble(
     })
 }
 
+/// The lines of one document, before it is numbered.
+struct Draft<'a> {
+    date: NaiveDate,
+    refund: bool,
+    /// The first document the lines correct, for a credit note.
+    corrects: Option<&'a str>,
+    lines: Vec<Line>,
+}
+
+/// Numbers `draft` and records it and its `effects` (drained) in the ledger `next`.
+fn issue(
+    next: &mut BillingAccount,
+    draft: Draft<'_>,
+    effects: &mut Vec<Effect<'_>>,
+    config: &BillingConfig,
+) -> Result<Document, BillingError> {
+    let Draft {
+        date,
+        refund,
+        corrects,
+        lines,
+    } = draft;
+    let (taxes, total) = taxes_and_total(&lines, config)?;
+    let currency = total.currency();
+    let seq = next.issued.entry(date).or_insert(0);
+    *seq += 1;
+    let id = document_id(&next.id, date, *seq);
+    let kind = if refund || total.is_negative() {
+        DocumentKind::CreditNote
+    } else {
+        DocumentKind::Invoice
+    };
+    let corrects = match kind {
+        DocumentKind::CreditNote => corrects.map(str::to_owned),
+        DocumentKind::Invoice => None,
+    };
+    let zero = Money::zero(currency);
+    let credit = next.credit.unwrap_or(zero);
+    let (credit_applied, refund_amount, amount_due, credit_after) = if refund {
+        (zero, total.negated(), zero, credit)
+    } else if total.is_negative() {
+        (zero, zero, zero, credit.checked_sub(total)?)
+    } else if next.credit.is_none() {
+        // No credit to apply: the usual invoice, without money arithmetic.
+        (zero, zero, total, zero)
+    } else {
+        let applied = if credit.amount() < total.amount() {
+            credit
+        } else {
+            total
+        };
+        (
+            applied,
+            zero,
+            total.checked_sub(applied)?,
+            credit.checked_sub(applied)?,
+        )
+    };
+    next.credit = (!credit_after.is_zero()).then_some(credit_after);
+    for effect in effects.drain(..) {
+        apply_effect(next, &effect, &id)?;
+    }
+    let collection_date = if kind == DocumentKind::Invoice {
+        collection_date(date, config)?
+    } else {
+        date
+    };
+    Ok(Document {
+        id,
+        kind,
+        account: next.id.clone(),
+        date,
+        collection_date,
+        corrects,
+        lines,
+        taxes,
+        total,
+        credit_applied,
+        refund: refund_amount,
+        amount_due,
+    })
+}
+
 fn apply_effect(
     account: &mut BillingAccount,
-    effect: &Effect,
+    effect: &Effect<'_>,
     document: &str,
 ) -> Result<(), BillingError> {
     match effect {
         Effect::AddPiece {
             term,
             period,
-            kind,
-            plan,
+            key: (kind, plan),
             piece,
         } => account.pieces.push(BilledPiece {
             term: *term,
             period: *period,
             kind: *kind,
-            plan: plan.clone(),
+            plan: (*plan).to_owned(),
             from: piece.start(),
             until: piece.end(),
             document: document.to_owned(),
@@ -730,8 +933,7 @@ fn apply_effect(
         Effect::RemovePiece {
             term,
             period,
-            kind,
-            plan,
+            key: (kind, plan),
             piece,
         } => {
             let mut kept = Vec::with_capacity(account.pieces.len() + 1);

@@ -53,7 +53,7 @@ pub fn prorate(
 }
 
 /// `n / d` for `d > 0`, rounded with `mode`.
-fn div_round(n: i128, d: i128, mode: RoundingMode) -> i128 {
+pub(super) fn div_round(n: i128, d: i128, mode: RoundingMode) -> i128 {
     let (q, r) = (n.div_euclid(d), n.rem_euclid(d)); // q = floor(n / d), 0 <= r < d
     if r == 0 {
         return q;

@@ -2,8 +2,13 @@
 //! on and whether it was active or paused, day by day, plus the one-off fees.
 
 use crate::calendar::NaiveDate;
-use crate::membership::{Event, Membership, PlanId};
+use crate::membership::{Catalog, Event, Membership};
 use crate::money::Money;
+use std::borrow::Cow;
+
+/// A plan's id, borrowed from the events or the catalog: billing many
+/// accounts copies no plan ids to read their timelines.
+pub(super) type PlanRef<'a> = Cow<'a, str>;
 
 /// Whether a stretch of membership pays the plan fee or the pause fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15,19 +20,19 @@ pub(super) enum Mode {
 /// A stretch `[from, until)` on one plan in one mode; `until` is `None` while
 /// nothing ends it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Segment {
+pub(super) struct Segment<'a> {
     pub from: NaiveDate,
     pub until: Option<NaiveDate>,
-    pub plan: PlanId,
+    pub plan: PlanRef<'a>,
     pub mode: Mode,
 }
 
 /// A one-off fee of a term.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct OneOff {
+pub(super) struct OneOff<'a> {
     pub kind: OneOffKind,
     pub on: NaiveDate,
-    pub plan: PlanId,
+    pub plan: PlanRef<'a>,
     pub amount: Money,
 }
 
@@ -50,13 +55,13 @@ impl OneOffKind {
 
 /// One term of membership: from a join (or rejoin) to its end.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Term {
+pub(super) struct Term<'a> {
     pub start: NaiveDate,
     pub paid_from: NaiveDate,
     /// The plan the term's billing schedule follows: the one joined.
-    pub plan: PlanId,
-    pub segments: Vec<Segment>,
-    pub one_offs: Vec<OneOff>,
+    pub plan: PlanRef<'a>,
+    pub segments: Vec<Segment<'a>>,
+    pub one_offs: Vec<OneOff<'a>>,
     /// A cooling-off cancel: everything the term cost is refunded.
     pub cooled_off: bool,
     /// The day the term ended (cancelled or expired), once it has.
@@ -64,17 +69,17 @@ pub(super) struct Term {
 }
 
 /// A change of the timeline on a date.
-enum Change {
+enum Change<'a> {
     Mode(Mode),
-    Plan(PlanId),
+    Plan(PlanRef<'a>),
     End,
 }
 
 /// Builds the terms of a membership from its events, in order; what is
 /// already planned (a pause, a plan change, an end) is included, as billing
 /// in advance needs it.
-pub(super) fn terms(events: &[Event], catalog: &crate::membership::Catalog) -> Vec<Term> {
-    let mut terms: Vec<Term> = Vec::new();
+pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Vec<Term<'a>> {
+    let mut terms: Vec<Term<'a>> = Vec::new();
     let mut state = Membership::default();
     let mut pending_fee: Option<(NaiveDate, Money)> = None;
     for event in events {
@@ -88,6 +93,7 @@ pub(super) fn terms(events: &[Event], catalog: &crate::membership::Catalog) -> V
                 ..
             } => {
                 finish(&mut terms, &mut pending_fee);
+                let plan = PlanRef::Borrowed(plan.as_str());
                 let mut term = Term {
                     start: *on,
                     paid_from: *paid_from,
@@ -111,7 +117,7 @@ pub(super) fn terms(events: &[Event], catalog: &crate::membership::Catalog) -> V
                     });
                 }
                 let trial_price = catalog
-                    .get(plan)
+                    .get(&plan)
                     .ok()
                     .and_then(|p| p.trial.as_ref())
                     .map(|t| t.price);
@@ -129,7 +135,9 @@ pub(super) fn terms(events: &[Event], catalog: &crate::membership::Catalog) -> V
             }
             Event::PauseStarted { on } => change(&mut terms, *on, Change::Mode(Mode::Paused)),
             Event::PauseEnded { on } => change(&mut terms, *on, Change::Mode(Mode::Active)),
-            Event::PlanChanged { on, to, .. } => change(&mut terms, *on, Change::Plan(to.clone())),
+            Event::PlanChanged { on, to, .. } => {
+                change(&mut terms, *on, Change::Plan(PlanRef::Borrowed(to)));
+            }
             Event::CancellationScheduled {
                 on,
                 early_termination_fee,
@@ -168,7 +176,7 @@ pub(super) fn terms(events: &[Event], catalog: &crate::membership::Catalog) -> V
 }
 
 /// Applies what the final state has planned to the open term.
-fn plan_ahead(terms: &mut [Term], state: &Membership, catalog: &crate::membership::Catalog) {
+fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catalog) {
     if matches!(
         state.status,
         crate::membership::Status::Cancelled | crate::membership::Status::Expired
@@ -186,7 +194,12 @@ fn plan_ahead(terms: &mut [Term], state: &Membership, catalog: &crate::membershi
         planned.push((pause.until, 1, Change::Mode(Mode::Active)));
     }
     if let Some((plan, on)) = &state.plan_change {
-        planned.push((*on, 3, Change::Plan(plan.clone())));
+        // The state is this function's, so the id is borrowed from the catalog.
+        let plan = catalog.get(plan).map_or_else(
+            |_| PlanRef::Owned(plan.clone()),
+            |p| PlanRef::Borrowed(p.id.as_str()),
+        );
+        planned.push((*on, 3, Change::Plan(plan)));
     }
     if let Some(on) = state.ends_on {
         planned.push((on, 0, Change::End));
@@ -208,7 +221,7 @@ fn plan_ahead(terms: &mut [Term], state: &Membership, catalog: &crate::membershi
 }
 
 /// Closes the open segment of the last term on `on` and opens the next one.
-fn change(terms: &mut [Term], on: NaiveDate, what: Change) {
+fn change<'a>(terms: &mut [Term<'a>], on: NaiveDate, what: Change<'a>) {
     let Some(term) = terms.last_mut() else { return };
     let Some(open) = term.segments.last().filter(|s| s.until.is_none()).cloned() else {
         return;
@@ -237,7 +250,7 @@ fn change(terms: &mut [Term], on: NaiveDate, what: Change) {
 }
 
 /// Records the early-termination fee on the term it ends.
-fn finish(terms: &mut [Term], pending_fee: &mut Option<(NaiveDate, Money)>) {
+fn finish(terms: &mut [Term<'_>], pending_fee: &mut Option<(NaiveDate, Money)>) {
     if let (Some(term), Some((on, amount))) = (terms.last_mut(), pending_fee.take()) {
         let plan = term.plan.clone();
         term.one_offs.push(OneOff {
