@@ -638,3 +638,101 @@ fn billing_twice_or_in_steps_bills_each_day_once() {
         );
     }
 }
+
+#[test]
+fn host_charges_are_billed_once_on_their_date() {
+    use memberkit::billing::{Charge, TaxCategory};
+    use memberkit::membership::TaxRate;
+    let log = events(&[join("premium", d(2026, 4, 1))]);
+    let mut account = BillingAccount::new("A1");
+    account.charges.push(Charge {
+        id: "lesson-ticket".into(),
+        on: d(2026, 4, 1),
+        description: "Personal training ticket".into(),
+        amount: yen(5_500),
+        tax: TaxCategory {
+            rate: TaxRate::Standard,
+            included: true,
+        },
+    });
+    let first = bill(
+        &account,
+        &log,
+        &catalog(),
+        &BillingConfig::default(),
+        d(2026, 4, 1),
+    )
+    .unwrap();
+    let kinds: Vec<LineKind> = first.documents[0].lines.iter().map(|l| l.kind).collect();
+    assert_eq!(kinds, [LineKind::PlanFee, LineKind::Charge]);
+    assert_eq!(first.documents[0].total, yen(13_200 + 5_500));
+    let again = bill(
+        &first.account,
+        &log,
+        &catalog(),
+        &BillingConfig::default(),
+        d(2026, 4, 30),
+    )
+    .unwrap();
+    assert!(again.documents.is_empty());
+}
+
+#[test]
+fn discounts_apply_to_the_first_periods_from_their_date() {
+    use memberkit::billing::{Discount, DiscountOff};
+    let steps = [join("premium", d(2026, 4, 20))];
+    let mut account = BillingAccount::new("A1");
+    account.discounts.push(Discount {
+        id: "spring".into(),
+        description: "Spring campaign: half price for two months".into(),
+        from: d(2026, 4, 1),
+        periods: 2,
+        off: DiscountOff::Percent { percent: 50.into() },
+    });
+    account.discounts.push(Discount {
+        id: "friend".into(),
+        description: "Friend referral".into(),
+        from: d(2026, 6, 1),
+        periods: 1,
+        off: DiscountOff::Amount {
+            amount: yen(20_000),
+        },
+    });
+    let catalog = catalog();
+    let log = events(&steps);
+    let mut totals = Vec::new();
+    for day in [d(2026, 4, 20), d(2026, 5, 1), d(2026, 6, 1), d(2026, 7, 1)] {
+        let run = bill(&account, &log, &catalog, &BillingConfig::default(), day).unwrap();
+        totals.extend(
+            run.documents
+                .iter()
+                .map(|doc| doc.total.to_minor().unwrap()),
+        );
+        account = run.account;
+    }
+    // Apr 20–30: 11/30 of 13,200 = 4,840, half off; May: half off; June: the
+    // fixed discount is capped at the fee; July: full price.
+    assert_eq!(totals, [2_420, 6_600, 0, 13_200]);
+    let mut bad = BillingAccount::new("A1");
+    bad.discounts.push(Discount {
+        id: "x".into(),
+        description: String::new(),
+        from: d(2026, 4, 1),
+        periods: 1,
+        off: DiscountOff::Percent {
+            percent: 150.into(),
+        },
+    });
+    let err = bill(
+        &bad,
+        &log,
+        &catalog,
+        &BillingConfig::default(),
+        d(2026, 4, 30),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid billing config at discounts[0].off.percent: must be between 0 and 100"
+    );
+}

@@ -125,8 +125,11 @@ fn billing_vectors() {
             .collect();
         dates.sort();
         dates.dedup();
-        let (mut state, mut events, mut account) =
-            (Membership::default(), Vec::new(), BillingAccount::new("A"));
+        let mut account = match case.get("account") {
+            Some(saved) => BillingAccount::from_json(&saved.to_string()).unwrap(),
+            None => BillingAccount::new("A"),
+        };
+        let (mut state, mut events) = (Membership::default(), Vec::new());
         let mut documents = Vec::new();
         for day in dates {
             for (_, command) in steps.iter().filter(|(at, _)| *at == day) {

@@ -86,3 +86,23 @@ def test_pieces_of_a_month_sum_to_the_price_within_a_yen_per_piece(price: int, c
     bounds = [0, *sorted(cuts), 31]
     pieces = [prorate(Money(price, "JPY"), b - a, 31, mode).minor for a, b in zip(bounds, bounds[1:])]
     assert abs(sum(pieces) - price) <= len(pieces)
+
+
+def test_host_charges_and_discounts() -> None:
+    account = new_account(
+        "m-2",
+        charges=[{"id": "towel", "on": dt.date(2026, 4, 3), "description": "Towel rental",
+                  "amount": Money(220, "JPY"), "tax": {"rate": "standard", "included": True}}],
+        discounts=[{"id": "spring", "description": "Half price", "from": dt.date(2026, 4, 1), "periods": 1,
+                    "off": {"kind": "percent", "percent": "50"}}],
+    )
+    documents, account = bill(CATALOG, BillingConfig(), joined(dt.date(2026, 4, 1)), dt.date(2026, 5, 1), account=account)
+    assert [doc["total"] for doc in documents] == [
+        Money(5500 + 4400, "JPY"),  # admission + half of 8,800
+        Money(220, "JPY"),
+        Money(8800, "JPY"),
+    ]
+    assert [line["kind"] for line in documents[0]["lines"]] == ["discount", "plan_fee", "admission_fee"]
+    account["discounts"][0]["off"]["percent"] = "500"
+    with pytest.raises(memberkit.InvalidConfigError, match=r"discounts\[0\]\.off\.percent"):
+        bill(CATALOG, BillingConfig(), [], dt.date(2026, 5, 1), account=account)

@@ -68,7 +68,7 @@ def test_billing_case(case: dict[str, Any]) -> None:
     config = BillingConfig(BILLING["configs"][case["config"]])
     member = Membership(BILLING_CATALOG)
     events: list[dict[str, Any]] = []
-    account: dict[str, Any] | None = None
+    account: dict[str, Any] | None = case.get("account")
     documents: list[dict[str, Any]] = []
     for day in sorted({step["at"] for step in case["steps"]} | set(case["bill_on"])):
         for step in case["steps"]:

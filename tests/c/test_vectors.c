@@ -185,7 +185,9 @@ static void replay_billing_case(const MkCatalog *catalog, const char *configs, c
         free(at);
     }
     qsort(days, (size_t)n_days, sizeof days[0], compare_dates);
-    char *state = NULL, *events = NULL, *account = NULL;
+    char *state = NULL, *events = NULL;
+    const char *saved = js_get(c, "account");
+    char *account = saved ? js_copy(saved) : NULL;
     const char *expected = js_first(js_get(c, "documents"));
     int doc_no = 0;
     for (int i = 0; i < n_days; i++) {

@@ -24,6 +24,10 @@ pub enum LineKind {
     TrialFee,
     /// The early-termination fee of a cancel inside the minimum term.
     EarlyTerminationFee,
+    /// A one-off charge the host added to the account.
+    Charge,
+    /// A discount on a plan fee (negative).
+    Discount,
 }
 
 /// How a line is taxed.

@@ -47,6 +47,7 @@ pub fn bill(
         billing.pieces(&mut pending)?;
         billing.one_offs(&mut pending)?;
     }
+    super::adjustments::add(account, config, through, &mut pending)?;
     assemble(account, pending, config)
 }
 
@@ -147,15 +148,15 @@ pub fn bill_all<'a>(
 
 /// A line not yet on a document, with what it changes in the ledger. Plans
 /// and documents are borrowed from the run's terms and the old ledger.
-struct Pending<'a> {
-    date: NaiveDate,
-    line: Line,
-    refund: bool,
-    corrects: Option<&'a str>,
-    effect: Effect<'a>,
+pub(super) struct Pending<'a> {
+    pub(super) date: NaiveDate,
+    pub(super) line: Line,
+    pub(super) refund: bool,
+    pub(super) corrects: Option<&'a str>,
+    pub(super) effect: Effect<'a>,
 }
 
-enum Effect<'a> {
+pub(super) enum Effect<'a> {
     AddPiece {
         term: NaiveDate,
         period: NaiveDate,

@@ -1,5 +1,6 @@
 //! What an account has been billed: the ledger a billing run compares against.
 
+use super::{Charge, Discount};
 use crate::calendar::NaiveDate;
 use crate::membership::PlanId;
 use crate::money::Money;
@@ -46,6 +47,12 @@ pub struct BillingAccount {
     pub(super) issued: BTreeMap<NaiveDate, u32>,
     /// Credit carried forward to the next invoice.
     pub credit: Option<Money>,
+    /// One-off charges the host added; each is billed once, on its date.
+    #[serde(default)]
+    pub charges: Vec<Charge>,
+    /// Discounts on the plan fee the host granted.
+    #[serde(default)]
+    pub discounts: Vec<Discount>,
 }
 
 impl BillingAccount {

@@ -27,6 +27,9 @@
 //! - Consumption tax is computed once per document per rate and inclusion,
 //!   over that rate's lines, and rounded once (the qualified-invoice rule;
 //!   default: down). Early-termination fees are not taxed.
+//! - A host adds one-off charges ([`Charge`], billed once on their date) and
+//!   discounts ([`Discount`]: an amount or a percentage off each of the first
+//!   N plan-fee charges from a date) to the account.
 //! - Billing is a pure function of the events and the [`BillingAccount`]
 //!   (what was billed before): billing through a date already billed adds
 //!   nothing; no day is billed twice, and no billable day up to the date is
@@ -52,6 +55,7 @@
 //! # Ok::<(), memberkit::Error>(())
 //! ```
 
+mod adjustments;
 mod config;
 mod document;
 mod engine;
@@ -59,6 +63,7 @@ mod ledger;
 mod proration;
 mod timeline;
 
+pub use adjustments::{Charge, Discount, DiscountOff};
 pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Fraction, Timing};
 pub use document::{
     Document, DocumentKind, Line, LineKind, TaxCategory, TaxSummary, next_business_day,

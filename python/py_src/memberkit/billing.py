@@ -105,9 +105,25 @@ def _error(kind: str, message: str) -> Exception:
     return error
 
 
-def new_account(account_id: str) -> dict[str, Any]:
-    """An empty ledger for ``account_id``, for :func:`bill_many`."""
-    return {"id": account_id, "pieces": [], "one_offs": [], "issued": {}, "credit": None}
+def new_account(
+    account_id: str,
+    charges: Sequence[Mapping[str, Any]] = (),
+    discounts: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """An empty ledger for ``account_id``, with the host's one-off ``charges``
+    (``{"id", "on", "description", "amount", "tax"}``) and ``discounts``
+    (``{"id", "description", "from", "periods", "off"}``); add more to the
+    returned dict's lists at any time.
+    """
+    return {
+        "id": account_id,
+        "pieces": [],
+        "one_offs": [],
+        "issued": {},
+        "credit": None,
+        "charges": [dict(c) for c in charges],
+        "discounts": [dict(d) for d in discounts],
+    }
 
 
 def prorate(price: Money, part: int, whole: int, mode: str = "floor") -> Money:

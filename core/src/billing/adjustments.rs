@@ -1,0 +1,230 @@
+//! Charges and discounts a host adds to an account.
+
+use super::engine::{Effect, Pending};
+use super::{BillingAccount, BillingConfig, BillingError, Line, LineKind, TaxCategory};
+use crate::calendar::NaiveDate;
+use crate::money::Money;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A one-off charge (a towel rental, a lesson ticket), billed once on `on`.
+///
+/// ```
+/// use memberkit::billing::{BillingAccount, BillingConfig, Charge, TaxCategory, bill};
+/// use memberkit::calendar::date;
+/// use memberkit::membership::{Catalog, TaxRate};
+/// use memberkit::money::{Currency, Money};
+///
+/// let mut account = BillingAccount::new("M-1");
+/// account.charges.push(Charge {
+///     id: "towel-0412".into(),
+///     on: date(2026, 4, 12)?,
+///     description: "Towel rental".into(),
+///     amount: Money::from_minor(220, Currency::JPY),
+///     tax: TaxCategory { rate: TaxRate::Standard, included: true },
+/// });
+/// let run = bill(&account, &[], &Catalog::default(), &BillingConfig::default(), date(2026, 4, 30)?)?;
+/// assert_eq!(run.documents[0].total, Money::from_minor(220, Currency::JPY));
+/// assert!(bill(&run.account, &[], &Catalog::default(), &BillingConfig::default(), date(2026, 4, 30)?)?.documents.is_empty());
+/// # Ok::<(), memberkit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Charge {
+    /// Unique within the account; a charge is billed once per id.
+    pub id: String,
+    /// The day it is billed.
+    pub on: NaiveDate,
+    /// What it is, as shown on the invoice.
+    pub description: String,
+    /// The amount (not negative).
+    pub amount: Money,
+    /// How it is taxed.
+    pub tax: TaxCategory,
+}
+
+/// What a discount takes off each plan fee it applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+pub enum DiscountOff {
+    /// A fixed amount, at most the fee.
+    Amount {
+        /// The amount.
+        amount: Money,
+    },
+    /// A percentage of the fee (0–100), rounded with the billing config's mode.
+    Percent {
+        /// The percentage.
+        percent: Decimal,
+    },
+}
+
+/// A discount on the first `periods` plan-fee charges on or after `from`
+/// (a campaign: "half price for two months").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discount {
+    /// Unique within the account.
+    pub id: String,
+    /// What it is, as shown on the invoice.
+    pub description: String,
+    /// The first day a discounted fee may start.
+    pub from: NaiveDate,
+    /// How many plan-fee charges it applies to (at least 1).
+    pub periods: u32,
+    /// What it takes off.
+    pub off: DiscountOff,
+}
+
+/// Adds the account's charges and discounts due through `through` to `pending`.
+pub(super) fn add<'a>(
+    account: &'a BillingAccount,
+    config: &BillingConfig,
+    through: NaiveDate,
+    pending: &mut Vec<Pending<'a>>,
+) -> Result<(), BillingError> {
+    validate(account)?;
+    let billed = |key: &str| account.one_offs.iter().any(|b| b.key == key);
+    for charge in &account.charges {
+        let key = format!("charge:{}", charge.id);
+        if charge.on > through || billed(&key) {
+            continue;
+        }
+        pending.push(Pending {
+            date: charge.on,
+            line: Line {
+                description: charge.description.clone(),
+                kind: LineKind::Charge,
+                plan: String::new(),
+                period: None,
+                quantity: 1,
+                unit_price: charge.amount,
+                proration: None,
+                amount: charge.amount,
+                tax: charge.tax,
+            },
+            refund: false,
+            corrects: None,
+            effect: Effect::AddOneOff {
+                key,
+                term: charge.on,
+            },
+        });
+    }
+    let mut discounts = Vec::new();
+    for discount in &account.discounts {
+        let prefix = format!("discount:{}:", discount.id);
+        let mut used = account
+            .one_offs
+            .iter()
+            .filter(|b| b.key.starts_with(&prefix))
+            .count();
+        let mut fees: Vec<&Pending<'a>> = pending
+            .iter()
+            .filter(|p| {
+                p.line.kind == LineKind::PlanFee
+                    && !p.line.amount.is_negative()
+                    && !p.line.amount.is_zero()
+            })
+            .filter(|p| {
+                p.line
+                    .period
+                    .is_some_and(|period| period.start() >= discount.from)
+            })
+            .collect();
+        fees.sort_by_key(|p| p.line.period.map(|period| period.start()));
+        for fee in fees {
+            let Some(period) = fee.line.period else {
+                continue;
+            };
+            let key = format!("{prefix}{}", period.start());
+            if used >= discount.periods as usize || billed(&key) {
+                continue;
+            }
+            used += 1;
+            let off = match discount.off {
+                DiscountOff::Amount { amount } => {
+                    if amount.amount() < fee.line.amount.amount() {
+                        amount
+                    } else {
+                        fee.line.amount
+                    }
+                }
+                DiscountOff::Percent { percent } => Money::round(
+                    fee.line.amount.amount() * percent / Decimal::ONE_HUNDRED,
+                    fee.line.amount.currency(),
+                    config.rounding,
+                ),
+            };
+            discounts.push(Pending {
+                date: fee.date,
+                line: Line {
+                    description: discount.description.clone(),
+                    kind: LineKind::Discount,
+                    plan: fee.line.plan.clone(),
+                    period: Some(period),
+                    quantity: 1,
+                    unit_price: off.negated(),
+                    proration: None,
+                    amount: off.negated(),
+                    tax: fee.line.tax,
+                },
+                refund: false,
+                corrects: None,
+                effect: Effect::AddOneOff {
+                    key,
+                    term: period.start(),
+                },
+            });
+        }
+    }
+    pending.extend(discounts);
+    Ok(())
+}
+
+/// Refuses charges and discounts that cannot be billed, naming the field.
+fn validate(account: &BillingAccount) -> Result<(), BillingError> {
+    let bad = |path: String, message: &str| {
+        Err(BillingError::InvalidConfig {
+            path,
+            message: message.into(),
+        })
+    };
+    for (i, charge) in account.charges.iter().enumerate() {
+        if charge.id.is_empty() {
+            return bad(format!("charges[{i}].id"), "must not be empty");
+        }
+        if charge.amount.is_negative() {
+            return bad(format!("charges[{i}].amount"), "must not be negative");
+        }
+        if account.charges[..i].iter().any(|c| c.id == charge.id) {
+            return bad(format!("charges[{i}].id"), "appears twice");
+        }
+    }
+    for (i, discount) in account.discounts.iter().enumerate() {
+        if discount.id.is_empty() || discount.id.contains(':') {
+            return bad(
+                format!("discounts[{i}].id"),
+                "must be non-empty, without ':'",
+            );
+        }
+        if discount.periods == 0 {
+            return bad(format!("discounts[{i}].periods"), "must be at least 1");
+        }
+        match discount.off {
+            DiscountOff::Amount { amount } if amount.is_negative() => {
+                return bad(format!("discounts[{i}].off.amount"), "must not be negative");
+            }
+            DiscountOff::Percent { percent }
+                if percent < Decimal::ZERO || percent > Decimal::ONE_HUNDRED =>
+            {
+                return bad(
+                    format!("discounts[{i}].off.percent"),
+                    "must be between 0 and 100",
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
