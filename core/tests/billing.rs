@@ -736,3 +736,35 @@ fn discounts_apply_to_the_first_periods_from_their_date() {
         "invalid billing config at discounts[0].off.percent: must be between 0 and 100"
     );
 }
+
+#[test]
+fn a_discount_in_another_currency_is_refused() {
+    use memberkit::billing::{BillingError, Discount, DiscountOff};
+    use memberkit::money::MoneyError;
+    let mut account = BillingAccount::new("A1");
+    account.discounts.push(Discount {
+        id: "usd".into(),
+        description: String::new(),
+        from: d(2026, 4, 1),
+        periods: 1,
+        off: DiscountOff::Amount {
+            amount: Money::from_minor(500, Currency::USD),
+        },
+    });
+    let log = events(&[join("premium", d(2026, 4, 1))]);
+    let err = bill(
+        &account,
+        &log,
+        &catalog(),
+        &BillingConfig::default(),
+        d(2026, 4, 1),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        BillingError::Money(MoneyError::CurrencyMismatch {
+            left: Currency::USD,
+            right: Currency::JPY
+        })
+    );
+}

@@ -119,15 +119,7 @@ impl Money {
         let result = match op {
             CompareOp::Eq => self.0 == other,
             CompareOp::Ne => self.0 != other,
-            _ => {
-                if self.0.currency() != other.currency() {
-                    return Err(to_py(memberkit::money::MoneyError::CurrencyMismatch {
-                        left: self.0.currency(),
-                        right: other.currency(),
-                    }));
-                }
-                op.matches(self.0.amount().cmp(&other.amount()))
-            }
+            _ => op.matches(self.0.checked_cmp(&other).map_err(to_py)?),
         };
         Ok(pyo3::types::PyBool::new(py, result)
             .to_owned()

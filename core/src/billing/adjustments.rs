@@ -143,13 +143,10 @@ pub(super) fn add<'a>(
             }
             used += 1;
             let off = match discount.off {
-                DiscountOff::Amount { amount } => {
-                    if amount.amount() < fee.line.amount.amount() {
-                        amount
-                    } else {
-                        fee.line.amount
-                    }
-                }
+                DiscountOff::Amount { amount } => match amount.checked_cmp(&fee.line.amount)? {
+                    std::cmp::Ordering::Less => amount,
+                    _ => fee.line.amount,
+                },
                 DiscountOff::Percent { percent } => Money::round(
                     fee.line.amount.amount() * percent / Decimal::ONE_HUNDRED,
                     fee.line.amount.currency(),

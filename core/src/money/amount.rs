@@ -192,6 +192,31 @@ impl Money {
         Money::new(amount, self.currency)
     }
 
+    /// How two amounts of one currency compare.
+    ///
+    /// # Errors
+    /// [`MoneyError::CurrencyMismatch`] when the currencies differ: ¥100 and
+    /// $1 have no order.
+    ///
+    /// # Example
+    /// ```
+    /// use memberkit::money::{Currency, Money};
+    /// use std::cmp::Ordering;
+    /// let (a, b) = (Money::from_minor(100, Currency::JPY), Money::from_minor(250, Currency::JPY));
+    /// assert_eq!(a.checked_cmp(&b)?, Ordering::Less);
+    /// assert!(a.checked_cmp(&Money::from_minor(1, Currency::USD)).is_err());
+    /// # Ok::<(), memberkit::money::MoneyError>(())
+    /// ```
+    pub fn checked_cmp(&self, other: &Money) -> Result<std::cmp::Ordering, MoneyError> {
+        if self.currency != other.currency {
+            return Err(MoneyError::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            });
+        }
+        Ok(self.amount.cmp(&other.amount))
+    }
+
     /// The amount with its sign flipped.
     pub fn negated(self) -> Money {
         Money {
