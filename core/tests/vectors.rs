@@ -11,6 +11,19 @@ fn vectors_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/membership.json")
 }
 
+/// Writes the blessed vectors back when asked, and fails with every mismatch.
+fn finish(path: &std::path::Path, doc: &Value, bless: bool, failures: &[String]) {
+    if bless {
+        std::fs::write(path, serde_json::to_string_pretty(doc).unwrap() + "\n").unwrap();
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[test]
 fn membership_vectors() {
     let path = vectors_path();
@@ -57,15 +70,7 @@ fn membership_vectors() {
             ));
         }
     }
-    if bless {
-        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
-    }
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    finish(&path, &doc, bless, &failures);
 }
 
 /// A document as the vectors record it: what a reviewer checks, amounts as text.
@@ -159,13 +164,5 @@ fn billing_vectors() {
             ));
         }
     }
-    if bless {
-        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
-    }
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    finish(&path, &doc, bless, &failures);
 }

@@ -508,18 +508,19 @@ mod tests {
         }
     }
 
+    /// A router for which no turn reaches the clarify threshold.
+    fn always_unsure() -> Router {
+        let config = RouterConfig {
+            clarify_below: 1.0,
+            ..RouterConfig::default()
+        };
+        Router::new(default_model().unwrap(), SlotExtractor::default(), config).unwrap()
+    }
+
     #[test]
     fn two_unsure_turns_hand_over_with_a_masked_summary() {
         // Every turn is unsure when nothing reaches the clarify threshold.
-        let unsure = Router::new(
-            default_model().unwrap(),
-            SlotExtractor::default(),
-            RouterConfig {
-                clarify_below: 1.0,
-                ..RouterConfig::default()
-            },
-        )
-        .unwrap();
+        let unsure = always_unsure();
         let first = unsure.route(
             &Conversation::default(),
             "会員番号1234567です",
@@ -542,15 +543,7 @@ mod tests {
 
     #[test]
     fn clarify_offers_in_scope_choices() {
-        let router = Router::new(
-            default_model().unwrap(),
-            SlotExtractor::default(),
-            RouterConfig {
-                clarify_below: 1.0,
-                ..RouterConfig::default()
-            },
-        )
-        .unwrap();
+        let router = always_unsure();
         let decision = router.route(&Conversation::default(), "予約について", false, today());
         let Action::Clarify { choices } = decision.action else {
             panic!("{decision:?}")

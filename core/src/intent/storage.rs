@@ -315,7 +315,8 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, what: &'static str, needed: usize) -> Result<&'a [u8], IntentError> {
+    /// Refuses to read `needed` bytes when fewer are left.
+    fn ensure(&self, what: &'static str, needed: usize) -> Result<(), IntentError> {
         let available = self.bytes.len() - self.offset;
         if needed > available {
             return Err(IntentError::Truncated {
@@ -325,6 +326,11 @@ impl<'a> Reader<'a> {
                 available,
             });
         }
+        Ok(())
+    }
+
+    fn take(&mut self, what: &'static str, needed: usize) -> Result<&'a [u8], IntentError> {
+        self.ensure(what, needed)?;
         let slice = &self.bytes[self.offset..self.offset + needed];
         self.offset += needed;
         Ok(slice)
@@ -371,33 +377,30 @@ impl<'a> Reader<'a> {
                 what: format!("{what} {count} is above the limit {max}"),
             });
         }
-        let needed = count.saturating_mul(item_bytes);
-        let available = self.bytes.len() - self.offset;
-        if needed > available {
-            return Err(IntentError::Truncated {
-                what,
-                offset: self.offset,
-                needed,
-                available,
-            });
-        }
+        self.ensure(what, count.saturating_mul(item_bytes))?;
         Ok(count)
     }
 
-    fn u32s(&mut self, what: &'static str, count: usize) -> Result<Vec<u32>, IntentError> {
+    /// `count` little-endian 4-byte values.
+    fn words<T>(
+        &mut self,
+        what: &'static str,
+        count: usize,
+        from: fn([u8; 4]) -> T,
+    ) -> Result<Vec<T>, IntentError> {
         let bytes = self.take(what, count.saturating_mul(4))?;
         Ok(bytes
             .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .map(|c| from([c[0], c[1], c[2], c[3]]))
             .collect())
     }
 
+    fn u32s(&mut self, what: &'static str, count: usize) -> Result<Vec<u32>, IntentError> {
+        self.words(what, count, u32::from_le_bytes)
+    }
+
     fn f32s(&mut self, what: &'static str, count: usize) -> Result<Vec<f32>, IntentError> {
-        let bytes = self.take(what, count.saturating_mul(4))?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        self.words(what, count, f32::from_le_bytes)
     }
 
     fn string(&mut self, what: &'static str) -> Result<String, IntentError> {
