@@ -2,7 +2,7 @@
 
 use memberkit::billing::{
     BillingAccount, BillingConfig, Collection, DayCount, Document, DocumentKind, FirstPeriod,
-    FirstPeriodRow, Fraction, LineKind, Timing, bill,
+    FirstPeriodRow, Fraction, LineKind, Timing, bill, bill_all,
 };
 use memberkit::calendar::{NaiveDate, date};
 use memberkit::membership::{
@@ -767,4 +767,52 @@ fn a_discount_in_another_currency_is_refused() {
             right: Currency::JPY
         })
     );
+}
+
+#[test]
+fn bill_all_updates_each_ledger_in_place_and_an_error_changes_nothing() {
+    let config = BillingConfig::default();
+    let histories = [
+        events(&[join("regular", d(2026, 4, 10))]),
+        events(&[join("premium", d(2026, 4, 10))]),
+    ];
+    let mut accounts: Vec<BillingAccount> = histories
+        .iter()
+        .enumerate()
+        .map(|(i, log)| {
+            let account = BillingAccount::new(format!("M-{i}"));
+            bill(&account, log, &catalog(), &config, d(2026, 4, 30))
+                .unwrap()
+                .account
+        })
+        .collect();
+    let before = accounts.clone();
+    // A catalog that has lost the premium plan: the second account cannot bill.
+    let regular_only = Catalog::from_json(
+        r#"[{"id": "regular", "name": "Regular", "price": {"amount": "8800", "currency": "JPY"},
+             "price_includes_tax": true, "interval": {"unit": "month", "count": 1}}]"#,
+    )
+    .unwrap();
+    let results = bill_all(
+        accounts
+            .iter_mut()
+            .zip(&histories)
+            .map(|(a, e)| (a, e.as_slice())),
+        &regular_only,
+        &config,
+        d(2026, 5, 1),
+    );
+    let expected = bill(
+        &before[0],
+        &histories[0],
+        &regular_only,
+        &config,
+        d(2026, 5, 1),
+    )
+    .unwrap();
+    assert_eq!(results[0].as_ref().unwrap(), &expected.documents);
+    assert_eq!(totals(&expected.documents), [(d(2026, 5, 1), 8_800)]);
+    assert_eq!(accounts[0], expected.account);
+    assert!(results[1].is_err());
+    assert_eq!(accounts[1], before[1]);
 }

@@ -6,9 +6,7 @@ use crate::error::{Failure, MkStatus};
 use crate::membership::{MkCatalog, catalog_ref};
 use crate::money::{MkMoney, MkRounding, rounding, to_c, to_core};
 use crate::strings::{read_str, write_out, write_string};
-use memberkit::billing::{
-    AccountHistory, BillingAccount, BillingConfig, batch_to_json, bill, bill_all, prorate,
-};
+use memberkit::billing::{BillingAccount, BillingConfig, bill, bill_batch_json, prorate};
 use memberkit::membership::{events_from_json, to_json};
 use std::ffi::c_char;
 
@@ -117,16 +115,9 @@ pub unsafe extern "C" fn mk_bill_batch(
     entry!({
         let catalog = unsafe { catalog_ref(catalog) }?;
         let config = unsafe { config_ref(config) }?;
-        let histories =
-            AccountHistory::list_from_json(unsafe { read_str(histories_json, "histories_json") }?)?;
-        let through = to_date(through)?;
-        let runs = bill_all(
-            histories.iter().map(|h| (&h.account, h.events.as_slice())),
-            catalog,
-            config,
-            through,
-        );
-        unsafe { write_string(out_runs, "out_runs", batch_to_json(&runs)) }
+        let histories = unsafe { read_str(histories_json, "histories_json") }?;
+        let runs = bill_batch_json(histories, catalog, config, to_date(through)?)?;
+        unsafe { write_string(out_runs, "out_runs", runs) }
     })
 }
 

@@ -5,10 +5,7 @@ use crate::convert::Day;
 use crate::errors::to_py;
 use crate::membership::Catalog;
 use crate::money::Money;
-use memberkit::billing::{
-    AccountHistory, BillingAccount, BillingConfig as CoreConfig, batch_to_json, bill, bill_all,
-    prorate,
-};
+use memberkit::billing::{BillingAccount, BillingConfig as CoreConfig, bill, prorate};
 use memberkit::membership::{events_from_json, to_json};
 use memberkit::money::RoundingMode;
 use pyo3::prelude::*;
@@ -57,7 +54,7 @@ fn bill_json(
 }
 
 /// Bills a batch of `{"account", "events"}` histories with the GIL released;
-/// returns the JSON of [`batch_to_json`].
+/// returns the JSON of [`memberkit::billing::bill_batch_json`].
 #[pyfunction]
 fn bill_batch_json(
     py: Python<'_>,
@@ -69,14 +66,7 @@ fn bill_batch_json(
     let (catalog, config) = (catalog.shared(), Arc::clone(&config.0));
     let histories_json = histories_json.to_owned();
     py.detach(move || {
-        let histories = AccountHistory::list_from_json(&histories_json)?;
-        let runs = bill_all(
-            histories.iter().map(|h| (&h.account, h.events.as_slice())),
-            &catalog,
-            &config,
-            through.0,
-        );
-        Ok::<_, memberkit::billing::BillingError>(batch_to_json(&runs))
+        memberkit::billing::bill_batch_json(&histories_json, &catalog, &config, through.0)
     })
     .map_err(to_py)
 }

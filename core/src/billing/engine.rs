@@ -28,7 +28,9 @@ pub struct BillingRun {
 }
 
 /// Bills one account through `through` (included): every charge and credit
-/// dated on or before it that `account` has not been billed yet.
+/// dated on or before it that `account` has not been billed yet. Returns
+/// the documents and the next ledger; [`bill_in_place`] updates the ledger
+/// instead of copying it.
 ///
 /// # Errors
 /// [`BillingError`] for a plan the catalog lacks, mixed currencies, or dates
@@ -40,6 +42,46 @@ pub fn bill(
     config: &BillingConfig,
     through: NaiveDate,
 ) -> Result<BillingRun, BillingError> {
+    let mut next = account.clone();
+    let documents = bill_in_place(&mut next, events, catalog, config, through)?;
+    Ok(BillingRun {
+        documents,
+        account: next,
+    })
+}
+
+/// [`bill`] that records the run in `account` and returns the documents.
+/// On an error `account` is left as it was.
+///
+/// ```
+/// use memberkit::billing::{BillingAccount, BillingConfig, bill_in_place};
+/// use memberkit::calendar::date;
+/// use memberkit::membership::{Catalog, Command, Membership, decide};
+///
+/// let catalog = Catalog::from_json(r#"[{"id": "regular", "name": "Regular",
+///     "price": {"amount": "8800", "currency": "JPY"}, "price_includes_tax": true,
+///     "interval": {"unit": "month", "count": 1}}]"#)?;
+/// let join = Command::Join { plan: "regular".into(), start: date(2026, 4, 1)?, trial: false };
+/// let events = decide(&Membership::default(), &catalog, &join, date(2026, 4, 1)?)?;
+/// let (config, mut account) = (BillingConfig::default(), BillingAccount::new("m-001"));
+///
+/// let april = bill_in_place(&mut account, &events, &catalog, &config, date(2026, 4, 30)?)?;
+/// assert_eq!(april[0].id, "m-001-20260401-1");
+/// let may = bill_in_place(&mut account, &events, &catalog, &config, date(2026, 5, 1)?)?;
+/// assert_eq!(may[0].id, "m-001-20260501-1");
+/// assert_eq!(account.documents_issued(), 2);
+/// # Ok::<(), memberkit::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`bill`].
+pub fn bill_in_place(
+    account: &mut BillingAccount,
+    events: &[Event],
+    catalog: &Catalog,
+    config: &BillingConfig,
+    through: NaiveDate,
+) -> Result<Vec<Document>, BillingError> {
     let terms = terms(events, catalog);
     let mut pending = Vec::new();
     for term in &terms {
@@ -48,7 +90,12 @@ pub fn bill(
         billing.one_offs(&mut pending)?;
     }
     super::adjustments::add(account, config, through, &mut pending)?;
-    assemble(account, pending, config)
+    if pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (documents, changes) = assemble(account, pending, config)?;
+    changes.apply(account, &documents);
+    Ok(documents)
 }
 
 /// An account's ledger and its membership's events: the input of a billing
@@ -81,14 +128,37 @@ impl BillingAccount {
     }
 }
 
-/// The results of a batch run as a JSON array: each item the run
-/// (`{"documents": [...], "account": {...}}`) or
+/// Bills a JSON array of [`AccountHistory`] through `through` with
+/// [`bill_all`]; returns a JSON array with, for each history in order, the
+/// run (`{"documents": [...], "account": {...}}`) or
 /// `{"error": {"kind": "unknown_plan", "message": "..."}}`.
-pub fn batch_to_json(runs: &[Result<BillingRun, BillingError>]) -> String {
-    let items: Vec<BatchItem<'_>> = runs
+///
+/// # Errors
+/// [`BillingError::InvalidJson`] for histories that do not parse; an
+/// account's own error is its item's.
+pub fn bill_batch_json(
+    histories_json: &str,
+    catalog: &Catalog,
+    config: &BillingConfig,
+    through: NaiveDate,
+) -> Result<String, BillingError> {
+    let mut histories = AccountHistory::list_from_json(histories_json)?;
+    let results = bill_all(
+        histories
+            .iter_mut()
+            .map(|h| (&mut h.account, h.events.as_slice())),
+        catalog,
+        config,
+        through,
+    );
+    let items: Vec<BatchItem<'_>> = histories
         .iter()
-        .map(|run| match run {
-            Ok(run) => BatchItem::Run(run),
+        .zip(&results)
+        .map(|(history, result)| match result {
+            Ok(documents) => BatchItem::Run {
+                documents,
+                account: &history.account,
+            },
             Err(err) => BatchItem::Error {
                 error: BatchError {
                     kind: err.kind().name(),
@@ -97,16 +167,21 @@ pub fn batch_to_json(runs: &[Result<BillingRun, BillingError>]) -> String {
             },
         })
         .collect();
-    serde_json::to_string(&items).unwrap_or_default()
+    Ok(serde_json::to_string(&items).unwrap_or_default())
 }
 
-/// An item of [`batch_to_json`], serialized straight to text (building a
+/// An item of [`bill_batch_json`], serialized straight to text (building a
 /// `serde_json::Value` first took most of a batch run's time).
 #[derive(serde::Serialize)]
 #[serde(untagged)]
 enum BatchItem<'a> {
-    Run(&'a BillingRun),
-    Error { error: BatchError },
+    Run {
+        documents: &'a [Document],
+        account: &'a BillingAccount,
+    },
+    Error {
+        error: BatchError,
+    },
 }
 
 #[derive(serde::Serialize)]
@@ -132,17 +207,18 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Bills many accounts through one date; each result stands alone, so one
-/// account's error does not stop the others.
+/// Bills many accounts through one date with [`bill_in_place`], each
+/// ledger updated in place; each result stands alone, so one account's
+/// error (which leaves its ledger as it was) does not stop the others.
 pub fn bill_all<'a>(
-    accounts: impl IntoIterator<Item = (&'a BillingAccount, &'a [Event])>,
+    accounts: impl IntoIterator<Item = (&'a mut BillingAccount, &'a [Event])>,
     catalog: &Catalog,
     config: &BillingConfig,
     through: NaiveDate,
-) -> Vec<Result<BillingRun, BillingError>> {
+) -> Vec<Result<Vec<Document>, BillingError>> {
     accounts
         .into_iter()
-        .map(|(account, events)| bill(account, events, catalog, config, through))
+        .map(|(account, events)| bill_in_place(account, events, catalog, config, through))
         .collect()
 }
 
@@ -787,18 +863,22 @@ fn one_off_line(plan: &Plan, kind: OneOffKind, amount: Money, credit: bool) -> L
 }
 
 /// Groups pending lines into documents by date (refunds apart), numbers
-/// them, carries credit forward and writes the next ledger.
+/// them and carries credit forward; returns the documents and what they
+/// change in the ledger, which `account` is left without until
+/// [`LedgerChanges::apply`].
 fn assemble(
     account: &BillingAccount,
     mut pending: Vec<Pending<'_>>,
     config: &BillingConfig,
-) -> Result<BillingRun, BillingError> {
-    let mut next = account.clone();
+) -> Result<(Vec<Document>, LedgerChanges), BillingError> {
     // By document; on each, credits first, then charges; otherwise in the
     // order they were found (the sort is stable).
     pending.sort_by_key(|p| (p.date, p.refund, !p.line.amount.is_negative()));
-    let mut documents = Vec::new();
-    let mut effects = Vec::new();
+    let mut documents: Vec<Document> = Vec::new();
+    let mut changes = LedgerChanges {
+        credit: account.credit,
+        entries: Vec::with_capacity(pending.len()),
+    };
     let mut items = pending.into_iter();
     while let Some(first) = items.next() {
         let (date, refund) = (first.date, first.refund);
@@ -807,29 +887,34 @@ fn assemble(
             .iter()
             .take_while(|i| (i.date, i.refund) == (date, refund))
             .count();
+        // Documents come in date order: this one follows those of its date.
+        let earlier = documents
+            .iter()
+            .rev()
+            .take_while(|d| d.date == date)
+            .count();
+        let number = account.issued.get(&date).copied().unwrap_or(0);
+        let number = number.saturating_add(u32::try_from(earlier + 1).unwrap_or(u32::MAX));
         let mut draft = Draft {
+            id: document_id(&account.id, date, number),
             date,
             refund,
-            corrects: first.corrects,
+            corrects: None,
             lines: Vec::with_capacity(more + 1),
         };
-        draft.lines.push(first.line);
-        effects.push(first.effect);
-        for item in items.by_ref().take(more) {
+        for item in std::iter::once(first).chain(items.by_ref().take(more)) {
             draft.corrects = draft.corrects.or(item.corrects);
             draft.lines.push(item.line);
-            effects.push(item.effect);
+            changes.entries.push(item.effect.recorded(&draft.id));
         }
-        documents.push(issue(&mut next, draft, &mut effects, config)?);
+        documents.push(issue(account, &mut changes.credit, draft, config)?);
     }
-    Ok(BillingRun {
-        documents,
-        account: next,
-    })
+    Ok((documents, changes))
 }
 
-/// The lines of one document, before it is numbered.
+/// The lines of one document, numbered.
 struct Draft<'a> {
+    id: String,
     date: NaiveDate,
     refund: bool,
     /// The first document the lines correct, for a credit note.
@@ -837,14 +922,66 @@ struct Draft<'a> {
     lines: Vec<Line>,
 }
 
-/// Numbers `draft` and records it and its `effects` (drained) in the ledger `next`.
+/// What a run's documents change in an account's ledger, besides counting
+/// them.
+struct LedgerChanges {
+    /// The credit carried forward after the run.
+    credit: Option<Money>,
+    /// Pieces and one-off fees billed or credited, in order.
+    entries: Vec<LedgerChange>,
+}
+
+/// One change of [`LedgerChanges`], owning what it records so the ledger
+/// it was computed from can be changed in place.
+enum LedgerChange {
+    AddPiece(BilledPiece),
+    RemovePiece {
+        term: NaiveDate,
+        period: NaiveDate,
+        kind: PieceKind,
+        plan: String,
+        piece: Period,
+    },
+    AddOneOff(BilledOneOff),
+    RemoveOneOff(String),
+}
+
+impl LedgerChanges {
+    /// Records `documents` and these changes in `account`, the ledger they
+    /// were computed from.
+    fn apply(self, account: &mut BillingAccount, documents: &[Document]) {
+        for document in documents {
+            let issued = account.issued.entry(document.date).or_insert(0);
+            *issued = issued.saturating_add(1);
+        }
+        account.credit = self.credit;
+        for change in self.entries {
+            match change {
+                LedgerChange::AddPiece(piece) => account.pieces.push(piece),
+                LedgerChange::RemovePiece {
+                    term,
+                    period,
+                    kind,
+                    plan,
+                    piece,
+                } => remove_piece(account, (term, period, kind, &plan), piece),
+                LedgerChange::AddOneOff(fee) => account.one_offs.push(fee),
+                LedgerChange::RemoveOneOff(key) => account.one_offs.retain(|b| b.key != key),
+            }
+        }
+    }
+}
+
+/// Issues `draft` as a document of `account`, applying and updating the
+/// `credit` carried forward.
 fn issue(
-    next: &mut BillingAccount,
+    account: &BillingAccount,
+    credit: &mut Option<Money>,
     draft: Draft<'_>,
-    effects: &mut Vec<Effect<'_>>,
     config: &BillingConfig,
 ) -> Result<Document, BillingError> {
     let Draft {
+        id,
         date,
         refund,
         corrects,
@@ -852,9 +989,6 @@ fn issue(
     } = draft;
     let (taxes, total) = taxes_and_total(&lines, config)?;
     let currency = total.currency();
-    let seq = next.issued.entry(date).or_insert(0);
-    *seq += 1;
-    let id = document_id(&next.id, date, *seq);
     let kind = if refund || total.is_negative() {
         DocumentKind::CreditNote
     } else {
@@ -865,17 +999,17 @@ fn issue(
         DocumentKind::Invoice => None,
     };
     let zero = Money::zero(currency);
-    let credit = next.credit.unwrap_or(zero);
+    let carried = credit.unwrap_or(zero);
     let (credit_applied, refund_amount, amount_due, credit_after) = if refund {
-        (zero, total.negated(), zero, credit)
+        (zero, total.negated(), zero, carried)
     } else if total.is_negative() {
-        (zero, zero, zero, credit.checked_sub(total)?)
-    } else if next.credit.is_none() {
+        (zero, zero, zero, carried.checked_sub(total)?)
+    } else if credit.is_none() {
         // No credit to apply: the usual invoice, without money arithmetic.
         (zero, zero, total, zero)
     } else {
-        let applied = if credit.amount() < total.amount() {
-            credit
+        let applied = if carried.amount() < total.amount() {
+            carried
         } else {
             total
         };
@@ -883,13 +1017,10 @@ fn issue(
             applied,
             zero,
             total.checked_sub(applied)?,
-            credit.checked_sub(applied)?,
+            carried.checked_sub(applied)?,
         )
     };
-    next.credit = (!credit_after.is_zero()).then_some(credit_after);
-    for effect in effects.drain(..) {
-        apply_effect(next, &effect, &id)?;
-    }
+    *credit = (!credit_after.is_zero()).then_some(credit_after);
     let collection_date = if kind == DocumentKind::Invoice {
         collection_date(date, config)?
     } else {
@@ -898,7 +1029,7 @@ fn issue(
     Ok(Document {
         id,
         kind,
-        account: next.id.clone(),
+        account: account.id.clone(),
         date,
         collection_date,
         corrects,
@@ -911,59 +1042,77 @@ fn issue(
     })
 }
 
-fn apply_effect(
-    account: &mut BillingAccount,
-    effect: &Effect<'_>,
-    document: &str,
-) -> Result<(), BillingError> {
-    match effect {
-        Effect::AddPiece {
-            term,
-            period,
-            key: (kind, plan),
-            piece,
-        } => account.pieces.push(BilledPiece {
-            term: *term,
-            period: *period,
-            kind: *kind,
-            plan: (*plan).to_owned(),
-            from: piece.start(),
-            until: piece.end(),
-            document: document.to_owned(),
-        }),
-        Effect::RemovePiece {
-            term,
-            period,
-            key: (kind, plan),
-            piece,
-        } => {
-            let mut kept = Vec::with_capacity(account.pieces.len() + 1);
-            for billed in account.pieces.drain(..) {
-                let same = billed.term == *term
-                    && billed.period == *period
-                    && billed.kind == *kind
-                    && billed.plan == *plan;
-                let whole = Period::new(billed.from, billed.until)?;
-                if !same || whole.end() <= piece.start() || whole.start() >= piece.end() {
-                    kept.push(billed);
-                    continue;
-                }
-                for rest in subtract(&[whole], &[*piece]) {
-                    kept.push(BilledPiece {
-                        from: rest.start(),
-                        until: rest.end(),
-                        ..billed.clone()
-                    });
-                }
-            }
-            account.pieces = kept;
+impl Effect<'_> {
+    /// The ledger change of this effect of `document`.
+    fn recorded(self, document: &str) -> LedgerChange {
+        match self {
+            Effect::AddPiece {
+                term,
+                period,
+                key: (kind, plan),
+                piece,
+            } => LedgerChange::AddPiece(BilledPiece {
+                term,
+                period,
+                kind,
+                plan: plan.to_owned(),
+                from: piece.start(),
+                until: piece.end(),
+                document: document.to_owned(),
+            }),
+            Effect::RemovePiece {
+                term,
+                period,
+                key: (kind, plan),
+                piece,
+            } => LedgerChange::RemovePiece {
+                term,
+                period,
+                kind,
+                plan: plan.to_owned(),
+                piece,
+            },
+            Effect::AddOneOff { key, term } => LedgerChange::AddOneOff(BilledOneOff {
+                key,
+                term,
+                document: document.to_owned(),
+            }),
+            Effect::RemoveOneOff { key } => LedgerChange::RemoveOneOff(key.to_owned()),
         }
-        Effect::AddOneOff { key, term } => account.one_offs.push(BilledOneOff {
-            key: key.clone(),
-            term: *term,
-            document: document.to_owned(),
-        }),
-        Effect::RemoveOneOff { key } => account.one_offs.retain(|b| b.key != *key),
     }
-    Ok(())
+}
+
+/// Removes the days of `piece` from the ledger's pieces of one term, period,
+/// fee and plan, splitting a piece that only partly overlaps it.
+fn remove_piece(
+    account: &mut BillingAccount,
+    (term, period, kind, plan): (NaiveDate, NaiveDate, PieceKind, &str),
+    piece: Period,
+) {
+    let mut kept = Vec::with_capacity(account.pieces.len() + 1);
+    for billed in account.pieces.drain(..) {
+        let same = billed.term == term
+            && billed.period == period
+            && billed.kind == kind
+            && billed.plan == plan;
+        // The run read every piece of the term as a period, so a piece that
+        // is not one is another term's.
+        let whole = match Period::new(billed.from, billed.until) {
+            Ok(whole) if same && whole.end() > piece.start() && whole.start() < piece.end() => {
+                whole
+            }
+            _ => {
+                kept.push(billed);
+                continue;
+            }
+        };
+        for rest in subtract(&[whole], &[piece]) {
+            kept.push(BilledPiece {
+                from: rest.start(),
+                until: rest.end(),
+                ..billed.clone()
+            });
+        }
+    }
+    account.pieces = kept;
 }

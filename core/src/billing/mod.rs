@@ -68,7 +68,7 @@ pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Fractio
 pub use document::{
     Document, DocumentKind, Line, LineKind, TaxCategory, TaxSummary, next_business_day,
 };
-pub use engine::{AccountHistory, BillingRun, batch_to_json, bill, bill_all};
+pub use engine::{AccountHistory, BillingRun, bill, bill_all, bill_batch_json, bill_in_place};
 pub use ledger::BillingAccount;
 pub use proration::{DayCount, prorate};
 

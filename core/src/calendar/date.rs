@@ -65,13 +65,16 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, CalendarError> {
 /// assert_eq!(days_in_month(2026, 13), None);
 /// ```
 pub fn days_in_month(year: i32, month: u32) -> Option<u32> {
-    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)?
-    };
-    u32::try_from(next.signed_duration_since(first).num_days()).ok()
+    if !(NaiveDate::MIN.year()..=NaiveDate::MAX.year()).contains(&year) {
+        return None;
+    }
+    match month {
+        4 | 6 | 9 | 11 => Some(30),
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => Some(29),
+        2 => Some(28),
+        1..=12 => Some(31),
+        _ => None,
+    }
 }
 
 /// `date` shifted by `months` (negative goes back), keeping its day of the
@@ -112,6 +115,23 @@ pub(super) fn with_day_clamped(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_in_month_counts_to_the_next_first() {
+        let years = [-400, -1, 0, 1, 1900, 2000, 2024, 2026, 2100, 9999];
+        let max = NaiveDate::MAX.year();
+        for year in years.into_iter().chain([max - 1, NaiveDate::MIN.year()]) {
+            for month in 1..=12 {
+                let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap();
+                let next = crate::calendar::date(year + i32::from(month == 12), month % 12 + 1, 1);
+                let days = next.unwrap().signed_duration_since(first).num_days();
+                assert_eq!(days_in_month(year, month), u32::try_from(days).ok());
+            }
+        }
+        assert_eq!(days_in_month(max, 12), Some(31));
+        assert_eq!(days_in_month(max + 1, 1), None);
+        assert_eq!(days_in_month(2026, 0), None);
+    }
 
     #[test]
     fn parse_refuses_near_misses() {
