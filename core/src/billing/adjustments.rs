@@ -1,6 +1,6 @@
 //! Charges and discounts a host adds to an account.
 
-use super::engine::{Effect, Pending};
+use super::engine::{Effect, Pending, PendingLines};
 use super::{BillingAccount, BillingConfig, BillingError, Line, LineKind, TaxCategory};
 use crate::calendar::NaiveDate;
 use crate::money::Money;
@@ -81,7 +81,7 @@ pub(super) fn add<'a>(
     account: &'a BillingAccount,
     config: &BillingConfig,
     through: NaiveDate,
-    pending: &mut Vec<Pending<'a>>,
+    pending: &mut PendingLines<'a>,
 ) -> Result<(), BillingError> {
     validate(account)?;
     let billed = |key: &str| account.one_offs.iter().any(|b| b.key == key);

@@ -17,6 +17,7 @@ use crate::calendar::{CalendarError, IntervalUnit, NaiveDate, Period, Schedule};
 use crate::membership::{Alignment, Catalog, Event, Plan, RefundPolicy, TaxRate};
 use crate::money::Money;
 use chrono::Datelike;
+use smallvec::SmallVec;
 
 /// The result of a billing run: the documents issued and the account's next ledger.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -83,7 +84,7 @@ pub fn bill_in_place(
     through: NaiveDate,
 ) -> Result<Vec<Document>, BillingError> {
     let terms = terms(events, catalog);
-    let mut pending = Vec::new();
+    let mut pending = PendingLines::new();
     for term in &terms {
         let billing = TermBilling::new(term, account, catalog, config, through)?;
         billing.pieces(&mut pending)?;
@@ -254,6 +255,9 @@ pub(super) enum Effect<'a> {
     },
 }
 
+/// The lines of a run, with room for the usual few without allocating.
+pub(super) type PendingLines<'a> = SmallVec<[Pending<'a>; 4]>;
+
 /// What a piece is billed for: the fee and the plan.
 type Key<'a> = (PieceKind, &'a str);
 
@@ -318,8 +322,8 @@ impl<'a> TermBilling<'a> {
     }
 
     /// The pieces owed, by period start and key (otherwise in timeline order).
-    fn owed(&self) -> Result<Vec<Owed<'a>>, BillingError> {
-        let mut owed = Vec::new();
+    fn owed(&self) -> Result<SmallVec<[Owed<'a>; 4]>, BillingError> {
+        let mut owed = SmallVec::new();
         if self.term.cooled_off {
             return Ok(owed);
         }
@@ -389,8 +393,8 @@ impl<'a> TermBilling<'a> {
 
     /// The term's pieces in the ledger, by period start and key (otherwise
     /// in ledger order).
-    fn billed(&self) -> Result<Vec<Billed<'a>>, BillingError> {
-        let mut billed = Vec::new();
+    fn billed(&self) -> Result<SmallVec<[Billed<'a>; 4]>, BillingError> {
+        let mut billed = SmallVec::new();
         for p in self
             .account
             .pieces
@@ -404,13 +408,13 @@ impl<'a> TermBilling<'a> {
                 document: &p.document,
             });
         }
-        billed.sort_by(|a, b| (a.period, a.key).cmp(&(b.period, b.key)));
+        billed.sort_by(|a: &Billed<'a>, b| (a.period, a.key).cmp(&(b.period, b.key)));
         Ok(billed)
     }
 
     /// Charges what is owed and not billed, and credits what is billed and
     /// no longer owed, period by period.
-    fn pieces(&self, out: &mut Vec<Pending<'a>>) -> Result<(), BillingError> {
+    fn pieces(&self, out: &mut PendingLines<'a>) -> Result<(), BillingError> {
         let owed = self.owed()?;
         let billed = self.billed()?;
         let (mut owed, mut billed) = (owed.as_slice(), billed.as_slice());
@@ -438,7 +442,7 @@ impl<'a> TermBilling<'a> {
         period: Period,
         owed: &[Owed<'a>],
         billed: &[Billed<'a>],
-        out: &mut Vec<Pending<'a>>,
+        out: &mut PendingLines<'a>,
     ) -> Result<(), BillingError> {
         let (mut owed_rest, mut billed_rest) = (owed, billed);
         loop {
@@ -471,7 +475,7 @@ impl<'a> TermBilling<'a> {
         owed: &[Owed<'a>],
         owed_key: &[Owed<'a>],
         billed_key: &[Billed<'a>],
-        out: &mut Vec<Pending<'a>>,
+        out: &mut PendingLines<'a>,
     ) -> Result<(), BillingError> {
         let owing = coalesce(owed_key.iter().map(|o| o.piece).collect());
         let had = coalesce(billed_key.iter().map(|b| b.piece).collect());
@@ -540,7 +544,7 @@ impl<'a> TermBilling<'a> {
         period: Period,
         key: Key<'a>,
         piece: Period,
-        out: &mut Vec<Pending<'a>>,
+        out: &mut PendingLines<'a>,
     ) -> Result<(), BillingError> {
         let date = match self.config.timing {
             Timing::Advance => piece.start(),
@@ -594,7 +598,7 @@ impl<'a> TermBilling<'a> {
         part: Period,
         replaced: bool,
         corrects: Option<&'a str>,
-        out: &mut Vec<Pending<'a>>,
+        out: &mut PendingLines<'a>,
     ) -> Result<(), BillingError> {
         // A credit is dated when its days stop being owed: the change that
         // removed them, or the end of a term refunded whole.
@@ -653,7 +657,7 @@ impl<'a> TermBilling<'a> {
         push_date(key, on);
     }
 
-    fn one_offs(&self, out: &mut Vec<Pending<'a>>) -> Result<(), BillingError> {
+    fn one_offs(&self, out: &mut PendingLines<'a>) -> Result<(), BillingError> {
         let owed: &'a [OneOff<'a>] = if self.term.cooled_off {
             &[]
         } else {
@@ -868,7 +872,7 @@ fn one_off_line(plan: &Plan, kind: OneOffKind, amount: Money, credit: bool) -> L
 /// [`LedgerChanges::apply`].
 fn assemble(
     account: &BillingAccount,
-    mut pending: Vec<Pending<'_>>,
+    mut pending: PendingLines<'_>,
     config: &BillingConfig,
 ) -> Result<(Vec<Document>, LedgerChanges), BillingError> {
     // By document; on each, credits first, then charges; otherwise in the
@@ -877,7 +881,7 @@ fn assemble(
     let mut documents: Vec<Document> = Vec::new();
     let mut changes = LedgerChanges {
         credit: account.credit,
-        entries: Vec::with_capacity(pending.len()),
+        entries: SmallVec::with_capacity(pending.len()),
     };
     let mut items = pending.into_iter();
     while let Some(first) = items.next() {
@@ -928,7 +932,7 @@ struct LedgerChanges {
     /// The credit carried forward after the run.
     credit: Option<Money>,
     /// Pieces and one-off fees billed or credited, in order.
-    entries: Vec<LedgerChange>,
+    entries: SmallVec<[LedgerChange; 4]>,
 }
 
 /// One change of [`LedgerChanges`], owning what it records so the ledger
