@@ -1,14 +1,21 @@
-//! Billing: a config, single and batch runs (JSON text in and out, the GIL
-//! released while billing), and scalar proration.
+//! Billing: a config, single and batch runs over `Account`s and `EventLog`s
+//! (the GIL released while billing), a JSON-text batch run, and scalar
+//! proration.
 
 use crate::convert::Day;
-use crate::errors::to_py;
+use crate::document::Document;
+use crate::errors::{invalid_argument, to_py};
+use crate::ledger::{Account, EventLog};
 use crate::membership::Catalog;
 use crate::money::Money;
-use memberkit::billing::{BillingAccount, BillingConfig as CoreConfig, bill, prorate};
-use memberkit::membership::{events_from_json, to_json};
+use memberkit::billing::{
+    BillingAccount, BillingConfig as CoreConfig, bill_all, bill_batch_json as bill_batch_json_core,
+    bill_in_place, prorate,
+};
+use memberkit::membership::{Event, to_json};
 use memberkit::money::RoundingMode;
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 use std::sync::Arc;
 
 /// How a business bills; immutable.
@@ -29,32 +36,75 @@ impl BillingConfig {
     }
 }
 
-/// Bills one account; returns the run as JSON.
+/// Bills one account through `through` with the GIL released, recording the
+/// run in `account`; returns the documents issued.
 #[pyfunction]
-#[pyo3(signature = (catalog, config, account_json, account_id, events_json, through))]
-fn bill_json(
-    py: Python<'_>,
+fn bill<'py>(
+    py: Python<'py>,
     catalog: &Catalog,
     config: &BillingConfig,
-    account_json: Option<&str>,
-    account_id: &str,
-    events_json: &str,
+    account: &Bound<'py, Account>,
+    events: &Bound<'py, EventLog>,
     through: Day,
-) -> PyResult<String> {
-    let account = match account_json {
-        Some(json) => BillingAccount::from_json(json).map_err(to_py)?,
-        None => BillingAccount::new(account_id),
-    };
-    let events = events_from_json(events_json).map_err(to_py)?;
-    let (catalog, config) = (catalog.shared(), Arc::clone(&config.0));
-    let run = py
-        .detach(|| bill(&account, &events, &catalog, &config, through.0))
+) -> PyResult<Vec<Bound<'py, Document>>> {
+    let mut account = borrow(account, || "the account".into())?;
+    let (ledger, events) = (&mut account.0, events.get().0.as_slice());
+    let (catalog, config) = (catalog.shared(), &*config.0);
+    let documents = py
+        .detach(|| bill_in_place(ledger, events, &catalog, config, through.0))
         .map_err(to_py)?;
-    Ok(to_json(&run))
+    Document::new_all(py, documents)
 }
 
-/// Bills a batch of `{"account", "events"}` histories with the GIL released;
-/// returns the JSON of [`memberkit::billing::bill_batch_json`].
+/// Bills `(Account, EventLog)` histories with [`bill_all`] and the GIL
+/// released; each item of the result is the list of documents issued or
+/// the exception that account raised.
+#[pyfunction]
+fn bill_many<'py>(
+    py: Python<'py>,
+    catalog: &Catalog,
+    config: &BillingConfig,
+    histories: Vec<(Bound<'py, Account>, Bound<'py, EventLog>)>,
+    through: Day,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let mut accounts = histories
+        .iter()
+        .enumerate()
+        .map(|(i, (account, _))| borrow(account, || format!("histories[{i}]")))
+        .collect::<PyResult<Vec<_>>>()?;
+    let runs: Vec<(&mut BillingAccount, &[Event])> = accounts
+        .iter_mut()
+        .zip(&histories)
+        .map(|(account, (_, events))| (&mut account.0, events.get().0.as_slice()))
+        .collect();
+    let (catalog, config) = (catalog.shared(), &*config.0);
+    let results = py.detach(|| bill_all(runs, &catalog, config, through.0));
+    results
+        .into_iter()
+        .map(|result| match result {
+            Ok(documents) => Ok(PyList::new(py, Document::new_all(py, documents)?)?.into_any()),
+            Err(err) => Ok(to_py(err).into_value(py).into_bound(py).into_any()),
+        })
+        .collect()
+}
+
+/// Takes `account` for a run; refuses one that a run is billing already.
+fn borrow<'py>(
+    account: &Bound<'py, Account>,
+    what: impl FnOnce() -> String,
+) -> PyResult<PyRefMut<'py, Account>> {
+    account.try_borrow_mut().map_err(|_| {
+        invalid_argument(format!(
+            "{} is being billed already: an Account may appear once in a batch \
+             and be billed by one thread at a time",
+            what()
+        ))
+    })
+}
+
+/// Bills a batch of `{"account", "events"}` histories given as JSON text,
+/// with the GIL released; returns the JSON of
+/// [`memberkit::billing::bill_batch_json`].
 #[pyfunction]
 fn bill_batch_json(
     py: Python<'_>,
@@ -63,12 +113,9 @@ fn bill_batch_json(
     histories_json: &str,
     through: Day,
 ) -> PyResult<String> {
-    let (catalog, config) = (catalog.shared(), Arc::clone(&config.0));
-    let histories_json = histories_json.to_owned();
-    py.detach(move || {
-        memberkit::billing::bill_batch_json(&histories_json, &catalog, &config, through.0)
-    })
-    .map_err(to_py)
+    let (catalog, config) = (catalog.shared(), &*config.0);
+    py.detach(|| bill_batch_json_core(histories_json, &catalog, config, through.0))
+        .map_err(to_py)
 }
 
 /// `price × part / whole`, rounded once with `mode`.
@@ -83,7 +130,11 @@ fn prorate_py(price: &Money, part: u32, whole: u32, mode: &str) -> PyResult<Mone
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<BillingConfig>()?;
-    m.add_function(wrap_pyfunction!(bill_json, m)?)?;
+    m.add_class::<Account>()?;
+    m.add_class::<EventLog>()?;
+    m.add_class::<Document>()?;
+    m.add_function(wrap_pyfunction!(bill, m)?)?;
+    m.add_function(wrap_pyfunction!(bill_many, m)?)?;
     m.add_function(wrap_pyfunction!(bill_batch_json, m)?)?;
     m.add_function(wrap_pyfunction!(prorate_py, m)?)?;
     Ok(())

@@ -1,10 +1,11 @@
-//! Python values memberkit accepts: exact amounts and dates.
+//! Python values memberkit accepts: exact amounts, dates, and dicts through
+//! memberkit JSON.
 
 use crate::errors::{invalid_argument, to_py};
 use chrono::{Datelike, NaiveDate};
 use memberkit::calendar;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyString};
+use pyo3::types::{PyBool, PyFloat, PyList, PyString};
 use rust_decimal::Decimal;
 
 /// An exact amount: `decimal.Decimal`, `int` or a decimal string — never a float.
@@ -76,4 +77,32 @@ impl<'py> IntoPyObject<'py> for PyDay {
         }
         Ok(self.0.into_pyobject(py)?.into_any())
     }
+}
+
+/// `value` as memberkit JSON text, written by `memberkit.membership._dumps`
+/// (dates, `Money` and `Decimal` as memberkit's JSON spells them).
+pub(crate) fn dumps(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let dumps = value
+        .py()
+        .import("memberkit.membership")?
+        .getattr("_dumps")?;
+    dumps.call1((value,))?.extract()
+}
+
+/// [`dumps`] of a sequence's items, as a JSON array.
+pub(crate) fn dumps_list(py: Python<'_>, items: Vec<Bound<'_, PyAny>>) -> PyResult<String> {
+    dumps(PyList::new(py, items)?.as_any())
+}
+
+/// memberkit JSON text as Python values, read by `memberkit.membership._loads`
+/// (dates as `datetime.date`, amounts as `Money`).
+pub(crate) fn loads<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("memberkit.membership")?
+        .getattr("_loads")?
+        .call1((json,))
+}
+
+/// `text` as Python's `repr` writes it: `'m-1'`.
+pub(crate) fn str_repr(py: Python<'_>, text: &str) -> PyResult<String> {
+    Ok(PyString::new(py, text).repr()?.to_cow()?.into_owned())
 }

@@ -5,12 +5,18 @@
 mod billing;
 mod calendar;
 mod convert;
+mod document;
 mod errors;
 mod intent;
+mod ledger;
 mod membership;
 mod money;
 
 use pyo3::prelude::*;
+
+/// The extension's own allocations (a billing run's documents) use mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[pymodule]
 fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -133,7 +133,7 @@ impl Money {
         hasher.finish()
     }
 
-    fn __repr__(&self) -> String {
+    pub(crate) fn __repr__(&self) -> String {
         format!("Money('{}', '{}')", self.0.amount(), self.0.currency())
     }
 

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 import memberkit
 from memberkit import Money
-from memberkit.billing import BillingConfig, bill, bill_many, new_account, prorate
+import threading
+
+from memberkit.billing import Account, BillingConfig, Document, EventLog, bill, bill_many, bill_many_json, prorate
 from memberkit.membership import Catalog, Membership
 
 CATALOG = Catalog(
@@ -31,20 +33,56 @@ def joined(start: dt.date) -> list[dict[str, Any]]:
 
 
 def test_first_month_daily_proration_and_tax() -> None:
-    documents, account = bill(CATALOG, BillingConfig(), joined(dt.date(2026, 4, 20)), dt.date(2026, 5, 1), account_id="m-1")
-    assert [(doc["date"], doc["total"]) for doc in documents] == [
+    account = Account("m-1")
+    documents = bill(CATALOG, BillingConfig(), account, joined(dt.date(2026, 4, 20)), dt.date(2026, 5, 1))
+    assert [(doc.date, doc.total) for doc in documents] == [
         (dt.date(2026, 4, 20), Money(3226 + 5500, "JPY")),
         (dt.date(2026, 5, 1), Money(8800, "JPY")),
     ]
     first = documents[0]
-    assert first["id"] == "m-1-20260420-1"
-    assert first["lines"][0]["proration"] == "11/30"
-    assert first["taxes"] == [
+    assert (first.id, first.kind, first.account, first.corrects) == ("m-1-20260420-1", "invoice", "m-1", None)
+    assert first.lines[0]["proration"] == "11/30"
+    assert first.taxes == [
         {"rate": "standard", "percent": "0.10", "included": True, "taxable": Money(8726, "JPY"), "tax": Money(793, "JPY")}
     ]
-    # Billing the same dates again with the returned account adds nothing.
-    again, _ = bill(CATALOG, BillingConfig(), joined(dt.date(2026, 4, 20)), dt.date(2026, 5, 1), account=account)
-    assert again == []
+    assert repr(first) == "Document('m-1-20260420-1', kind='invoice', date='2026-04-20', total=Money('8726', 'JPY'))"
+    assert (account.id, account.documents_issued, account.credit) == ("m-1", 2, None)
+    # The account was updated in place: billing the same dates again adds nothing.
+    assert bill(CATALOG, BillingConfig(), account, joined(dt.date(2026, 4, 20)), dt.date(2026, 5, 1)) == []
+    assert account.documents_issued == 2
+
+
+def test_document_to_dict_matches_its_attributes() -> None:
+    for doc in bill(CATALOG, BillingConfig(), Account("m-1"), joined(dt.date(2026, 4, 20)), dt.date(2026, 6, 1)):
+        fields = doc.to_dict()
+        assert fields == {name: getattr(doc, name) for name in fields}
+        assert isinstance(doc.date, dt.date) and isinstance(doc.amount_due, Money)
+        assert memberkit.membership._loads(doc.to_json()) == fields
+
+
+def test_account_round_trips_and_equality() -> None:
+    account = Account("m-1")
+    assert repr(account) == "Account('m-1', documents_issued=0, credit=None)"
+    bill(CATALOG, BillingConfig(), account, joined(dt.date(2026, 4, 20)), dt.date(2026, 5, 1))
+    assert Account.from_dict(account.to_dict()) == account
+    assert Account.from_json(account.to_json()) == account
+    assert Account("m-1") != account and account != "m-1"
+    with pytest.raises(TypeError):
+        hash(account)
+    with pytest.raises(memberkit.InvalidJsonError, match=r"^invalid billing account JSON at issued"):
+        Account.from_dict({**account.to_dict(), "issued": []})
+
+
+def test_event_log() -> None:
+    events = joined(dt.date(2026, 4, 20))
+    log = EventLog(events)
+    assert len(log) == 2 and log.to_list() == events
+    assert EventLog.from_json(log.to_json()) == log
+    assert repr(log) == "EventLog(<2 events>)"
+    with pytest.raises(memberkit.InvalidJsonError, match=r"at \[0\]\.type"):
+        EventLog([{"type": "teleported"}])
+    with pytest.raises(TypeError):
+        EventLog("[]")  # type: ignore[arg-type]
 
 
 def test_config_fields_and_errors() -> None:
@@ -58,16 +96,112 @@ def test_config_fields_and_errors() -> None:
 
 
 def test_batch_billing_keeps_going_past_a_bad_account() -> None:
-    good = (new_account("a"), joined(dt.date(2026, 4, 1)))
-    bad_events = [{**joined(dt.date(2026, 4, 1))[0], "plan": "gold"}]
-    bad = (new_account("b"), bad_events)
-    results = bill_many(CATALOG, BillingConfig(), [good, bad, good], dt.date(2026, 4, 30))
+    log = EventLog(joined(dt.date(2026, 4, 1)))
+    bad_log = EventLog([{**joined(dt.date(2026, 4, 1))[0], "plan": "gold"}])
+    accounts = [Account("a"), Account("b"), Account("c")]
+    results = bill_many(CATALOG, BillingConfig(), list(zip(accounts, [log, bad_log, log])), dt.date(2026, 4, 30))
     assert isinstance(results[1], memberkit.UnknownPlanError)
-    for result in (results[0], results[2]):
+    assert str(results[1]) == 'unknown plan "gold"' and results[1].kind == "unknown_plan"
+    assert accounts[1] == Account("b")
+    for result, account in ((results[0], accounts[0]), (results[2], accounts[2])):
         assert not isinstance(result, Exception)
-        documents, account = result
-        assert documents[0]["total"] == Money(8800 + 5500, "JPY")
-        assert account["id"] == "a"
+        assert [doc.total for doc in result] == [Money(8800 + 5500, "JPY")]
+        assert account.documents_issued == 1
+
+
+def test_an_account_twice_in_a_batch_is_refused_before_billing() -> None:
+    log = EventLog(joined(dt.date(2026, 4, 1)))
+    other, twice = Account("a"), Account("b")
+    with pytest.raises(memberkit.InvalidArgumentError, match=r"^histories\[2\] is being billed already"):
+        bill_many(CATALOG, BillingConfig(), [(twice, log), (other, log), (twice, log)], dt.date(2026, 4, 30))
+    assert (other.documents_issued, twice.documents_issued) == (0, 0)
+    with pytest.raises(TypeError):
+        bill_many(CATALOG, BillingConfig(), [(twice, joined(dt.date(2026, 4, 1)))], "2026-04-30")  # type: ignore[list-item]
+
+
+def test_batches_on_many_threads_share_event_logs() -> None:
+    log = EventLog(joined(dt.date(2026, 4, 1)))
+    batches = [[Account(f"{t}-{i}") for i in range(200)] for t in range(4)]
+    results: dict[int, list[list[Document] | memberkit.MemberkitError]] = {}
+
+    def run(t: int) -> None:
+        results[t] = bill_many(CATALOG, BillingConfig(), [(a, log) for a in batches[t]], dt.date(2026, 6, 1))
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    alone = bill(CATALOG, BillingConfig(), Account("x"), log, dt.date(2026, 6, 1))
+    for t in range(4):
+        for result in results[t]:
+            assert not isinstance(result, Exception)
+            assert [(doc.date, doc.total) for doc in result] == [(doc.date, doc.total) for doc in alone]
+
+
+def test_an_account_being_billed_elsewhere_is_refused() -> None:
+    """While one thread bills an account, another thread's run on it is
+    refused (never waits, never aliases the ledger)."""
+    log = EventLog(joined(dt.date(2000, 1, 1)))
+    busy = Account("busy")
+    outcome: list[BaseException] = []
+    started = threading.Event()
+
+    def long_run() -> None:
+        started.set()
+        bill_many(CATALOG, BillingConfig(), [(busy, log)], dt.date(2400, 1, 1))
+
+    thread = threading.Thread(target=long_run)
+    thread.start()
+    started.wait()
+    while thread.is_alive():
+        try:
+            bill(CATALOG, BillingConfig(), busy, log, dt.date(2400, 1, 1))
+        except memberkit.InvalidArgumentError as err:
+            outcome.append(err)
+            break
+    thread.join()
+    if outcome:  # the other run may finish before this thread gets to try
+        assert "is being billed already" in str(outcome[0])
+    assert busy.documents_issued == 12 * 400 + 1
+
+
+def test_bill_many_json_agrees_with_bill_many() -> None:
+    log = EventLog(joined(dt.date(2026, 4, 10)))
+    text = bill_many_json(CATALOG, BillingConfig(), f'[{{"account": {Account("a").to_json()}, "events": {log.to_json()}}}]', "2026-05-01")
+    [typed] = bill_many(CATALOG, BillingConfig(), [(Account("a"), log)], "2026-05-01")
+    assert not isinstance(typed, Exception)
+    assert memberkit.membership._loads(text)[0]["documents"] == [doc.to_dict() for doc in typed]
+
+
+start_days = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2027, 12, 31))
+
+
+@given(starts=st.lists(start_days, min_size=1, max_size=6), ahead=st.integers(min_value=0, max_value=120))
+def test_bill_many_is_billing_each_account_alone(starts: list[dt.date], ahead: int) -> None:
+    through = max(starts) + dt.timedelta(days=ahead)
+    logs = [EventLog(joined(start)) for start in starts]
+    batch = [Account(f"m-{i}") for i in range(len(starts))]
+    results = bill_many(CATALOG, BillingConfig(), list(zip(batch, logs)), through)
+    for i, (log, result) in enumerate(zip(logs, results)):
+        alone = Account(f"m-{i}")
+        assert result == bill(CATALOG, BillingConfig(), alone, log, through)
+        assert batch[i] == alone
+
+
+@given(start=start_days, steps=st.lists(st.integers(min_value=0, max_value=90), min_size=1, max_size=5))
+def test_billing_in_steps_is_billing_at_once_and_idempotent(start: dt.date, steps: list[int]) -> None:
+    log = EventLog(joined(start))
+    stepwise, at_once = Account("m"), Account("m")
+    day, documents = start, []
+    for step in steps:
+        day += dt.timedelta(days=step)
+        documents += bill(CATALOG, BillingConfig(), stepwise, log, day)
+        assert bill(CATALOG, BillingConfig(), stepwise, log, day) == []
+    assert sum(doc.total.minor for doc in documents) == sum(
+        doc.total.minor for doc in bill(CATALOG, BillingConfig(), at_once, log, day)
+    )
+    assert stepwise.documents_issued == len(documents)
 
 
 def test_prorate() -> None:
@@ -89,20 +223,30 @@ def test_pieces_of_a_month_sum_to_the_price_within_a_yen_per_piece(price: int, c
 
 
 def test_host_charges_and_discounts() -> None:
-    account = new_account(
+    account = Account(
         "m-2",
         charges=[{"id": "towel", "on": dt.date(2026, 4, 3), "description": "Towel rental",
                   "amount": Money(220, "JPY"), "tax": {"rate": "standard", "included": True}}],
-        discounts=[{"id": "spring", "description": "Half price", "from": dt.date(2026, 4, 1), "periods": 1,
-                    "off": {"kind": "percent", "percent": "50"}}],
     )
-    documents, account = bill(CATALOG, BillingConfig(), joined(dt.date(2026, 4, 1)), dt.date(2026, 5, 1), account=account)
-    assert [doc["total"] for doc in documents] == [
+    account.add_discounts([{"id": "spring", "description": "Half price", "from": dt.date(2026, 4, 1), "periods": 1,
+                            "off": {"kind": "percent", "percent": "50"}}])
+    documents = bill(CATALOG, BillingConfig(), account, joined(dt.date(2026, 4, 1)), dt.date(2026, 5, 1))
+    assert [doc.total for doc in documents] == [
         Money(5500 + 4400, "JPY"),  # admission + half of 8,800
         Money(220, "JPY"),
         Money(8800, "JPY"),
     ]
-    assert [line["kind"] for line in documents[0]["lines"]] == ["discount", "plan_fee", "admission_fee"]
-    account["discounts"][0]["off"]["percent"] = "500"
+    assert [line["kind"] for line in documents[0].lines] == ["discount", "plan_fee", "admission_fee"]
+    with pytest.raises(memberkit.InvalidJsonError, match=r"^invalid charges JSON at \[0\]: missing field `tax`"):
+        account.add_charges([{"id": "x", "on": "2026-05-02", "description": "x", "amount": Money(1, "JPY")}])
+
+
+def test_an_error_leaves_the_account_unchanged() -> None:
+    account = Account("m-3")
+    bill(CATALOG, BillingConfig(), account, joined(dt.date(2026, 4, 1)), dt.date(2026, 4, 30))
+    account.add_discounts([{"id": "bad", "description": "Too much", "from": "2026-05-01", "periods": 1,
+                            "off": {"kind": "percent", "percent": "500"}}])
+    before = account.to_json()
     with pytest.raises(memberkit.InvalidConfigError, match=r"discounts\[0\]\.off\.percent"):
-        bill(CATALOG, BillingConfig(), [], dt.date(2026, 5, 1), account=account)
+        bill(CATALOG, BillingConfig(), account, joined(dt.date(2026, 4, 1)), dt.date(2026, 6, 1))
+    assert account.to_json() == before

@@ -63,12 +63,12 @@ def test_there_are_enough_billing_cases() -> None:
 
 @pytest.mark.parametrize("case", BILLING["cases"], ids=lambda c: c["name"])
 def test_billing_case(case: dict[str, Any]) -> None:
-    from memberkit.billing import BillingConfig, bill
+    from memberkit.billing import Account, BillingConfig, bill
 
     config = BillingConfig(BILLING["configs"][case["config"]])
     member = Membership(BILLING_CATALOG)
     events: list[dict[str, Any]] = []
-    account: dict[str, Any] | None = case.get("account")
+    account = Account.from_dict(case["account"]) if "account" in case else Account("A")
     documents: list[dict[str, Any]] = []
     for day in sorted({step["at"] for step in case["steps"]} | set(case["bill_on"])):
         for step in case["steps"]:
@@ -76,6 +76,5 @@ def test_billing_case(case: dict[str, Any]) -> None:
                 events += member.execute(step["command"], day)
         for _ in range(case["bill_on"].count(day)):
             events += member.execute({"type": "advance"}, day)
-            issued, account = bill(BILLING_CATALOG, config, events, day, account=account, account_id="A")
-            documents += [_summary(doc) for doc in issued]
+            documents += [_summary(doc.to_dict()) for doc in bill(BILLING_CATALOG, config, account, events, day)]
     assert documents == case["documents"]

@@ -2,37 +2,58 @@
 
 Configs are dicts (``{}`` for the defaults: billing in advance, daily
 proration on actual days, rounding down, 10 % / 8 % consumption tax rounded
-down once per invoice and rate). Documents and accounts come back as dicts,
-with dates as :class:`datetime.date` and amounts as :class:`memberkit.Money`.
-Keep the returned account and pass it to the next run: billing through a date
-already billed adds nothing.
+down once per invoice and rate). The inputs and outputs are Rust-backed
+objects, converted only when read:
+
+- :class:`Account`, an account's ledger. Billing updates it in place; store
+  it (``to_json``/``from_json``) with the account and bill it again later:
+  billing through a date already billed adds nothing.
+- :class:`EventLog`, a membership's events parsed once (from the dicts
+  :meth:`~memberkit.membership.Membership.execute` returns, or JSON text).
+- :class:`Document`, an invoice or credit note: dates as
+  :class:`datetime.date`, amounts as :class:`memberkit.Money`, ``lines`` and
+  ``taxes`` as dicts, ``to_dict()`` for all of it.
 
 >>> import datetime as dt
 >>> from memberkit.membership import Catalog, Membership
->>> from memberkit.billing import BillingConfig, bill
+>>> from memberkit.billing import Account, BillingConfig, bill
 >>> catalog = Catalog([{"id": "basic", "name": "Basic",
 ...     "price": {"amount": "8800", "currency": "JPY"}, "price_includes_tax": True,
 ...     "interval": {"unit": "month", "count": 1}}])
 >>> member = Membership(catalog)
 >>> events = member.execute({"type": "join", "plan": "basic", "start": "2026-04-15"}, dt.date(2026, 4, 15))
->>> documents, account = bill(catalog, BillingConfig(), events, dt.date(2026, 5, 1), account_id="m-1")
->>> [str(doc["total"]) for doc in documents]
-['4693 JPY', '8800 JPY']
+>>> account = Account("m-1")
+>>> documents = bill(catalog, BillingConfig(), account, events, dt.date(2026, 5, 1))
+>>> [(doc.id, str(doc.total)) for doc in documents]
+[('m-1-20260415-1', '4693 JPY'), ('m-1-20260501-1', '8800 JPY')]
+>>> account
+Account('m-1', documents_issued=2, credit=None)
+>>> bill(catalog, BillingConfig(), account, events, dt.date(2026, 5, 1))
+[]
+
+Many accounts at once, with the GIL released while billing:
+
+>>> from memberkit.billing import EventLog, bill_many
+>>> log = EventLog(events)
+>>> runs = bill_many(catalog, BillingConfig(), [(Account("m-2"), log), (Account("m-3"), log)], "2026-04-30")
+>>> [[doc.id for doc in documents] for documents in runs]
+[['m-2-20260415-1'], ['m-3-20260415-1']]
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping, Sequence, Tuple, Union
+from typing import Any, Mapping, Sequence, Union
 
 from memberkit import _memberkit
-from memberkit._memberkit import Money
+from memberkit._memberkit import Account, Document, EventLog, Money
+from memberkit.errors import MemberkitError
 from memberkit.membership import Catalog, _dumps, _loads
 
-__all__ = ["BillingConfig", "bill", "bill_many", "new_account", "prorate"]
+__all__ = ["Account", "BillingConfig", "Document", "EventLog", "bill", "bill_many", "bill_many_json", "prorate"]
 
 DateLike = Union[dt.date, str]
-Run = Tuple[list[dict[str, Any]], dict[str, Any]]
+Events = Union[EventLog, Sequence[Mapping[str, Any]]]
 
 
 class BillingConfig:
@@ -48,82 +69,38 @@ class BillingConfig:
         return config
 
 
-def _run(value: dict[str, Any]) -> Run:
-    return value["documents"], value["account"]
-
-
-def bill(
-    catalog: Catalog,
-    config: BillingConfig,
-    events: Sequence[Mapping[str, Any]],
-    through: DateLike,
-    account: Mapping[str, Any] | None = None,
-    account_id: str = "",
-) -> Run:
-    """Bills one account through ``through``; returns ``(documents, account)``.
-
-    ``account`` is the ledger a previous run returned, or ``None`` for a new
-    account named ``account_id``.
+def bill(catalog: Catalog, config: BillingConfig, account: Account, events: Events, through: DateLike) -> list[Document]:
+    """Bills ``account`` through ``through`` (included) for ``events`` (an
+    :class:`EventLog` or event dicts); records the run in ``account`` and
+    returns the documents issued. On an error ``account`` is left as it was.
     """
-    text = _memberkit.bill_json(
-        catalog._inner,
-        config._inner,
-        None if account is None else _dumps(account),
-        account_id,
-        _dumps(list(events)),
-        through,
-    )
-    return _run(_loads(text))
+    log = events if isinstance(events, EventLog) else EventLog(events)
+    return _memberkit.bill(catalog._inner, config._inner, account, log, through)
 
 
 def bill_many(
     catalog: Catalog,
     config: BillingConfig,
-    histories: Sequence[Tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]],
+    histories: Sequence[tuple[Account, EventLog]],
     through: DateLike,
-) -> list[Union[Run, Exception]]:
-    """Bills many ``(account, events)`` pairs through one date, with the GIL
-    released while billing. Each item of the result is ``(documents, account)``
-    or the :class:`memberkit.MemberkitError` that account raised.
+) -> list[Union[list[Document], MemberkitError]]:
+    """Bills many ``(account, events)`` pairs through one date, each account
+    updated in place, with the GIL released while billing. Each item of the
+    result is the documents issued or the :class:`memberkit.MemberkitError`
+    that account raised (its ledger left as it was). An :class:`Account`
+    given twice, or being billed by another thread, is refused with
+    :class:`memberkit.InvalidArgumentError` before anything is billed.
     """
-    payload = _dumps([{"account": account, "events": list(events)} for account, events in histories])
-    results: list[Union[Run, Exception]] = []
-    for item in _loads(_memberkit.bill_batch_json(catalog._inner, config._inner, payload, through)):
-        if "error" in item:
-            results.append(_error(item["error"]["kind"], item["error"]["message"]))
-        else:
-            results.append(_run(item))
-    return results
+    return _memberkit.bill_many(catalog._inner, config._inner, histories, through)
 
 
-def _error(kind: str, message: str) -> Exception:
-    from memberkit import errors
-
-    name = "".join(part.capitalize() for part in kind.split("_")) + "Error"
-    cls = getattr(errors, name, errors.MemberkitError)
-    error: Exception = cls(message, kind)
-    return error
-
-
-def new_account(
-    account_id: str,
-    charges: Sequence[Mapping[str, Any]] = (),
-    discounts: Sequence[Mapping[str, Any]] = (),
-) -> dict[str, Any]:
-    """An empty ledger for ``account_id``, with the host's one-off ``charges``
-    (``{"id", "on", "description", "amount", "tax"}``) and ``discounts``
-    (``{"id", "description", "from", "periods", "off"}``); add more to the
-    returned dict's lists at any time.
+def bill_many_json(catalog: Catalog, config: BillingConfig, histories_json: str, through: DateLike) -> str:
+    """:func:`bill_many` for hosts that keep histories as JSON text: a JSON
+    array of ``{"account": ..., "events": [...]}`` in, a JSON array of
+    ``{"documents": [...], "account": ...}`` or ``{"error": {"kind",
+    "message"}}`` out.
     """
-    return {
-        "id": account_id,
-        "pieces": [],
-        "one_offs": [],
-        "issued": {},
-        "credit": None,
-        "charges": [dict(c) for c in charges],
-        "discounts": [dict(d) for d in discounts],
-    }
+    return _memberkit.bill_batch_json(catalog._inner, config._inner, histories_json, through)
 
 
 def prorate(price: Money, part: int, whole: int, mode: str = "floor") -> Money:

@@ -1,0 +1,135 @@
+//! What a billing run reads: an account's ledger (`Account`, billed in place)
+//! and its membership's events (`EventLog`, parsed once, immutable).
+
+use crate::convert::{dumps, dumps_list, loads, str_repr};
+use crate::errors::to_py;
+use crate::money::Money;
+use memberkit::billing::BillingAccount;
+use memberkit::json::{from_json, to_json};
+use memberkit::membership::{Event, events_from_json, events_to_json};
+use pyo3::prelude::*;
+
+/// An account's billing ledger: what has been billed, the documents issued,
+/// the credit carried forward, and the host's charges and discounts.
+/// Billing updates it in place; a run that is billing it holds it
+/// exclusively, so using it meanwhile raises instead of waiting.
+#[pyclass(module = "memberkit.billing", name = "Account", eq)]
+#[derive(PartialEq)]
+pub(crate) struct Account(pub(crate) BillingAccount);
+
+#[pymethods]
+impl Account {
+    #[new]
+    #[pyo3(signature = (account_id, charges = Vec::new(), discounts = Vec::new()))]
+    fn new(
+        py: Python<'_>,
+        account_id: String,
+        charges: Vec<Bound<'_, PyAny>>,
+        discounts: Vec<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut account = Account(BillingAccount::new(account_id));
+        account.add_charges(py, charges)?;
+        account.add_discounts(py, discounts)?;
+        Ok(account)
+    }
+
+    #[staticmethod]
+    fn from_dict(account: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Self::from_json(&dumps(account)?)
+    }
+
+    #[staticmethod]
+    fn from_json(json: &str) -> PyResult<Self> {
+        BillingAccount::from_json(json).map(Account).map_err(to_py)
+    }
+
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        loads(py, &self.to_json())
+    }
+
+    fn to_json(&self) -> String {
+        to_json(&self.0)
+    }
+
+    /// Adds one-off charges (`{"id", "on", "description", "amount", "tax"}`).
+    fn add_charges(&mut self, py: Python<'_>, charges: Vec<Bound<'_, PyAny>>) -> PyResult<()> {
+        if !charges.is_empty() {
+            let json = dumps_list(py, charges)?;
+            let charges: Vec<_> = from_json(&json, "charges").map_err(to_py)?;
+            self.0.charges.extend(charges);
+        }
+        Ok(())
+    }
+
+    /// Adds discounts (`{"id", "description", "from", "periods", "off"}`).
+    fn add_discounts(&mut self, py: Python<'_>, discounts: Vec<Bound<'_, PyAny>>) -> PyResult<()> {
+        if !discounts.is_empty() {
+            let json = dumps_list(py, discounts)?;
+            let discounts: Vec<_> = from_json(&json, "discounts").map_err(to_py)?;
+            self.0.discounts.extend(discounts);
+        }
+        Ok(())
+    }
+
+    #[getter]
+    fn id(&self) -> &str {
+        &self.0.id
+    }
+
+    #[getter]
+    fn credit(&self) -> Option<Money> {
+        self.0.credit.map(Money::from)
+    }
+
+    #[getter]
+    fn documents_issued(&self) -> u32 {
+        self.0.documents_issued()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let credit = self
+            .0
+            .credit
+            .map_or("None".into(), |c| Money::from(c).__repr__());
+        Ok(format!(
+            "Account({}, documents_issued={}, credit={credit})",
+            str_repr(py, &self.0.id)?,
+            self.0.documents_issued()
+        ))
+    }
+}
+
+/// A membership's events, parsed once; immutable, so billing runs on other
+/// threads read it freely.
+#[pyclass(frozen, module = "memberkit.billing", name = "EventLog", eq)]
+#[derive(PartialEq)]
+pub(crate) struct EventLog(pub(crate) Vec<Event>);
+
+#[pymethods]
+impl EventLog {
+    #[new]
+    fn new(py: Python<'_>, events: Vec<Bound<'_, PyAny>>) -> PyResult<Self> {
+        Self::from_json(&dumps_list(py, events)?)
+    }
+
+    #[staticmethod]
+    fn from_json(json: &str) -> PyResult<Self> {
+        events_from_json(json).map(EventLog).map_err(to_py)
+    }
+
+    fn to_json(&self) -> String {
+        events_to_json(&self.0)
+    }
+
+    fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        loads(py, &self.to_json())
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("EventLog(<{} events>)", self.0.len())
+    }
+}
