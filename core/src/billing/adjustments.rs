@@ -4,6 +4,7 @@ use super::engine::{Effect, Pending, PendingLines};
 use super::{BillingAccount, BillingConfig, BillingError, Line, LineKind, TaxCategory};
 use crate::calendar::NaiveDate;
 use crate::money::Money;
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -95,7 +96,7 @@ pub(super) fn add<'a>(
             line: Line {
                 description: charge.description.clone(),
                 kind: LineKind::Charge,
-                plan: String::new(),
+                plan: CompactString::default(),
                 period: None,
                 quantity: 1,
                 unit_price: charge.amount,

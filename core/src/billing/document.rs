@@ -4,9 +4,10 @@
 use super::proration::div_round;
 use super::{BillingConfig, BillingError, Collection};
 use crate::calendar::{NaiveDate, Period, days_in_month};
-use crate::membership::{PlanId, TaxRate};
+use crate::membership::TaxRate;
 use crate::money::{Currency, Money, RoundingMode};
 use chrono::{Datelike, Weekday};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +77,7 @@ pub struct Line {
     /// What it bills.
     pub kind: LineKind,
     /// The plan it comes from.
-    pub plan: PlanId,
+    pub plan: CompactString,
     /// The days it covers, for period fees.
     pub period: Option<Period>,
     /// How many.
@@ -84,7 +85,7 @@ pub struct Line {
     /// The full price the line is a share of.
     pub unit_price: Money,
     /// The share billed, as `part/whole` days, for prorated lines.
-    pub proration: Option<String>,
+    pub proration: Option<CompactString>,
     /// The amount: `unit_price × quantity`, or its prorated share; negative for credits.
     pub amount: Money,
     /// How it is taxed.
@@ -121,17 +122,17 @@ pub enum DocumentKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// Stable id: `{account}-{YYYYMMDD}-{n}`, the n-th document of the account on that date.
-    pub id: String,
+    pub id: CompactString,
     /// Invoice or credit note.
     pub kind: DocumentKind,
     /// The account billed.
-    pub account: String,
+    pub account: CompactString,
     /// The issue date.
     pub date: NaiveDate,
     /// When it is collected (invoices) or settled (credit notes).
     pub collection_date: NaiveDate,
     /// For a credit note: the invoice it corrects.
-    pub corrects: Option<String>,
+    pub corrects: Option<CompactString>,
     /// The lines.
     pub lines: Vec<Line>,
     /// Consumption tax per rate.
@@ -287,17 +288,22 @@ pub fn next_business_day(
     Ok(day)
 }
 
-/// A document's id: `{account}-{YYYYMMDD}-{seq}`.
-pub(super) fn document_id(account: &str, date: NaiveDate, seq: u32) -> String {
-    let mut id = String::with_capacity(account.len() + 16);
+/// Text the writers below append to: a `String` or a [`CompactString`].
+pub(super) trait Text: for<'a> Extend<&'a str> {}
+
+impl<T: for<'a> Extend<&'a str>> Text for T {}
+
+/// A document's id: `{account}-{YYYYMMDD}-{seq}`, inline when it is short.
+pub(super) fn document_id(account: &str, date: NaiveDate, seq: u32) -> CompactString {
+    let mut id = CompactString::with_capacity(account.len() + 16);
     id.push_str(account);
     id.push('-');
-    if (0..=9999).contains(&date.year()) {
-        push_padded(&mut id, date.year().unsigned_abs(), 4);
-        push_padded(&mut id, date.month(), 2);
-        push_padded(&mut id, date.day(), 2);
-    } else {
-        id.push_str(&date.format("%Y%m%d").to_string());
+    match digits_of(date) {
+        Some(d) => {
+            let compact = [d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9]];
+            id.push_str(ascii(&compact));
+        }
+        None => id.push_str(&date.format("%Y%m%d").to_string()),
     }
     id.push('-');
     push_number(&mut id, u64::from(seq));
@@ -306,20 +312,38 @@ pub(super) fn document_id(account: &str, date: NaiveDate, seq: u32) -> String {
 
 /// Appends `date` as its `Display` writes it (`2026-04-15`); years 0–9999
 /// are written directly, others (signed) through `Display`.
-pub(super) fn push_date(out: &mut String, date: NaiveDate) {
-    if !(0..=9999).contains(&date.year()) {
-        out.push_str(&date.to_string());
-        return;
+pub(super) fn push_date(out: &mut impl Text, date: NaiveDate) {
+    match digits_of(date) {
+        Some(digits) => out.extend([ascii(&digits)]),
+        None => out.extend([date.to_string().as_str()]),
     }
-    push_padded(out, date.year().unsigned_abs(), 4);
-    out.push('-');
-    push_padded(out, date.month(), 2);
-    out.push('-');
-    push_padded(out, date.day(), 2);
+}
+
+/// `date` as the bytes of `YYYY-MM-DD`, for years 0–9999.
+fn digits_of(date: NaiveDate) -> Option<[u8; 10]> {
+    let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
+    let mut out = *b"0000-00-00";
+    write_digits(&mut out[..4], year);
+    write_digits(&mut out[5..7], date.month());
+    write_digits(&mut out[8..], date.day());
+    Some(out)
+}
+
+/// Writes the last `out.len()` decimal digits of `n` into `out`.
+fn write_digits(out: &mut [u8], mut n: u32) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+}
+
+/// ASCII digits and dashes as text.
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Appends `n` in decimal.
-pub(super) fn push_number(out: &mut String, n: u64) {
+pub(super) fn push_number(out: &mut impl Text, n: u64) {
     let mut digits = [0_u8; 20];
     let mut start = digits.len();
     let mut rest = n;
@@ -331,15 +355,7 @@ pub(super) fn push_number(out: &mut String, n: u64) {
             break;
         }
     }
-    out.extend(digits[start..].iter().map(|&d| char::from(d)));
-}
-
-/// Appends `n` (below `10^width`) in decimal, zero-padded to `width` digits.
-fn push_padded(out: &mut String, n: u32, width: u32) {
-    for place in (0..width).rev() {
-        let digit = (n / 10_u32.pow(place)) % 10;
-        out.push(char::from(b'0' + digit as u8));
-    }
+    out.extend([ascii(&digits[start..])]);
 }
 
 #[cfg(test)]

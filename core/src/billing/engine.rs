@@ -17,6 +17,7 @@ use crate::calendar::{CalendarError, IntervalUnit, NaiveDate, Period, Schedule};
 use crate::membership::{Alignment, Catalog, Event, Plan, RefundPolicy, TaxRate};
 use crate::money::Money;
 use chrono::Datelike;
+use compact_str::CompactString;
 use smallvec::SmallVec;
 
 /// The result of a billing run: the documents issued and the account's next ledger.
@@ -528,7 +529,7 @@ impl<'a> TermBilling<'a> {
         price: Money,
         period: Period,
         piece: Period,
-    ) -> Result<(Money, Option<String>), BillingError> {
+    ) -> Result<(Money, Option<CompactString>), BillingError> {
         if piece == period {
             return Ok((price, None));
         }
@@ -560,7 +561,10 @@ impl<'a> TermBilling<'a> {
             self.is_leading(key.0, period, piece),
         ) {
             (FirstPeriod::Full, true) => (price, None),
-            (FirstPeriod::Free, true) => (Money::zero(price.currency()), Some("free".to_owned())),
+            (FirstPeriod::Free, true) => (
+                Money::zero(price.currency()),
+                Some(CompactString::const_new("free")),
+            ),
             (FirstPeriod::Table { rows }, true) => {
                 let day = self.term.paid_from.day();
                 match rows.iter().find(|r| (r.from_day..=r.to_day).contains(&day)) {
@@ -623,7 +627,10 @@ impl<'a> TermBilling<'a> {
             && period.start() < self.term.paid_from
             && part.start() >= self.term.paid_from;
         let (amount, proration) = if leading_free {
-            (Money::zero(price.currency()), Some("free".to_owned()))
+            (
+                Money::zero(price.currency()),
+                Some(CompactString::const_new("free")),
+            )
         } else {
             self.share(price, period, part)?
         };
@@ -794,8 +801,8 @@ fn tax_of(plan: &Plan) -> TaxCategory {
 }
 
 /// `"part/whole"`.
-fn fraction_text(part: u32, whole: u32) -> String {
-    let mut text = String::with_capacity(8);
+fn fraction_text(part: u32, whole: u32) -> CompactString {
+    let mut text = CompactString::default();
     push_number(&mut text, u64::from(part));
     text.push('/');
     push_number(&mut text, u64::from(whole));
@@ -808,7 +815,7 @@ fn period_line(
     piece: Period,
     unit_price: Money,
     amount: Money,
-    proration: Option<String>,
+    proration: Option<CompactString>,
     credit: bool,
 ) -> Line {
     let (kind, what) = match kind {
@@ -828,7 +835,7 @@ fn period_line(
     Line {
         description,
         kind,
-        plan: plan.id.clone(),
+        plan: CompactString::from(plan.id.as_str()),
         period: Some(piece),
         quantity: 1,
         unit_price,
@@ -856,7 +863,7 @@ fn one_off_line(plan: &Plan, kind: OneOffKind, amount: Money, credit: bool) -> L
     Line {
         description,
         kind: line_kind,
-        plan: plan.id.clone(),
+        plan: CompactString::from(plan.id.as_str()),
         period: None,
         quantity: 1,
         unit_price: if credit { amount.negated() } else { amount },
@@ -918,7 +925,7 @@ fn assemble(
 
 /// The lines of one document, numbered.
 struct Draft<'a> {
-    id: String,
+    id: CompactString,
     date: NaiveDate,
     refund: bool,
     /// The first document the lines correct, for a credit note.
@@ -999,7 +1006,7 @@ fn issue(
         DocumentKind::Invoice
     };
     let corrects = match kind {
-        DocumentKind::CreditNote => corrects.map(str::to_owned),
+        DocumentKind::CreditNote => corrects.map(CompactString::from),
         DocumentKind::Invoice => None,
     };
     let zero = Money::zero(currency);
@@ -1033,7 +1040,7 @@ fn issue(
     Ok(Document {
         id,
         kind,
-        account: account.id.clone(),
+        account: CompactString::from(account.id.as_str()),
         date,
         collection_date,
         corrects,
@@ -1059,10 +1066,10 @@ impl Effect<'_> {
                 term,
                 period,
                 kind,
-                plan: plan.to_owned(),
+                plan: CompactString::from(plan),
                 from: piece.start(),
                 until: piece.end(),
-                document: document.to_owned(),
+                document: CompactString::from(document),
             }),
             Effect::RemovePiece {
                 term,
@@ -1077,9 +1084,9 @@ impl Effect<'_> {
                 piece,
             },
             Effect::AddOneOff { key, term } => LedgerChange::AddOneOff(BilledOneOff {
-                key,
+                key: CompactString::from(key),
                 term,
-                document: document.to_owned(),
+                document: CompactString::from(document),
             }),
             Effect::RemoveOneOff { key } => LedgerChange::RemoveOneOff(key.to_owned()),
         }

@@ -2,8 +2,8 @@
 
 use super::{Charge, Discount};
 use crate::calendar::NaiveDate;
-use crate::membership::PlanId;
 use crate::money::Money;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -21,18 +21,18 @@ pub(super) struct BilledPiece {
     pub term: NaiveDate,
     pub period: NaiveDate,
     pub kind: PieceKind,
-    pub plan: PlanId,
+    pub plan: CompactString,
     pub from: NaiveDate,
     pub until: NaiveDate,
-    pub document: String,
+    pub document: CompactString,
 }
 
 /// A one-off fee billed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct BilledOneOff {
-    pub key: String,
+    pub key: CompactString,
     pub term: NaiveDate,
-    pub document: String,
+    pub document: CompactString,
 }
 
 /// An account's billing ledger: what has been billed, the documents issued
