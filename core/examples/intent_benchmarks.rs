@@ -12,6 +12,15 @@
 //! `DATA_DIR` defaults to `../shared/data`; `CONFIG_JSON` is a
 //! [`TrainConfig`] in JSON, e.g. `'{"epochs": 20}'` (defaults otherwise). A
 //! set whose files are missing is skipped with a note.
+//!
+//! For many intents and few out-of-scope examples, as in CLINC150, weight the
+//! out-of-scope examples and let the model's `oos` class alone reject:
+//!
+//! ```sh
+//! cargo run --release -p memberkit --example intent_benchmarks -- ../shared/data \
+//!   '{"epochs": 30, "learning_rate": 2.0, "average_weights": true,
+//!     "out_of_scope_example_weight": 8, "out_of_scope_weight": 0}'
+//! ```
 
 use memberkit::intent::{Example, Model, Scratch, TrainConfig, parse_tsv, train};
 use std::path::{Path, PathBuf};

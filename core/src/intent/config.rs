@@ -11,6 +11,18 @@ use serde::{Deserialize, Serialize};
 /// was trained with, and serve short Japanese and English messages well.
 /// Missing fields in JSON take their default.
 ///
+/// With many intents and few out-of-scope examples (CLINC150: 150 intents,
+/// 100 `oos` examples), weighting those examples up and letting the `oos`
+/// class alone reject beats a confidence threshold:
+///
+/// ```
+/// use memberkit::intent::TrainConfig;
+/// let clinc: TrainConfig = serde_json::from_str(r#"{"epochs": 30, "learning_rate": 2.0,
+///     "average_weights": true, "out_of_scope_example_weight": 8, "out_of_scope_weight": 0}"#)?;
+/// clinc.validate()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// ```
 /// use memberkit::intent::TrainConfig;
 /// let config: TrainConfig = serde_json::from_str(r#"{"epochs": 20, "seed": 7}"#)?;
@@ -50,6 +62,15 @@ pub struct TrainConfig {
     pub out_of_scope_weight: f32,
     /// How many intents a classification lists in `alternatives` (at least 1).
     pub alternatives: u32,
+    /// How much each example labelled [`OUT_OF_SCOPE`](super::OUT_OF_SCOPE)
+    /// counts in training against an in-scope one (above 0, up to 100).
+    /// Above 1, the model itself answers `oos` more often: out-of-scope
+    /// messages are varied, and a few examples stand for all of them.
+    pub out_of_scope_example_weight: f32,
+    /// Whether the model keeps the mean of the weights at the end of each
+    /// epoch of the second half of training rather than the last ones:
+    /// steadier and a little more accurate with many intents and epochs.
+    pub average_weights: bool,
 }
 
 impl Default for TrainConfig {
@@ -66,6 +87,8 @@ impl Default for TrainConfig {
             validation_fraction: 0.2,
             out_of_scope_weight: 1.0,
             alternatives: 3,
+            out_of_scope_example_weight: 1.0,
+            average_weights: false,
         }
     }
 }
@@ -153,6 +176,12 @@ impl TrainConfig {
             "alternatives",
             self.alternatives.to_string(),
             "1 to 1000",
+        )?;
+        check(
+            self.out_of_scope_example_weight > 0.0 && self.out_of_scope_example_weight <= 100.0,
+            "out_of_scope_example_weight",
+            self.out_of_scope_example_weight.to_string(),
+            "above 0, up to 100",
         )
     }
 
@@ -211,6 +240,14 @@ mod tests {
             },
             TrainConfig {
                 alternatives: 0,
+                ..Default::default()
+            },
+            TrainConfig {
+                out_of_scope_example_weight: 0.0,
+                ..Default::default()
+            },
+            TrainConfig {
+                out_of_scope_example_weight: f32::INFINITY,
                 ..Default::default()
             },
         ];

@@ -137,12 +137,12 @@ pub enum IntentError {
     BadMagic,
     /// A saved model has a format version this build cannot read.
     #[error(
-        "unsupported intent model format version {found}: this build reads version {supported}"
+        "unsupported intent model format version {found}: this build reads versions 1 to {supported}"
     )]
     UnsupportedVersion {
         /// The version in the data.
         found: u16,
-        /// The version this build reads.
+        /// The newest version this build reads (it reads every one from 1).
         supported: u16,
     },
     /// A saved model ends before it should.

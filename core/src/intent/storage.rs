@@ -1,12 +1,13 @@
 //! Saving and loading models: serde (JSON or any other format) and a compact,
 //! versioned, little-endian binary form.
 //!
-//! The binary form (version 1), all integers and floats little-endian:
+//! The binary form (version 2), all integers and floats little-endian:
 //!
 //! | field | bytes |
 //! |---|---|
 //! | magic `MKIM`, format version (u16), flags (u16, 0) | 8 |
 //! | config: seed u64, epochs u32, learning_rate f32, l2 f32, char n-gram min/max and word n-gram max (u8 each), a zero byte, min_document_frequency u32, validation_fraction f32, out_of_scope_weight f32, alternatives u32 | 40 |
+//! | version 2 only: out_of_scope_example_weight f32, average_weights u8 (0 or 1), three zero bytes | 8 |
 //! | temperature f32, threshold f32 | 8 |
 //! | intents: count u32, then each as a string (length u32 + UTF-8) | |
 //! | features: count u32, then the sorted hashes (u32 each) | |
@@ -14,13 +15,44 @@
 //! | weights (i8, features × intents, row-major by feature; a weight is the byte times its row's scale) | |
 //! | examples: count u32, then each as intent index u32 + text string | |
 //! | checksum of everything before it (u64; FNV-1a over 64-bit words) | 8 |
+//!
+//! Version 1 lacks the version-2 config fields, which then take their
+//! defaults. A model whose config leaves them at their defaults is written as
+//! version 1, so builds that read only version 1 still load it.
 
 use super::model::{MAX_FEATURES, MAX_INTENTS, Parts};
 use super::{Example, IntentError, Model, TrainConfig};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 const MAGIC: &[u8; 4] = b"MKIM";
-const VERSION: u16 = 1;
+/// The newest format version, which this build writes when it must.
+const VERSION: u16 = 2;
+/// The version without the version-2 config fields.
+const VERSION_1: u16 = 1;
+
+/// The oldest version that holds all of `config`.
+fn format_version(config: &TrainConfig) -> u16 {
+    let defaults = TrainConfig::default();
+    if config.out_of_scope_example_weight == defaults.out_of_scope_example_weight
+        && config.average_weights == defaults.average_weights
+    {
+        VERSION_1
+    } else {
+        VERSION
+    }
+}
+
+/// Refuses a version this build cannot read.
+fn check_version(found: u16) -> Result<(), IntentError> {
+    if (VERSION_1..=VERSION).contains(&found) {
+        Ok(())
+    } else {
+        Err(IntentError::UnsupportedVersion {
+            found,
+            supported: VERSION,
+        })
+    }
+}
 
 /// The checksum of the binary form: FNV-1a taken over little-endian 64-bit
 /// words (the last one zero-padded) instead of bytes, eight times faster on a
@@ -74,7 +106,7 @@ struct ModelData {
 impl Serialize for Model {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ModelView {
-            version: VERSION,
+            version: format_version(&self.config),
             config: &self.config,
             temperature: self.temperature,
             threshold: self.threshold,
@@ -93,12 +125,7 @@ impl Serialize for Model {
 impl<'de> Deserialize<'de> for Model {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let data = ModelData::deserialize(deserializer)?;
-        if data.version != VERSION {
-            return Err(serde::de::Error::custom(IntentError::UnsupportedVersion {
-                found: data.version,
-                supported: VERSION,
-            }));
-        }
+        check_version(data.version).map_err(serde::de::Error::custom)?;
         Model::from_parts(Parts {
             config: data.config,
             intents: data.intents,
@@ -132,8 +159,9 @@ impl Model {
         let mut out = Vec::with_capacity(
             64 + 4 * (self.features.len() * 3 + self.bias.len()) + self.weights.len() + text_bytes,
         );
+        let version = format_version(&self.config);
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&0u16.to_le_bytes());
         let c = &self.config;
         out.extend_from_slice(&c.seed.to_le_bytes());
@@ -145,6 +173,10 @@ impl Model {
         out.extend_from_slice(&c.validation_fraction.to_le_bytes());
         out.extend_from_slice(&c.out_of_scope_weight.to_le_bytes());
         out.extend_from_slice(&c.alternatives.to_le_bytes());
+        if version >= VERSION {
+            out.extend_from_slice(&c.out_of_scope_example_weight.to_le_bytes());
+            out.extend_from_slice(&[u8::from(c.average_weights), 0, 0, 0]);
+        }
         out.extend_from_slice(&self.temperature.to_le_bytes());
         out.extend_from_slice(&self.threshold.to_le_bytes());
         put_len(&mut out, self.intents.len());
@@ -198,12 +230,7 @@ impl Model {
         }
         let mut reader = Reader { bytes, offset: 4 };
         let version = reader.u16("format version")?;
-        if version != VERSION {
-            return Err(IntentError::UnsupportedVersion {
-                found: version,
-                supported: VERSION,
-            });
-        }
+        check_version(version)?;
         let body_end =
             bytes
                 .len()
@@ -230,7 +257,7 @@ impl Model {
                 what: format!("unknown flags {flags:#06x}"),
             });
         }
-        let config = TrainConfig {
+        let mut config = TrainConfig {
             seed: reader.u64("seed")?,
             epochs: reader.u32("epochs")?,
             learning_rate: reader.f32("learning_rate")?,
@@ -246,7 +273,19 @@ impl Model {
             validation_fraction: reader.f32("validation_fraction")?,
             out_of_scope_weight: reader.f32("out_of_scope_weight")?,
             alternatives: reader.u32("alternatives")?,
+            ..TrainConfig::default()
         };
+        if version >= VERSION {
+            config.out_of_scope_example_weight = reader.f32("out_of_scope_example_weight")?;
+            config.average_weights = match reader.array::<4>("average_weights")? {
+                [flag @ (0 | 1), 0, 0, 0] => flag == 1,
+                bytes => {
+                    return Err(IntentError::InvalidModel {
+                        what: format!("average_weights bytes {bytes:?} are not 0 or 1 and padding"),
+                    });
+                }
+            };
+        }
         let temperature = reader.f32("temperature")?;
         let threshold = reader.f32("threshold")?;
         let k = reader.count("intent count", MAX_INTENTS, 4)?;
@@ -445,6 +484,32 @@ mod tests {
     }
 
     #[test]
+    fn version_2_settings_are_kept_and_defaults_stay_version_1() {
+        let model = small_model();
+        assert_eq!(model.to_bytes()[4..6], VERSION_1.to_le_bytes());
+        let config = TrainConfig {
+            out_of_scope_example_weight: 4.0,
+            average_weights: true,
+            ..TrainConfig::default()
+        };
+        let model = train(model.examples(), &config).unwrap();
+        let bytes = model.to_bytes();
+        assert_eq!(bytes[4..6], VERSION.to_le_bytes());
+        assert_eq!(Model::from_bytes(&bytes).unwrap(), model);
+        let json = serde_json::to_string(&model).unwrap();
+        assert_eq!(serde_json::from_str::<Model>(&json).unwrap(), model);
+        // average_weights (offset 8 + 40 + 4) must be 0 or 1.
+        let mut body = bytes[..bytes.len() - 8].to_vec();
+        body[52] = 2;
+        let sum = checksum(&body);
+        body.extend_from_slice(&sum.to_le_bytes());
+        assert!(matches!(
+            Model::from_bytes(&body),
+            Err(IntentError::InvalidModel { .. })
+        ));
+    }
+
+    #[test]
     fn checksum_sees_every_byte_and_the_length() {
         let base = checksum(b"0123456789abc");
         for i in 0..13 {
@@ -481,7 +546,7 @@ mod tests {
             Model::from_bytes(&wrong_version),
             Err(IntentError::UnsupportedVersion {
                 found: 9,
-                supported: 1
+                supported: 2
             })
         );
     }

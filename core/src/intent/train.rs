@@ -82,7 +82,15 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, Intent
     let (temperature, threshold) = if validation.is_empty() {
         (1.0, 0.0)
     } else {
-        let (weights, bias) = fit(&matrix, &labels, &training, shape, config, &mut rng);
+        let (weights, bias) = fit(
+            &matrix,
+            &labels,
+            &training,
+            shape,
+            config,
+            &mut rng,
+            out_of_scope,
+        );
         // Calibrate what the model will compute: the quantized weights.
         let (weights, scales) = quantize(&weights, shape.classes);
         let mut logits = Vec::with_capacity(validation.len() * shape.classes);
@@ -104,7 +112,15 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, Intent
         (temperature, threshold)
     };
     let all: Vec<usize> = (0..examples.len()).collect();
-    let (weights, bias) = fit(&matrix, &labels, &all, shape, config, &mut rng);
+    let (weights, bias) = fit(
+        &matrix,
+        &labels,
+        &all,
+        shape,
+        config,
+        &mut rng,
+        out_of_scope,
+    );
     let (weights, scales) = quantize(&weights, shape.classes);
     Model::from_parts(Parts {
         config: config.clone(),
@@ -233,8 +249,10 @@ fn split(
 
 /// Fits weights (`features × classes`, row-major by feature) and biases by
 /// AdaGrad on the softmax cross-entropy, visiting `subset` in a fresh random
-/// order each epoch. The learning rate adapts per feature row; L2 shrinks
-/// every row at every step, applied lazily when a row is next used.
+/// order each epoch, with out-of-scope examples weighted by
+/// `config.out_of_scope_example_weight`. With `config.average_weights`, the
+/// result is the mean of the weights at the end of each epoch of the second
+/// half.
 fn fit(
     matrix: &Matrix,
     labels: &[u32],
@@ -242,64 +260,167 @@ fn fit(
     shape: Shape,
     config: &TrainConfig,
     rng: &mut SplitMix64,
+    out_of_scope: Option<usize>,
 ) -> (Vec<f32>, Vec<f32>) {
-    let k = shape.classes;
-    let mut weights = vec![0.0f32; shape.features * k];
-    let mut bias = vec![0.0f32; k];
-    let mut squared = vec![0.0f32; shape.features];
-    let mut bias_squared = 0.0f32;
+    let mut learner = Learner::new(shape, config);
+    let mut average = config.average_weights.then(|| Average::new(shape));
     let mut order = subset.to_vec();
-    let mut gradient = Vec::with_capacity(k);
-    let rate = config.learning_rate;
-    // L2 shrinks every row at every step; a row's shrinking is applied lazily,
-    // all at once, when an example next has its feature (and at the end).
-    let mut last_step = vec![0u32; shape.features];
-    let mut step_count = 0u32;
-    let shrink = |squared: f32, steps: u32| {
-        let eta = rate / (squared.sqrt() + 1e-6);
-        let per_step = (1.0 - eta * config.l2).max(0.0);
-        let total = steps as f32 * eta * config.l2;
-        if steps == 1 {
-            per_step
-        } else if total < 1e-3 {
-            // (1 - x)^n = 1 - n·x to within (n·x)²/2 < 5e-7: skip the power.
-            1.0 - total
-        } else {
-            per_step.powi(steps as i32)
-        }
-    };
-    for _ in 0..config.epochs {
+    for epoch in 1..=config.epochs {
         rng.shuffle(&mut order);
         for &i in &order {
-            step_count += 1;
-            let row = matrix.row(i);
-            scores(&weights, &bias, row, &mut gradient);
-            softmax(&mut gradient, 1.0);
-            gradient[labels[i] as usize] -= 1.0;
-            let norm2: f32 = gradient.iter().map(|g| g * g).sum();
-            bias_squared += norm2;
-            let step = rate / (bias_squared.sqrt() + 1e-6);
-            for (b, g) in bias.iter_mut().zip(&gradient) {
-                *b -= step * g;
-            }
-            for &(feature, value) in row {
-                let f = feature as usize;
-                let decay = shrink(squared[f], step_count - last_step[f]);
-                last_step[f] = step_count;
-                squared[f] += value * value * norm2;
-                let eta = rate / (squared[f].sqrt() + 1e-6);
-                let step = eta * value;
-                for (w, g) in weights[f * k..(f + 1) * k].iter_mut().zip(&gradient) {
-                    *w = *w * decay - step * g;
-                }
+            let label = labels[i] as usize;
+            let weight = if Some(label) == out_of_scope {
+                config.out_of_scope_example_weight
+            } else {
+                1.0
+            };
+            learner.step(matrix.row(i), label, weight);
+        }
+        if let Some(average) = average.as_mut().filter(|_| epoch > config.epochs / 2) {
+            learner.settle();
+            average.add(&learner.weights, &learner.bias);
+        }
+    }
+    match average {
+        Some(average) => average.mean(),
+        None => {
+            learner.settle();
+            (learner.weights, learner.bias)
+        }
+    }
+}
+
+/// The state of AdaGrad: the learning rate adapts per feature row; L2 shrinks
+/// every row at every step, applied lazily, all at once, when an example next
+/// has the row's feature (or on [`Learner::settle`]).
+struct Learner {
+    classes: usize,
+    rate: f32,
+    l2: f32,
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+    squared: Vec<f32>,
+    bias_squared: f32,
+    last_step: Vec<u32>,
+    step_count: u32,
+    gradient: Vec<f32>,
+}
+
+impl Learner {
+    fn new(shape: Shape, config: &TrainConfig) -> Self {
+        Self {
+            classes: shape.classes,
+            rate: config.learning_rate,
+            l2: config.l2,
+            weights: vec![0.0; shape.features * shape.classes],
+            bias: vec![0.0; shape.classes],
+            squared: vec![0.0; shape.features],
+            bias_squared: 0.0,
+            last_step: vec![0; shape.features],
+            step_count: 0,
+            gradient: Vec::with_capacity(shape.classes),
+        }
+    }
+
+    /// One step on the example `row` labelled `label`, its loss times `weight`.
+    fn step(&mut self, row: &[(u32, f32)], label: usize, weight: f32) {
+        let k = self.classes;
+        self.step_count += 1;
+        scores(&self.weights, &self.bias, row, &mut self.gradient);
+        softmax(&mut self.gradient, 1.0);
+        self.gradient[label] -= 1.0;
+        if weight != 1.0 {
+            self.gradient.iter_mut().for_each(|g| *g *= weight);
+        }
+        let norm2: f32 = self.gradient.iter().map(|g| g * g).sum();
+        self.bias_squared += norm2;
+        let step = self.rate / (self.bias_squared.sqrt() + 1e-6);
+        for (b, g) in self.bias.iter_mut().zip(&self.gradient) {
+            *b -= step * g;
+        }
+        for &(feature, value) in row {
+            let f = feature as usize;
+            let decay = shrink(
+                self.rate,
+                self.l2,
+                self.squared[f],
+                self.step_count - self.last_step[f],
+            );
+            self.last_step[f] = self.step_count;
+            self.squared[f] += value * value * norm2;
+            let step = self.rate / (self.squared[f].sqrt() + 1e-6) * value;
+            for (w, g) in self.weights[f * k..(f + 1) * k]
+                .iter_mut()
+                .zip(&self.gradient)
+            {
+                *w = *w * decay - step * g;
             }
         }
     }
-    for (f, row) in weights.chunks_exact_mut(k).enumerate() {
-        let decay = shrink(squared[f], step_count - last_step[f]);
-        row.iter_mut().for_each(|w| *w *= decay);
+
+    /// Applies every row's pending L2 shrinking.
+    fn settle(&mut self) {
+        let (rate, l2) = (self.rate, self.l2);
+        for (f, row) in self.weights.chunks_exact_mut(self.classes).enumerate() {
+            let decay = shrink(
+                rate,
+                l2,
+                self.squared[f],
+                self.step_count - self.last_step[f],
+            );
+            self.last_step[f] = self.step_count;
+            row.iter_mut().for_each(|w| *w *= decay);
+        }
     }
-    (weights, bias)
+}
+
+/// The factor by which `steps` steps of L2 (`l2`, at base rate `rate`) shrink
+/// a row whose squared gradients sum to `squared`.
+fn shrink(rate: f32, l2: f32, squared: f32, steps: u32) -> f32 {
+    let eta = rate / (squared.sqrt() + 1e-6);
+    let per_step = (1.0 - eta * l2).max(0.0);
+    let total = steps as f32 * eta * l2;
+    if steps == 1 {
+        per_step
+    } else if total < 1e-3 {
+        // (1 - x)^n = 1 - n·x to within (n·x)²/2 < 5e-7: skip the power.
+        1.0 - total
+    } else {
+        per_step.powi(steps as i32)
+    }
+}
+
+/// A running sum of weights and biases, for their mean.
+struct Average {
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+    count: u32,
+}
+
+impl Average {
+    fn new(shape: Shape) -> Self {
+        Self {
+            weights: vec![0.0; shape.features * shape.classes],
+            bias: vec![0.0; shape.classes],
+            count: 0,
+        }
+    }
+
+    fn add(&mut self, weights: &[f32], bias: &[f32]) {
+        self.weights
+            .iter_mut()
+            .zip(weights)
+            .for_each(|(a, w)| *a += w);
+        self.bias.iter_mut().zip(bias).for_each(|(a, b)| *a += b);
+        self.count += 1;
+    }
+
+    fn mean(mut self) -> (Vec<f32>, Vec<f32>) {
+        let n = self.count.max(1) as f32;
+        self.weights.iter_mut().for_each(|a| *a /= n);
+        self.bias.iter_mut().for_each(|a| *a /= n);
+        (self.weights, self.bias)
+    }
 }
 
 /// `bias + Σ value · weights[row]` for each class, on the unquantized
@@ -463,6 +584,37 @@ mod tests {
         assert_eq!(model.classify("退会したい").intent, "cancel");
         assert_eq!(model.classify("weather today?").intent, "oos");
         assert!(model.temperature() > 0.0 && model.temperature() != 1.0);
+    }
+
+    #[test]
+    fn out_of_scope_example_weight_makes_oos_more_likely() {
+        let oos_probability = |weight: f32| {
+            let config = TrainConfig {
+                validation_fraction: 0.0,
+                out_of_scope_example_weight: weight,
+                ..TrainConfig::default()
+            };
+            let model = train(&toy(), &config).unwrap();
+            let mut scratch = crate::intent::Scratch::default();
+            model.probabilities(&mut scratch, "what time is the weather")[2]
+        };
+        assert!(oos_probability(10.0) > oos_probability(1.0));
+    }
+
+    #[test]
+    fn averaged_weights_are_deterministic_and_still_learn() {
+        let config = TrainConfig {
+            average_weights: true,
+            ..TrainConfig::default()
+        };
+        let model = train(&toy(), &config).unwrap();
+        assert_eq!(model, train(&toy(), &config).unwrap());
+        assert_ne!(
+            model.weights,
+            train(&toy(), &TrainConfig::default()).unwrap().weights
+        );
+        assert_eq!(model.classify("what time do you open").intent, "hours");
+        assert_eq!(model.classify("退会したい").intent, "cancel");
     }
 
     #[test]
