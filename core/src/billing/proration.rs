@@ -3,6 +3,7 @@
 use super::BillingError;
 use crate::calendar::{NaiveDate, Period};
 use crate::money::{Money, RoundingMode};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 /// How days are counted when prorating.
@@ -12,9 +13,12 @@ pub enum DayCount {
     /// The actual days of the part over the actual days of the period.
     #[default]
     Actual,
-    /// Every month counts 30 days: a part's days are counted from the
-    /// period's start and capped at 30 per month, so the parts of a period
-    /// always add up to the whole.
+    /// Every month counts 30 days (30/360: the 31st counts as the 30th): a
+    /// part's days are counted from the period's start in 30-day months and
+    /// capped at 30 per month of the period, so the parts of a period always
+    /// add up to the whole. A part that runs to the period's end takes the
+    /// rest: joining Mar 17 pays 14/30 of March, joining Feb 15 pays 16/30
+    /// of February.
     Thirty,
 }
 
@@ -87,7 +91,7 @@ pub(super) fn piece_days(
                 if date >= period.end() {
                     whole
                 } else {
-                    let days = date.signed_duration_since(period.start()).num_days().max(0);
+                    let days = days_360(period.start(), date).max(0);
                     u32::try_from(days).unwrap_or(u32::MAX).min(whole)
                 }
             };
@@ -95,6 +99,14 @@ pub(super) fn piece_days(
         }
         _ => (piece.days(), period.days()),
     }
+}
+
+/// The days from `from` to `to` counting 30 to a month, the 31st as the 30th.
+fn days_360(from: NaiveDate, to: NaiveDate) -> i64 {
+    let day = |d: NaiveDate| i64::from(d.day().min(30));
+    360 * (i64::from(to.year()) - i64::from(from.year()))
+        + 30 * (i64::from(to.month()) - i64::from(from.month()))
+        + (day(to) - day(from))
 }
 
 #[cfg(test)]
@@ -150,12 +162,23 @@ mod tests {
     #[test]
     fn thirty_day_basis_caps_long_months_and_stretches_february() {
         let jan = Period::new(date(2026, 1, 1).unwrap(), date(2026, 2, 1).unwrap()).unwrap();
+        // 30/360: Jan 30 → Jan 31 counts no day, so Jan 30 costs nothing
+        // and Jan 31, the rest of the period, one day.
+        let jan_30 = Period::new(date(2026, 1, 30).unwrap(), date(2026, 1, 31).unwrap()).unwrap();
         let tail = Period::new(date(2026, 1, 31).unwrap(), date(2026, 2, 1).unwrap()).unwrap();
-        assert_eq!(piece_days(DayCount::Thirty, jan, tail, Some(1)), (0, 30));
+        assert_eq!(piece_days(DayCount::Thirty, jan, jan_30, Some(1)), (0, 30));
+        assert_eq!(piece_days(DayCount::Thirty, jan, tail, Some(1)), (1, 30));
         let feb = Period::new(date(2026, 2, 1).unwrap(), date(2026, 3, 1).unwrap()).unwrap();
         let late = Period::new(date(2026, 2, 15).unwrap(), date(2026, 3, 1).unwrap()).unwrap();
         assert_eq!(piece_days(DayCount::Thirty, feb, late, Some(1)), (16, 30));
         assert_eq!(piece_days(DayCount::Actual, feb, late, Some(1)), (14, 28));
+        // A period across a month end: Dec 15 – Jan 15, from Jan 1 on.
+        let day15 = Period::new(date(2017, 12, 15).unwrap(), date(2018, 1, 15).unwrap()).unwrap();
+        let january = Period::new(date(2018, 1, 1).unwrap(), day15.end()).unwrap();
+        assert_eq!(
+            piece_days(DayCount::Thirty, day15, january, Some(1)),
+            (14, 30)
+        );
     }
 
     proptest! {
