@@ -10,6 +10,7 @@ use chrono::{Datelike, Weekday};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 /// What a line bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -134,9 +135,9 @@ pub struct Document {
     /// For a credit note: the invoice it corrects.
     pub corrects: Option<CompactString>,
     /// The lines.
-    pub lines: Vec<Line>,
+    pub lines: SmallVec<[Line; 1]>,
     /// Consumption tax per rate.
-    pub taxes: Vec<TaxSummary>,
+    pub taxes: SmallVec<[TaxSummary; 1]>,
     /// Lines plus tax not included in them; negative for credit notes.
     pub total: Money,
     /// Earlier credit used to pay this invoice.
@@ -151,7 +152,7 @@ pub struct Document {
 pub(super) fn taxes_and_total(
     lines: &[Line],
     config: &BillingConfig,
-) -> Result<(Vec<TaxSummary>, Money), BillingError> {
+) -> Result<(SmallVec<[TaxSummary; 1]>, Money), BillingError> {
     let currency = lines
         .first()
         .map(|l| l.amount.currency())
@@ -166,7 +167,13 @@ pub(super) fn taxes_and_total(
         });
     }
     let mut total = Money::zero(currency);
-    let mut taxes = Vec::new();
+    // Sized to fit: a batch keeps every document.
+    let taxed = TaxCategory::ALL
+        .iter()
+        .zip(&sums)
+        .filter(|(category, sum)| category.rate != TaxRate::Exempt && sum.is_some())
+        .count();
+    let mut taxes = SmallVec::with_capacity(taxed);
     for (category, taxable) in TaxCategory::ALL.into_iter().zip(sums) {
         let Some(taxable) = taxable else { continue };
         let percent = match category.rate {

@@ -885,7 +885,13 @@ fn assemble(
     // By document; on each, credits first, then charges; otherwise in the
     // order they were found (the sort is stable).
     pending.sort_by_key(|p| (p.date, p.refund, !p.line.amount.is_negative()));
-    let mut documents: Vec<Document> = Vec::new();
+    // Sized to fit: a batch keeps every account's documents.
+    let document = |p: &Pending<'_>| (p.date, p.refund);
+    let count = 1 + pending
+        .windows(2)
+        .filter(|pair| document(&pair[0]) != document(&pair[1]))
+        .count();
+    let mut documents: Vec<Document> = Vec::with_capacity(count);
     let mut changes = LedgerChanges {
         credit: account.credit,
         entries: SmallVec::with_capacity(pending.len()),
@@ -911,7 +917,7 @@ fn assemble(
             date,
             refund,
             corrects: None,
-            lines: Vec::with_capacity(more + 1),
+            lines: SmallVec::with_capacity(more + 1),
         };
         for item in std::iter::once(first).chain(items.by_ref().take(more)) {
             draft.corrects = draft.corrects.or(item.corrects);
@@ -930,7 +936,7 @@ struct Draft<'a> {
     refund: bool,
     /// The first document the lines correct, for a credit note.
     corrects: Option<&'a str>,
-    lines: Vec<Line>,
+    lines: SmallVec<[Line; 1]>,
 }
 
 /// What a run's documents change in an account's ledger, besides counting
@@ -966,6 +972,19 @@ impl LedgerChanges {
             *issued = issued.saturating_add(1);
         }
         account.credit = self.credit;
+        // Grown to fit, not doubled: a batch keeps every ledger.
+        let added = |is_piece: bool| {
+            self.entries
+                .iter()
+                .filter(|change| match change {
+                    LedgerChange::AddPiece(_) => is_piece,
+                    LedgerChange::AddOneOff(_) => !is_piece,
+                    _ => false,
+                })
+                .count()
+        };
+        account.pieces.reserve_exact(added(true));
+        account.one_offs.reserve_exact(added(false));
         for change in self.entries {
             match change {
                 LedgerChange::AddPiece(piece) => account.pieces.push(piece),
