@@ -6,11 +6,21 @@ use crate::money::Money;
 use memberkit::billing::{Document as CoreDocument, DocumentKind};
 use memberkit::json::to_json;
 use pyo3::prelude::*;
+use std::sync::Arc;
 
-/// An invoice or a credit note; read-only.
+/// An invoice or a credit note; read-only. The documents of one run share
+/// their vector, so making one moves no document.
 #[pyclass(frozen, module = "memberkit.billing", name = "Document", eq)]
-#[derive(PartialEq)]
-pub(crate) struct Document(pub(crate) CoreDocument);
+pub(crate) struct Document {
+    run: Arc<Vec<CoreDocument>>,
+    index: usize,
+}
+
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.doc() == other.doc()
+    }
+}
 
 impl Document {
     /// The Python objects of a run's documents.
@@ -18,10 +28,18 @@ impl Document {
         py: Python<'_>,
         documents: Vec<CoreDocument>,
     ) -> PyResult<Vec<Bound<'_, Document>>> {
-        documents
-            .into_iter()
-            .map(|document| Bound::new(py, Document(document)).map(untracked))
+        let run = Arc::new(documents);
+        (0..run.len())
+            .map(|index| {
+                let run = Arc::clone(&run);
+                Bound::new(py, Document { run, index }).map(untracked)
+            })
             .collect()
+    }
+
+    /// The document itself.
+    fn doc(&self) -> &CoreDocument {
+        &self.run[self.index]
     }
 }
 
@@ -40,12 +58,12 @@ fn untracked(document: Bound<'_, Document>) -> Bound<'_, Document> {
 impl Document {
     #[getter]
     fn id(&self) -> &str {
-        &self.0.id
+        &self.doc().id
     }
 
     #[getter]
     fn kind(&self) -> &'static str {
-        match self.0.kind {
+        match self.doc().kind {
             DocumentKind::Invoice => "invoice",
             DocumentKind::CreditNote => "credit_note",
         }
@@ -53,54 +71,54 @@ impl Document {
 
     #[getter]
     fn account(&self) -> &str {
-        &self.0.account
+        &self.doc().account
     }
 
     #[getter]
     fn date(&self) -> PyDay {
-        PyDay(self.0.date)
+        PyDay(self.doc().date)
     }
 
     #[getter]
     fn collection_date(&self) -> PyDay {
-        PyDay(self.0.collection_date)
+        PyDay(self.doc().collection_date)
     }
 
     #[getter]
     fn corrects(&self) -> Option<&str> {
-        self.0.corrects.as_deref()
+        self.doc().corrects.as_deref()
     }
 
     #[getter]
     fn total(&self) -> Money {
-        self.0.total.into()
+        self.doc().total.into()
     }
 
     #[getter]
     fn credit_applied(&self) -> Money {
-        self.0.credit_applied.into()
+        self.doc().credit_applied.into()
     }
 
     #[getter]
     fn refund(&self) -> Money {
-        self.0.refund.into()
+        self.doc().refund.into()
     }
 
     #[getter]
     fn amount_due(&self) -> Money {
-        self.0.amount_due.into()
+        self.doc().amount_due.into()
     }
 
     /// The lines as dicts, built on each read.
     #[getter]
     fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        loads(py, &to_json(&self.0.lines))
+        loads(py, &to_json(&self.doc().lines))
     }
 
     /// The consumption tax per rate as dicts, built on each read.
     #[getter]
     fn taxes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        loads(py, &to_json(&self.0.taxes))
+        loads(py, &to_json(&self.doc().taxes))
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -108,16 +126,16 @@ impl Document {
     }
 
     fn to_json(&self) -> String {
-        to_json(&self.0)
+        to_json(self.doc())
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "Document({}, kind='{}', date='{}', total={})",
-            str_repr(py, &self.0.id)?,
+            str_repr(py, &self.doc().id)?,
             self.kind(),
-            self.0.date,
-            Money::from(self.0.total).__repr__()
+            self.doc().date,
+            Money::from(self.doc().total).__repr__()
         ))
     }
 }
