@@ -7,23 +7,24 @@
 //! counts once. `MK_BENCH_ACCOUNTS` sets the accounts per run (default
 //! 1,000,000, the size design §8 names).
 //!
-//! - `bill_all/new_accounts`: every account is new (an empty
+//! - `*/new_accounts`: every account is new (an empty
 //!   [`BillingAccount`](memberkit::billing::BillingAccount)) and its events
 //!   are one join made on its start date, between the 2nd of the month
 //!   before and the billing date (see `support/mod.rs`).
-//! - `bill_all/renewals`: those of the same accounts that are due on the
-//!   billing date, already billed through the day before.
-//! - `bill_each/*`: the same runs with [`bill_in_place`] one account at a
-//!   time, each result dropped before the next account is billed, as a host
-//!   that stores each run as it comes would. `bill_all` keeps every result
-//!   until the end, which costs the allocator and the caches more.
+//! - `*/renewals`: those of the same accounts that are due on the billing
+//!   date, already billed through the day before.
+//! - `bill_all_streamed/*`: one [`bill_all`] run whose results are taken one
+//!   account at a time and dropped, as a host that stores each account's
+//!   documents as they come does.
+//! - `bill_all_kept/*`: the same run collected into one `Vec` that holds
+//!   every account's documents until the run ends.
 //!
 //! Every run bills a fresh copy of its accounts, made outside the timing.
 
 mod support;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use memberkit::billing::{BillingConfig, bill_all, bill_in_place, prorate};
+use memberkit::billing::{BillingConfig, bill_all, prorate};
 use memberkit::membership::Catalog;
 use memberkit::money::{Currency, Money, RoundingMode};
 use std::hint::black_box;
@@ -37,29 +38,29 @@ fn accounts_per_run() -> usize {
         .unwrap_or(1_000_000)
 }
 
-/// Bills every account through the billing date with [`bill_all`], in
-/// place; the invoices issued.
-fn run_all(catalog: &Catalog, config: &BillingConfig, accounts: &mut [Input]) -> usize {
+/// Bills every account through the billing date with [`bill_all`], taking
+/// each account's documents as they come; the invoices issued.
+fn run_streamed(catalog: &Catalog, config: &BillingConfig, accounts: &mut [Input]) -> usize {
     bill_all(
         accounts.iter_mut().map(|(a, e)| (a, e.as_slice())),
         catalog,
         config,
         billing_date(),
     )
-    .iter()
-    .map(|r| r.as_ref().map_or(0, Vec::len))
+    .map(|r| r.map_or(0, |documents| documents.len()))
     .sum()
 }
 
-/// Bills every account through the billing date with [`bill_in_place`], one
-/// at a time, dropping each result; the invoices issued.
-fn run_each(catalog: &Catalog, config: &BillingConfig, accounts: &mut [Input]) -> usize {
-    accounts
-        .iter_mut()
-        .map(|(account, events)| {
-            bill_in_place(account, events, catalog, config, billing_date()).map_or(0, |d| d.len())
-        })
-        .sum()
+/// [`run_streamed`] with every result kept until the run ends.
+fn run_kept(catalog: &Catalog, config: &BillingConfig, accounts: &mut [Input]) -> usize {
+    let results: Vec<_> = bill_all(
+        accounts.iter_mut().map(|(a, e)| (a, e.as_slice())),
+        catalog,
+        config,
+        billing_date(),
+    )
+    .collect();
+    results.iter().map(|r| r.as_ref().map_or(0, Vec::len)).sum()
 }
 
 fn proration(c: &mut Criterion) {
@@ -84,7 +85,10 @@ fn billing_runs(c: &mut Criterion) {
     let fresh = new_accounts(&catalog, accounts_per_run());
     let renewals = renewals(&catalog, &config, &fresh);
     let inputs = [("new_accounts", &fresh), ("renewals", &renewals)];
-    let runs: [(&str, Run); 2] = [("bill_all", run_all), ("bill_each", run_each)];
+    let runs: [(&str, Run); 2] = [
+        ("bill_all_streamed", run_streamed),
+        ("bill_all_kept", run_kept),
+    ];
     for (group_name, run) in runs {
         let mut group = c.benchmark_group(group_name);
         group.sample_size(10);

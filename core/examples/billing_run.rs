@@ -1,6 +1,6 @@
 //! One timed billing run over many subscriptions, outside criterion: the
 //! accounts of `benches/support` (new, then renewals), billed through one
-//! date with `bill_all`.
+//! date with `bill_all`, every result kept until the run ends.
 //!
 //! `cargo run --release -p memberkit --example billing_run -- [accounts]`
 //! (default 1,000,000).
@@ -22,12 +22,13 @@ fn main() {
     let due = renewals(&catalog, &config, &fresh);
     for (name, mut accounts) in [("new accounts", fresh), ("renewals", due)] {
         let start = Instant::now();
-        let results = bill_all(
+        let results: Vec<_> = bill_all(
             accounts.iter_mut().map(|(a, e)| (a, e.as_slice())),
             &catalog,
             &config,
             billing_date(),
-        );
+        )
+        .collect();
         let seconds = start.elapsed().as_secs_f64();
         let invoices: usize = results.iter().map(|r| r.as_ref().map_or(0, Vec::len)).sum();
         let failed = results.iter().filter(|r| r.is_err()).count();

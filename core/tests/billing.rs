@@ -793,7 +793,7 @@ fn bill_all_updates_each_ledger_in_place_and_an_error_changes_nothing() {
              "price_includes_tax": true, "interval": {"unit": "month", "count": 1}}]"#,
     )
     .unwrap();
-    let results = bill_all(
+    let results: Vec<_> = bill_all(
         accounts
             .iter_mut()
             .zip(&histories)
@@ -801,7 +801,8 @@ fn bill_all_updates_each_ledger_in_place_and_an_error_changes_nothing() {
         &regular_only,
         &config,
         d(2026, 5, 1),
-    );
+    )
+    .collect();
     let expected = bill(
         &before[0],
         &histories[0],

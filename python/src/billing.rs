@@ -78,7 +78,7 @@ fn bill_many<'py>(
         .map(|(account, (_, events))| (&mut account.0, events.get().0.as_slice()))
         .collect();
     let (catalog, config) = (catalog.shared(), &*config.0);
-    let results = py.detach(|| bill_all(runs, &catalog, config, through.0));
+    let results: Vec<_> = py.detach(|| bill_all(runs, &catalog, config, through.0).collect());
     results
         .into_iter()
         .map(|result| match result {

@@ -145,14 +145,15 @@ pub fn bill_batch_json(
     through: NaiveDate,
 ) -> Result<String, BillingError> {
     let mut histories = AccountHistory::list_from_json(histories_json)?;
-    let results = bill_all(
+    let results: Vec<_> = bill_all(
         histories
             .iter_mut()
             .map(|h| (&mut h.account, h.events.as_slice())),
         catalog,
         config,
         through,
-    );
+    )
+    .collect();
     let items: Vec<BatchItem<'_>> = histories
         .iter()
         .zip(&results)
@@ -210,18 +211,49 @@ fn parse_json<T: serde::de::DeserializeOwned>(
 }
 
 /// Bills many accounts through one date with [`bill_in_place`], each
-/// ledger updated in place; each result stands alone, so one account's
-/// error (which leaves its ledger as it was) does not stop the others.
-pub fn bill_all<'a>(
-    accounts: impl IntoIterator<Item = (&'a mut BillingAccount, &'a [Event])>,
-    catalog: &Catalog,
-    config: &BillingConfig,
+/// ledger updated in place, one account each time the iterator is advanced:
+/// a run over a million accounts can store each result as it comes rather
+/// than hold them all. Each result stands alone, so one account's error
+/// (which leaves its ledger as it was) does not stop the others.
+///
+/// ```
+/// use memberkit::billing::{BillingAccount, BillingConfig, bill_all};
+/// use memberkit::calendar::date;
+/// use memberkit::membership::{Catalog, Command, Membership, decide};
+///
+/// let catalog = Catalog::from_json(r#"[{"id": "regular", "name": "Regular",
+///     "price": {"amount": "8800", "currency": "JPY"}, "price_includes_tax": true,
+///     "interval": {"unit": "month", "count": 1}}]"#)?;
+/// let join = Command::Join { plan: "regular".into(), start: date(2026, 4, 1)?, trial: false };
+/// let events = decide(&Membership::default(), &catalog, &join, date(2026, 4, 1)?)?;
+/// let mut accounts = vec![BillingAccount::new("m-1"), BillingAccount::new("m-2")];
+/// let config = BillingConfig::default();
+///
+/// let run = bill_all(
+///     accounts.iter_mut().map(|a| (a, events.as_slice())),
+///     &catalog,
+///     &config,
+///     date(2026, 4, 1)?,
+/// );
+/// for documents in run {
+///     assert_eq!(documents?.len(), 1); // store them with the account here
+/// }
+/// assert_eq!(accounts[1].documents_issued(), 1);
+/// # Ok::<(), memberkit::Error>(())
+/// ```
+pub fn bill_all<'a, I>(
+    accounts: I,
+    catalog: &'a Catalog,
+    config: &'a BillingConfig,
     through: NaiveDate,
-) -> Vec<Result<Vec<Document>, BillingError>> {
+) -> impl Iterator<Item = Result<Vec<Document>, BillingError>> + 'a
+where
+    I: IntoIterator<Item = (&'a mut BillingAccount, &'a [Event])>,
+    I::IntoIter: 'a,
+{
     accounts
         .into_iter()
-        .map(|(account, events)| bill_in_place(account, events, catalog, config, through))
-        .collect()
+        .map(move |(account, events)| bill_in_place(account, events, catalog, config, through))
 }
 
 /// A line not yet on a document, with what it changes in the ledger. Plans
