@@ -166,7 +166,8 @@ pub(super) fn taxes_and_total(
             None => line.amount,
         });
     }
-    let mut total = Money::zero(currency);
+    // The first category's sum is the total so far: no arithmetic.
+    let mut total: Option<Money> = None;
     // Sized to fit: a batch keeps every document.
     let taxed = TaxCategory::ALL
         .iter()
@@ -191,10 +192,14 @@ pub(super) fn taxes_and_total(
         if taxable.is_negative() {
             tax = tax.negated();
         }
-        total = total.checked_add(taxable)?;
+        let mut sum = match total {
+            Some(total) => total.checked_add(taxable)?,
+            None => taxable,
+        };
         if !category.included {
-            total = total.checked_add(tax)?;
+            sum = sum.checked_add(tax)?;
         }
+        total = Some(sum);
         if category.rate != TaxRate::Exempt {
             taxes.push(TaxSummary {
                 rate: category.rate,
@@ -205,7 +210,7 @@ pub(super) fn taxes_and_total(
             });
         }
     }
-    Ok((taxes, total))
+    Ok((taxes, total.unwrap_or(Money::zero(currency))))
 }
 
 /// The tax on `|taxable|` at `percent` in `currency`, rounded once with
@@ -295,34 +300,32 @@ pub fn next_business_day(
     Ok(day)
 }
 
-/// Text the writers below append to: a `String` or a [`CompactString`].
-pub(super) trait Text: for<'a> Extend<&'a str> {}
-
-impl<T: for<'a> Extend<&'a str>> Text for T {}
-
 /// A document's id: `{account}-{YYYYMMDD}-{seq}`, inline when it is short.
 pub(super) fn document_id(account: &str, date: NaiveDate, seq: u32) -> CompactString {
-    let mut id = CompactString::with_capacity(account.len() + 16);
+    let Some(d) = digits_of(date) else {
+        return compact_str::format_compact!("{account}-{}-{seq}", date.format("%Y%m%d"));
+    };
+    // The part after the account, written once: "-YYYYMMDD-" and the number.
+    let mut suffix = [0_u8; 20];
+    suffix[0] = b'-';
+    suffix[1..9].copy_from_slice(&[d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9]]);
+    suffix[9] = b'-';
+    let mut digits = [0_u8; 20];
+    let number = decimal(u64::from(seq), &mut digits);
+    suffix[10..10 + number.len()].copy_from_slice(number);
+    let suffix = ascii(&suffix[..10 + number.len()]);
+    let mut id = CompactString::with_capacity(account.len() + suffix.len());
     id.push_str(account);
-    id.push('-');
-    match digits_of(date) {
-        Some(d) => {
-            let compact = [d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9]];
-            id.push_str(ascii(&compact));
-        }
-        None => id.push_str(&date.format("%Y%m%d").to_string()),
-    }
-    id.push('-');
-    push_number(&mut id, u64::from(seq));
+    id.push_str(suffix);
     id
 }
 
 /// Appends `date` as its `Display` writes it (`2026-04-15`); years 0–9999
 /// are written directly, others (signed) through `Display`.
-pub(super) fn push_date(out: &mut impl Text, date: NaiveDate) {
+pub(super) fn push_date(out: &mut String, date: NaiveDate) {
     match digits_of(date) {
-        Some(digits) => out.extend([ascii(&digits)]),
-        None => out.extend([date.to_string().as_str()]),
+        Some(digits) => out.push_str(ascii(&digits)),
+        None => out.push_str(&date.to_string()),
     }
 }
 
@@ -349,20 +352,33 @@ fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Appends `n` in decimal.
-pub(super) fn push_number(out: &mut impl Text, n: u64) {
-    let mut digits = [0_u8; 20];
-    let mut start = digits.len();
+/// `part/whole`, as a proration is shown.
+pub(super) fn fraction_text(part: u32, whole: u32) -> CompactString {
+    let (mut first, mut second) = ([0_u8; 20], [0_u8; 20]);
+    let (part, whole) = (
+        decimal(u64::from(part), &mut first),
+        decimal(u64::from(whole), &mut second),
+    );
+    let mut text = [0_u8; 21];
+    text[..part.len()].copy_from_slice(part);
+    text[part.len()] = b'/';
+    text[part.len() + 1..part.len() + 1 + whole.len()].copy_from_slice(whole);
+    CompactString::from(ascii(&text[..part.len() + 1 + whole.len()]))
+}
+
+/// The decimal digits of `n`, written at the end of `buffer`.
+fn decimal(n: u64, buffer: &mut [u8; 20]) -> &[u8] {
+    let mut start = buffer.len();
     let mut rest = n;
     loop {
         start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
+        buffer[start] = b'0' + (rest % 10) as u8;
         rest /= 10;
         if rest == 0 {
             break;
         }
     }
-    out.extend([ascii(&digits[start..])]);
+    &buffer[start..]
 }
 
 #[cfg(test)]
@@ -421,9 +437,10 @@ mod tests {
             assert_eq!(document_id("m-1", day, 12), id);
         }
         for n in [0, 7, 10, 31, 4_294_967_295, u64::MAX] {
-            let mut text = String::new();
-            push_number(&mut text, n);
-            assert_eq!(text, n.to_string());
+            assert_eq!(ascii(decimal(n, &mut [0; 20])), n.to_string());
+        }
+        for (part, whole) in [(0, 1), (17, 30), (u32::MAX, u32::MAX)] {
+            assert_eq!(fraction_text(part, whole), format!("{part}/{whole}"));
         }
     }
 }

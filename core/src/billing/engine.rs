@@ -5,7 +5,7 @@
 //! flat sorted lists of borrowed keys rather than nested maps, walks each
 //! schedule once, and writes document text without `format!`.
 
-use super::document::{collection_date, document_id, push_date, push_number, taxes_and_total};
+use super::document::{collection_date, document_id, fraction_text, push_date, taxes_and_total};
 use super::ledger::{BilledOneOff, BilledPiece, PieceKind};
 use super::proration::piece_days;
 use super::timeline::{Mode, OneOff, OneOffKind, Term, terms};
@@ -830,15 +830,6 @@ fn tax_of(plan: &Plan) -> TaxCategory {
         rate: plan.tax_rate,
         included: plan.price_includes_tax,
     }
-}
-
-/// `"part/whole"`.
-fn fraction_text(part: u32, whole: u32) -> CompactString {
-    let mut text = CompactString::default();
-    push_number(&mut text, u64::from(part));
-    text.push('/');
-    push_number(&mut text, u64::from(whole));
-    text
 }
 
 fn period_line(

@@ -58,7 +58,12 @@ pub fn prorate(
 
 /// `n / d` for `d > 0`, rounded with `mode`.
 pub(super) fn div_round(n: i128, d: i128, mode: RoundingMode) -> i128 {
-    let (q, r) = (n.div_euclid(d), n.rem_euclid(d)); // q = floor(n / d), 0 <= r < d
+    // q = floor(n / d), 0 <= r < d; in 64 bits when both fit (the usual
+    // amounts), as 128-bit division is a slow library call.
+    let (q, r) = match (i64::try_from(n), i64::try_from(d)) {
+        (Ok(n), Ok(d)) => (i128::from(n.div_euclid(d)), i128::from(n.rem_euclid(d))),
+        _ => (n.div_euclid(d), n.rem_euclid(d)),
+    };
     if r == 0 {
         return q;
     }
