@@ -79,8 +79,17 @@ pub fn interval() -> impl Strategy<Value = Interval> {
 
 /// A schedule anchored between 2000 and 2100 with any [`interval`].
 pub fn schedule() -> impl Strategy<Value = Schedule> {
-    (date_between(2000, 2100), interval())
-        .prop_map(|(anchor, interval)| Schedule::new(anchor, interval))
+    (
+        date_between(2000, 2100),
+        interval(),
+        proptest::option::of(1_u32..=31),
+    )
+        .prop_map(|(anchor, interval, day)| match day {
+            Some(day) => {
+                Schedule::on_day(anchor, interval, day).unwrap_or(Schedule::new(anchor, interval))
+            }
+            None => Schedule::new(anchor, interval),
+        })
 }
 
 /// A valid plan with id `id` in JPY: any interval of 1–3 months or a year,

@@ -330,7 +330,10 @@ impl<'a> TermBilling<'a> {
         config: &'a BillingConfig,
         through: NaiveDate,
     ) -> Result<Self, BillingError> {
-        let plan = catalog.get(&term.plan)?;
+        let plan = match term.catalog_plan {
+            Some(plan) => plan,
+            None => catalog.get(&term.plan)?,
+        };
         let day = match plan.alignment {
             Alignment::Calendar => 1,
             Alignment::Anniversary => term.paid_from.day(),

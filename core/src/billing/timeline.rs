@@ -2,7 +2,7 @@
 //! on and whether it was active or paused, day by day, plus the one-off fees.
 
 use crate::calendar::NaiveDate;
-use crate::membership::{Catalog, Event, Membership};
+use crate::membership::{Catalog, Event, Membership, Plan};
 use crate::money::Money;
 use std::borrow::Cow;
 
@@ -60,6 +60,8 @@ pub(super) struct Term<'a> {
     pub paid_from: NaiveDate,
     /// The plan the term's billing schedule follows: the one joined.
     pub plan: PlanRef<'a>,
+    /// That plan in the catalog, when the catalog has it.
+    pub catalog_plan: Option<&'a Plan>,
     pub segments: Vec<Segment<'a>>,
     pub one_offs: Vec<OneOff<'a>>,
     /// A cooling-off cancel: everything the term cost is refunded.
@@ -93,11 +95,13 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Vec<Term<'
                 ..
             } => {
                 finish(&mut terms, &mut pending_fee);
+                let catalog_plan = catalog.get(plan).ok();
                 let plan = PlanRef::Borrowed(plan.as_str());
                 let mut term = Term {
                     start: *on,
                     paid_from: *paid_from,
                     plan: plan.clone(),
+                    catalog_plan,
                     segments: vec![Segment {
                         from: *paid_from,
                         until: None,
@@ -116,11 +120,7 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Vec<Term<'
                         amount: *amount,
                     });
                 }
-                let trial_price = catalog
-                    .get(&plan)
-                    .ok()
-                    .and_then(|p| p.trial.as_ref())
-                    .map(|t| t.price);
+                let trial_price = catalog_plan.and_then(|p| p.trial.as_ref()).map(|t| t.price);
                 if let Some(amount) =
                     trial_price.filter(|price| *paid_from > *on && !price.is_zero())
                 {

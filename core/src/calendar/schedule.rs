@@ -163,7 +163,14 @@ impl Schedule {
                     1
                 };
                 let months = month_index(date) - month_index(self.anchor);
-                months.div_euclid(count * per)
+                let k = months.div_euclid(count * per);
+                // The estimate's boundary falls in `date`'s month or before
+                // it, on the schedule's day or earlier (clamped): on or
+                // before `date` whenever `date` is on or past that day.
+                if date.day() >= self.day {
+                    return Ok(k);
+                }
+                k
             }
         };
         // The estimate's boundary lies in `date`'s month or before it; only a
