@@ -329,6 +329,14 @@ pub(super) fn push_date(out: &mut String, date: NaiveDate) {
     }
 }
 
+/// Whether `text` is `date` as [`push_date`] writes it.
+pub(super) fn is_date_text(text: &str, date: NaiveDate) -> bool {
+    match digits_of(date) {
+        Some(digits) => text.as_bytes() == digits,
+        None => text == date.to_string(),
+    }
+}
+
 /// `date` as the bytes of `YYYY-MM-DD`, for years 0–9999.
 fn digits_of(date: NaiveDate) -> Option<[u8; 10]> {
     let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
@@ -433,6 +441,8 @@ mod tests {
             let mut text = String::new();
             push_date(&mut text, day);
             assert_eq!(text, day.to_string());
+            assert!(is_date_text(&text, day));
+            assert!(!is_date_text(&text, day.succ_opt().unwrap()));
             let id = format!("m-1-{}-12", day.format("%Y%m%d"));
             assert_eq!(document_id("m-1", day, 12), id);
         }

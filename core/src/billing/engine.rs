@@ -5,7 +5,9 @@
 //! flat sorted lists of borrowed keys rather than nested maps, walks each
 //! schedule once, and writes document text without `format!`.
 
-use super::document::{collection_date, document_id, fraction_text, push_date, taxes_and_total};
+use super::document::{
+    collection_date, document_id, fraction_text, is_date_text, push_date, taxes_and_total,
+};
 use super::ledger::{BilledOneOff, BilledPiece, PieceKind};
 use super::proration::piece_days;
 use super::timeline::{Mode, OneOff, OneOffKind, Term, terms};
@@ -684,19 +686,26 @@ impl<'a> TermBilling<'a> {
         Ok(())
     }
 
-    /// The ledger key of a one-off fee of this term.
+    /// The ledger key of a one-off fee of this term: `{kind}:{term}:{on}`.
     fn one_off_key(&self, kind: OneOffKind, on: NaiveDate) -> String {
         let mut key = String::with_capacity(48);
-        self.write_one_off_key(&mut key, kind, on);
+        key.push_str(kind.name());
+        key.push(':');
+        push_date(&mut key, self.term.start);
+        key.push(':');
+        push_date(&mut key, on);
         key
     }
 
-    fn write_one_off_key(&self, key: &mut String, kind: OneOffKind, on: NaiveDate) {
-        key.push_str(kind.name());
-        key.push(':');
-        push_date(key, self.term.start);
-        key.push(':');
-        push_date(key, on);
+    /// Whether `key` is [`Self::one_off_key`] of `fee`, read without writing one.
+    fn is_key_of(&self, fee: &OneOff<'_>, key: &str) -> bool {
+        let dates = key
+            .strip_prefix(fee.kind.name())
+            .and_then(|rest| rest.strip_prefix(':'))
+            .and_then(|rest| rest.split_once(':'));
+        dates.is_some_and(|(term, on)| {
+            is_date_text(term, self.term.start) && is_date_text(on, fee.on)
+        })
     }
 
     fn one_offs(&self, out: &mut PendingLines<'a>) -> Result<(), BillingError> {
@@ -706,8 +715,8 @@ impl<'a> TermBilling<'a> {
             &self.term.one_offs
         };
         for fee in owed {
-            let key = self.one_off_key(fee.kind, fee.on);
-            if fee.on > self.through || self.account.one_offs.iter().any(|b| b.key == key) {
+            let billed = |b: &BilledOneOff| self.is_key_of(fee, &b.key);
+            if fee.on > self.through || self.account.one_offs.iter().any(billed) {
                 continue;
             }
             let plan = self.plan(&fee.plan)?;
@@ -717,31 +726,25 @@ impl<'a> TermBilling<'a> {
                 refund: false,
                 corrects: None,
                 effect: Effect::AddOneOff {
-                    key,
+                    key: self.one_off_key(fee.kind, fee.on),
                     term: self.term.start,
                 },
             });
         }
-        let mut scratch = String::new();
-        let mut is_key_of = |fee: &OneOff<'_>, key: &str| {
-            scratch.clear();
-            self.write_one_off_key(&mut scratch, fee.kind, fee.on);
-            scratch == key
-        };
         for billed in self
             .account
             .one_offs
             .iter()
             .filter(|b| b.term == self.term.start)
         {
-            if owed.iter().any(|fee| is_key_of(fee, &billed.key)) {
+            if owed.iter().any(|fee| self.is_key_of(fee, &billed.key)) {
                 continue;
             }
             let Some(fee) = self
                 .term
                 .one_offs
                 .iter()
-                .find(|fee| is_key_of(fee, &billed.key))
+                .find(|fee| self.is_key_of(fee, &billed.key))
             else {
                 continue;
             };
