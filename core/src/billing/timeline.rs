@@ -204,10 +204,13 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
     if let Some(on) = state.ends_on {
         planned.push((on, 0, Change::End));
     }
-    let fixed_end = state
-        .plan
-        .as_deref()
-        .and_then(|id| catalog.get(id).ok())
+    // The current plan: most often the one joined, already looked up.
+    let joined = terms.last().and_then(|term| term.catalog_plan);
+    let current = match (state.plan.as_deref(), joined) {
+        (Some(id), Some(plan)) if plan.id == id => Some(plan),
+        (id, _) => id.and_then(|id| catalog.get(id).ok()),
+    };
+    let fixed_end = current
         .and_then(|plan| Some((plan.fixed_term_periods?, plan.interval)))
         .zip(state.paid_from)
         .and_then(|((periods, interval), paid)| interval.shift(paid, i64::from(periods)).ok());
