@@ -174,7 +174,9 @@ pub(super) fn taxes_and_total(
         .zip(&sums)
         .filter(|(category, sum)| category.rate != TaxRate::Exempt && sum.is_some())
         .count();
-    let mut taxes = SmallVec::with_capacity(taxed);
+    // Reserved in place: `SmallVec::with_capacity` returns (copies) its inline buffer.
+    let mut taxes = SmallVec::new();
+    taxes.reserve_exact(taxed);
     for (category, taxable) in TaxCategory::ALL.into_iter().zip(sums) {
         let Some(taxable) = taxable else { continue };
         let percent = match category.rate {

@@ -87,17 +87,26 @@ pub fn bill_in_place(
     through: NaiveDate,
 ) -> Result<Vec<Document>, BillingError> {
     let terms = terms(events, catalog);
-    let mut pending = PendingLines::new();
-    for term in &terms {
-        let billing = TermBilling::new(term, account, catalog, config, through)?;
-        billing.pieces(&mut pending)?;
-        billing.one_offs(&mut pending)?;
-    }
-    super::adjustments::add(account, config, through, &mut pending)?;
-    if pending.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (documents, changes) = assemble(account, pending, config)?;
+    // Built and dropped in place: the run's lists keep their first items
+    // inline, and moving them is copying them.
+    let mut changes = LedgerChanges {
+        credit: account.credit,
+        entries: SmallVec::new(),
+    };
+    let documents = {
+        let mut pending = PendingLines::new();
+        for term in &terms {
+            let billing = TermBilling::new(term, account, catalog, config, through)?;
+            billing.pieces(&mut pending)?;
+            billing.one_offs(&mut pending)?;
+        }
+        super::adjustments::add(account, config, through, &mut pending)?;
+        if pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        assemble(account, &mut pending, config, &mut changes)?
+    };
+    // The lines, gone now, borrowed the ledger that the changes change.
     changes.apply(account, &documents);
     Ok(documents)
 }
@@ -902,37 +911,37 @@ fn one_off_line(plan: &Plan, kind: OneOffKind, amount: Money, credit: bool) -> L
     }
 }
 
-/// Groups pending lines into documents by date (refunds apart), numbers
-/// them and carries credit forward; returns the documents and what they
-/// change in the ledger, which `account` is left without until
-/// [`LedgerChanges::apply`].
+/// Groups the `pending` lines (drained) into documents by date (refunds
+/// apart), numbers them and carries credit forward; returns the documents
+/// and records in `changes` what they change in the ledger, which `account`
+/// is left without until [`LedgerChanges::apply`].
 fn assemble(
     account: &BillingAccount,
-    mut pending: PendingLines<'_>,
+    pending: &mut PendingLines<'_>,
     config: &BillingConfig,
-) -> Result<(Vec<Document>, LedgerChanges), BillingError> {
+    changes: &mut LedgerChanges,
+) -> Result<Vec<Document>, BillingError> {
     // By document; on each, credits first, then charges; otherwise in the
     // order they were found (the sort is stable).
     pending.sort_by_key(|p| (p.date, p.refund, !p.line.amount.is_negative()));
-    // Sized to fit: a batch keeps every account's documents.
-    let document = |p: &Pending<'_>| (p.date, p.refund);
-    let count = 1 + pending
-        .windows(2)
-        .filter(|pair| document(&pair[0]) != document(&pair[1]))
-        .count();
-    let mut documents: Vec<Document> = Vec::with_capacity(count);
-    let mut changes = LedgerChanges {
-        credit: account.credit,
-        entries: SmallVec::with_capacity(pending.len()),
-    };
-    let mut items = pending.into_iter();
-    while let Some(first) = items.next() {
-        let (date, refund) = (first.date, first.refund);
-        let more = items
-            .as_slice()
-            .iter()
-            .take_while(|i| (i.date, i.refund) == (date, refund))
-            .count();
+    // The lines of each document (those of one date, refunds apart), so
+    // that each collection is sized to fit: a batch keeps every document.
+    let mut sizes: SmallVec<[usize; 4]> = SmallVec::new();
+    for (i, item) in pending.iter().enumerate() {
+        let same = |p: &Pending<'_>| (p.date, p.refund) == (item.date, item.refund);
+        match sizes.last_mut() {
+            Some(size) if i > 0 && same(&pending[i - 1]) => *size += 1,
+            _ => sizes.push(1),
+        }
+    }
+    let mut documents: Vec<Document> = Vec::with_capacity(sizes.len());
+    changes.entries.reserve_exact(pending.len());
+    let mut items = pending.drain(..);
+    for size in sizes {
+        let mut group = items.by_ref().take(size).peekable();
+        let Some((date, refund)) = group.peek().map(|p| (p.date, p.refund)) else {
+            break;
+        };
         // Documents come in date order: this one follows those of its date.
         let earlier = documents
             .iter()
@@ -946,16 +955,17 @@ fn assemble(
             date,
             refund,
             corrects: None,
-            lines: SmallVec::with_capacity(more + 1),
+            lines: SmallVec::new(),
         };
-        for item in std::iter::once(first).chain(items.by_ref().take(more)) {
+        draft.lines.reserve_exact(size);
+        for item in group {
             draft.corrects = draft.corrects.or(item.corrects);
             draft.lines.push(item.line);
             changes.entries.push(item.effect.recorded(&draft.id));
         }
-        documents.push(issue(account, &mut changes.credit, draft, config)?);
+        issue(account, &mut changes.credit, draft, config, &mut documents)?;
     }
-    Ok((documents, changes))
+    Ok(documents)
 }
 
 /// The lines of one document, numbered.
@@ -995,7 +1005,7 @@ enum LedgerChange {
 impl LedgerChanges {
     /// Records `documents` and these changes in `account`, the ledger they
     /// were computed from.
-    fn apply(self, account: &mut BillingAccount, documents: &[Document]) {
+    fn apply(&mut self, account: &mut BillingAccount, documents: &[Document]) {
         for document in documents {
             let issued = account.issued.entry(document.date).or_insert(0);
             *issued = issued.saturating_add(1);
@@ -1014,7 +1024,7 @@ impl LedgerChanges {
         };
         account.pieces.reserve_exact(added(true));
         account.one_offs.reserve_exact(added(false));
-        for change in self.entries {
+        for change in self.entries.drain(..) {
             match change {
                 LedgerChange::AddPiece(piece) => account.pieces.push(piece),
                 LedgerChange::RemovePiece {
@@ -1031,14 +1041,15 @@ impl LedgerChanges {
     }
 }
 
-/// Issues `draft` as a document of `account`, applying and updating the
-/// `credit` carried forward.
+/// Issues `draft` as a document of `account` onto `documents`, applying and
+/// updating the `credit` carried forward.
 fn issue(
     account: &BillingAccount,
     credit: &mut Option<Money>,
     draft: Draft<'_>,
     config: &BillingConfig,
-) -> Result<Document, BillingError> {
+    documents: &mut Vec<Document>,
+) -> Result<(), BillingError> {
     let Draft {
         id,
         date,
@@ -1085,7 +1096,7 @@ fn issue(
     } else {
         date
     };
-    Ok(Document {
+    documents.push(Document {
         id,
         kind,
         account: CompactString::from(account.id.as_str()),
@@ -1098,7 +1109,8 @@ fn issue(
         credit_applied,
         refund: refund_amount,
         amount_due,
-    })
+    });
+    Ok(())
 }
 
 impl Effect<'_> {
