@@ -321,24 +321,26 @@ struct Billed<'a> {
     document: &'a str,
 }
 
-struct TermBilling<'a> {
-    term: &'a Term<'a>,
+/// Bills one term; `'t` borrows the run's terms and ledger, `'a` what the
+/// terms borrow.
+struct TermBilling<'t, 'a> {
+    term: &'t Term<'a>,
     /// The term's plan, the one most lines are for.
-    plan: &'a Plan,
-    account: &'a BillingAccount,
-    catalog: &'a Catalog,
-    config: &'a BillingConfig,
+    plan: &'t Plan,
+    account: &'t BillingAccount,
+    catalog: &'t Catalog,
+    config: &'t BillingConfig,
     through: NaiveDate,
     schedule: Schedule,
     months: Option<u32>,
 }
 
-impl<'a> TermBilling<'a> {
+impl<'t, 'a: 't> TermBilling<'t, 'a> {
     fn new(
-        term: &'a Term<'a>,
-        account: &'a BillingAccount,
-        catalog: &'a Catalog,
-        config: &'a BillingConfig,
+        term: &'t Term<'a>,
+        account: &'t BillingAccount,
+        catalog: &'t Catalog,
+        config: &'t BillingConfig,
         through: NaiveDate,
     ) -> Result<Self, BillingError> {
         let plan = match term.catalog_plan {
@@ -369,7 +371,7 @@ impl<'a> TermBilling<'a> {
     }
 
     /// The pieces owed, by period start and key (otherwise in timeline order).
-    fn owed(&self) -> Result<SmallVec<[Owed<'a>; 4]>, BillingError> {
+    fn owed(&self) -> Result<SmallVec<[Owed<'t>; 4]>, BillingError> {
         let mut owed = SmallVec::new();
         if self.term.cooled_off {
             return Ok(owed);
@@ -440,7 +442,7 @@ impl<'a> TermBilling<'a> {
 
     /// The term's pieces in the ledger, by period start and key (otherwise
     /// in ledger order).
-    fn billed(&self) -> Result<SmallVec<[Billed<'a>; 4]>, BillingError> {
+    fn billed(&self) -> Result<SmallVec<[Billed<'t>; 4]>, BillingError> {
         let mut billed = SmallVec::new();
         for p in self
             .account
@@ -455,13 +457,13 @@ impl<'a> TermBilling<'a> {
                 document: &p.document,
             });
         }
-        billed.sort_by(|a: &Billed<'a>, b| (a.period, a.key).cmp(&(b.period, b.key)));
+        billed.sort_by(|a: &Billed<'t>, b| (a.period, a.key).cmp(&(b.period, b.key)));
         Ok(billed)
     }
 
     /// Charges what is owed and not billed, and credits what is billed and
     /// no longer owed, period by period.
-    fn pieces(&self, out: &mut PendingLines<'a>) -> Result<(), BillingError> {
+    fn pieces(&self, out: &mut PendingLines<'t>) -> Result<(), BillingError> {
         let owed = self.owed()?;
         let billed = self.billed()?;
         let (mut owed, mut billed) = (owed.as_slice(), billed.as_slice());
@@ -487,9 +489,9 @@ impl<'a> TermBilling<'a> {
     fn reconcile(
         &self,
         period: Period,
-        owed: &[Owed<'a>],
-        billed: &[Billed<'a>],
-        out: &mut PendingLines<'a>,
+        owed: &[Owed<'t>],
+        billed: &[Billed<'t>],
+        out: &mut PendingLines<'t>,
     ) -> Result<(), BillingError> {
         let (mut owed_rest, mut billed_rest) = (owed, billed);
         loop {
@@ -518,11 +520,11 @@ impl<'a> TermBilling<'a> {
     fn reconcile_key(
         &self,
         period: Period,
-        key: Key<'a>,
-        owed: &[Owed<'a>],
-        owed_key: &[Owed<'a>],
-        billed_key: &[Billed<'a>],
-        out: &mut PendingLines<'a>,
+        key: Key<'t>,
+        owed: &[Owed<'t>],
+        owed_key: &[Owed<'t>],
+        billed_key: &[Billed<'t>],
+        out: &mut PendingLines<'t>,
     ) -> Result<(), BillingError> {
         let owing = coalesce(owed_key.iter().map(|o| o.piece).collect());
         let had = coalesce(billed_key.iter().map(|b| b.piece).collect());
@@ -546,7 +548,7 @@ impl<'a> TermBilling<'a> {
         Ok(())
     }
 
-    fn plan(&self, id: &str) -> Result<&'a Plan, BillingError> {
+    fn plan(&self, id: &str) -> Result<&'t Plan, BillingError> {
         if id == self.plan.id {
             return Ok(self.plan);
         }
@@ -589,9 +591,9 @@ impl<'a> TermBilling<'a> {
     fn charge(
         &self,
         period: Period,
-        key: Key<'a>,
+        key: Key<'t>,
         piece: Period,
-        out: &mut PendingLines<'a>,
+        out: &mut PendingLines<'t>,
     ) -> Result<(), BillingError> {
         let date = match self.config.timing {
             Timing::Advance => piece.start(),
@@ -644,11 +646,11 @@ impl<'a> TermBilling<'a> {
     fn credit(
         &self,
         period: Period,
-        key: Key<'a>,
+        key: Key<'t>,
         part: Period,
         replaced: bool,
-        corrects: Option<&'a str>,
-        out: &mut PendingLines<'a>,
+        corrects: Option<&'t str>,
+        out: &mut PendingLines<'t>,
     ) -> Result<(), BillingError> {
         // A credit is dated when its days stop being owed: the change that
         // removed them, or the end of a term refunded whole.
@@ -717,8 +719,8 @@ impl<'a> TermBilling<'a> {
         })
     }
 
-    fn one_offs(&self, out: &mut PendingLines<'a>) -> Result<(), BillingError> {
-        let owed: &'a [OneOff<'a>] = if self.term.cooled_off {
+    fn one_offs(&self, out: &mut PendingLines<'t>) -> Result<(), BillingError> {
+        let owed: &'t [OneOff<'a>] = if self.term.cooled_off {
             &[]
         } else {
             &self.term.one_offs

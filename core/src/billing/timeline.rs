@@ -4,7 +4,11 @@
 use crate::calendar::NaiveDate;
 use crate::membership::{Catalog, Event, Membership, Plan};
 use crate::money::Money;
+use smallvec::{SmallVec, smallvec};
 use std::borrow::Cow;
+
+/// A membership's terms, most often one, kept inline.
+pub(super) type Terms<'a> = SmallVec<[Term<'a>; 1]>;
 
 /// A plan's id, borrowed from the events or the catalog: billing many
 /// accounts copies no plan ids to read their timelines.
@@ -62,8 +66,8 @@ pub(super) struct Term<'a> {
     pub plan: PlanRef<'a>,
     /// That plan in the catalog, when the catalog has it.
     pub catalog_plan: Option<&'a Plan>,
-    pub segments: Vec<Segment<'a>>,
-    pub one_offs: Vec<OneOff<'a>>,
+    pub segments: SmallVec<[Segment<'a>; 2]>,
+    pub one_offs: SmallVec<[OneOff<'a>; 2]>,
     /// A cooling-off cancel: everything the term cost is refunded.
     pub cooled_off: bool,
     /// The day the term ended (cancelled or expired), once it has.
@@ -80,8 +84,8 @@ enum Change<'a> {
 /// Builds the terms of a membership from its events, in order; what is
 /// already planned (a pause, a plan change, an end) is included, as billing
 /// in advance needs it.
-pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Vec<Term<'a>> {
-    let mut terms: Vec<Term<'a>> = Vec::new();
+pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> {
+    let mut terms: Terms<'a> = SmallVec::new();
     let mut state = Membership::default();
     let mut pending_fee: Option<(NaiveDate, Money)> = None;
     for event in events {
@@ -102,13 +106,13 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Vec<Term<'
                     paid_from: *paid_from,
                     plan: plan.clone(),
                     catalog_plan,
-                    segments: vec![Segment {
+                    segments: smallvec![Segment {
                         from: *paid_from,
                         until: None,
                         plan: plan.clone(),
                         mode: Mode::Active,
                     }],
-                    one_offs: Vec::new(),
+                    one_offs: SmallVec::new(),
                     cooled_off: false,
                     ended: None,
                 };
