@@ -315,10 +315,17 @@ pub(super) fn document_id(account: &str, date: NaiveDate, seq: u32) -> CompactSt
     let mut digits = [0_u8; 20];
     let number = decimal(u64::from(seq), &mut digits);
     suffix[10..10 + number.len()].copy_from_slice(number);
-    let suffix = ascii(&suffix[..10 + number.len()]);
+    let suffix = &suffix[..10 + number.len()];
+    // Most ids fit inline: made from one buffer, in one piece.
+    let mut whole = [0_u8; 24];
+    if let Some(room) = whole.get_mut(..account.len() + suffix.len()) {
+        room[..account.len()].copy_from_slice(account.as_bytes());
+        room[account.len()..].copy_from_slice(suffix);
+        return CompactString::from(ascii(room));
+    }
     let mut id = CompactString::with_capacity(account.len() + suffix.len());
     id.push_str(account);
-    id.push_str(suffix);
+    id.push_str(ascii(suffix));
     id
 }
 
@@ -329,6 +336,21 @@ pub(super) fn push_date(out: &mut String, date: NaiveDate) {
         Some(digits) => out.push_str(ascii(&digits)),
         None => out.push_str(&date.to_string()),
     }
+}
+
+/// Appends `first to last`, each date as [`push_date`] writes it.
+pub(super) fn push_dates(out: &mut String, first: NaiveDate, last: NaiveDate) {
+    let (Some(a), Some(b)) = (digits_of(first), digits_of(last)) else {
+        push_date(out, first);
+        out.push_str(" to ");
+        push_date(out, last);
+        return;
+    };
+    // Written at once: one check that the text is text, one copy.
+    let mut text = *b"0000-00-00 to 0000-00-00";
+    text[..10].copy_from_slice(&a);
+    text[14..].copy_from_slice(&b);
+    out.push_str(ascii(&text));
 }
 
 /// Whether `text` is `date` as [`push_date`] writes it.
@@ -357,7 +379,7 @@ fn write_digits(out: &mut [u8], mut n: u32) {
     }
 }
 
-/// ASCII digits and dashes as text.
+/// ASCII digits and dashes (and an account id) as text.
 fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
@@ -443,10 +465,16 @@ mod tests {
             let mut text = String::new();
             push_date(&mut text, day);
             assert_eq!(text, day.to_string());
+            let mut range = String::new();
+            push_dates(&mut range, day, day);
+            assert_eq!(range, format!("{day} to {day}"));
             assert!(is_date_text(&text, day));
             assert!(!is_date_text(&text, day.succ_opt().unwrap()));
             let id = format!("m-1-{}-12", day.format("%Y%m%d"));
             assert_eq!(document_id("m-1", day, 12), id);
+            let long = "an-account-id-longer-than-an-inline-id";
+            let long_id = format!("{long}-{}-3", day.format("%Y%m%d"));
+            assert_eq!(document_id(long, day, 3), long_id);
         }
         for n in [0, 7, 10, 31, 4_294_967_295, u64::MAX] {
             assert_eq!(ascii(decimal(n, &mut [0; 20])), n.to_string());

@@ -6,7 +6,8 @@
 //! schedule once, and writes document text without `format!`.
 
 use super::document::{
-    collection_date, document_id, fraction_text, is_date_text, push_date, taxes_and_total,
+    collection_date, document_id, fraction_text, is_date_text, push_date, push_dates,
+    taxes_and_total,
 };
 use super::ledger::{BilledOneOff, BilledPiece, PieceKind};
 use super::proration::piece_days;
@@ -869,9 +870,7 @@ fn period_line(
     for part in [prefix, &plan.name, " ", what, ", "] {
         description.push_str(part);
     }
-    push_date(&mut description, piece.start());
-    description.push_str(" to ");
-    push_date(&mut description, last_day);
+    push_dates(&mut description, piece.start(), last_day);
     Line {
         description,
         kind,
