@@ -371,9 +371,11 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         })
     }
 
-    /// The pieces owed, by period start and key (otherwise in timeline order).
-    fn owed(&self) -> Result<SmallVec<[Owed<'t>; 4]>, BillingError> {
+    /// The pieces owed, by period start and key (otherwise in timeline
+    /// order), with room reserved for about `expected` of them.
+    fn owed(&self, expected: usize) -> Result<SmallVec<[Owed<'t>; 4]>, BillingError> {
         let mut owed = SmallVec::new();
+        owed.reserve(expected);
         if self.term.cooled_off {
             return Ok(owed);
         }
@@ -408,7 +410,10 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                 Ok(())
             })?;
         }
-        owed.sort_by(|a, b| (a.period.start(), a.key).cmp(&(b.period.start(), b.key)));
+        // One segment's periods come in order; several may interleave.
+        if !owed.is_sorted_by(|a, b| (a.period.start(), a.key) <= (b.period.start(), b.key)) {
+            owed.sort_by(|a, b| (a.period.start(), a.key).cmp(&(b.period.start(), b.key)));
+        }
         Ok(owed)
     }
 
@@ -444,13 +449,16 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
     /// The term's pieces in the ledger, by period start and key (otherwise
     /// in ledger order).
     fn billed(&self) -> Result<SmallVec<[Billed<'t>; 4]>, BillingError> {
+        let of_term = || {
+            self.account
+                .pieces
+                .iter()
+                .filter(|p| p.term == self.term.start)
+        };
+        // A long membership has many: grown once, not doubling.
         let mut billed = SmallVec::new();
-        for p in self
-            .account
-            .pieces
-            .iter()
-            .filter(|p| p.term == self.term.start)
-        {
+        billed.reserve_exact(of_term().count());
+        for p in of_term() {
             billed.push(Billed {
                 period: p.period,
                 key: (p.kind, p.plan.as_str()),
@@ -458,15 +466,19 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                 document: &p.document,
             });
         }
-        billed.sort_by(|a: &Billed<'t>, b| (a.period, a.key).cmp(&(b.period, b.key)));
+        // The ledger is mostly in order already.
+        if !billed.is_sorted_by(|a: &Billed<'t>, b| (a.period, a.key) <= (b.period, b.key)) {
+            billed.sort_by(|a: &Billed<'t>, b| (a.period, a.key).cmp(&(b.period, b.key)));
+        }
         Ok(billed)
     }
 
     /// Charges what is owed and not billed, and credits what is billed and
     /// no longer owed, period by period.
     fn pieces(&self, out: &mut PendingLines<'t>) -> Result<(), BillingError> {
-        let owed = self.owed()?;
         let billed = self.billed()?;
+        // Most periods billed are owed as they were, and one more is due.
+        let owed = self.owed(billed.len() + 2)?;
         let (mut owed, mut billed) = (owed.as_slice(), billed.as_slice());
         loop {
             let start = match (owed.first(), billed.first()) {
