@@ -817,3 +817,67 @@ fn bill_all_updates_each_ledger_in_place_and_an_error_changes_nothing() {
     assert!(results[1].is_err());
     assert_eq!(accounts[1], before[1]);
 }
+
+#[test]
+fn a_change_after_billing_ahead_reaches_every_period_it_affects() {
+    // Billed months ahead, then a plan change decided for some of those
+    // months: the run must reach every period the change affects, and come
+    // out as billing everything at once does.
+    let joined = events(&[join("premium", d(2026, 1, 1))]);
+    let config = BillingConfig::default();
+    let ahead = bill(
+        &BillingAccount::new("A1"),
+        &joined,
+        &catalog(),
+        &config,
+        d(2026, 9, 1),
+    )
+    .unwrap();
+    let changed = events(&[
+        join("premium", d(2026, 1, 1)),
+        (
+            d(2026, 2, 10),
+            Command::ChangePlan {
+                plan: "day15".into(),
+                when: ChangeTiming::NextPeriod,
+            },
+        ),
+    ]);
+    let again = bill(&ahead.account, &changed, &catalog(), &config, d(2026, 9, 1)).unwrap();
+    let at_once = run(&changed, &config, d(2026, 9, 1));
+    let net = |docs: &[Document]| {
+        docs.iter()
+            .map(|d| d.total.to_minor().unwrap())
+            .sum::<i64>()
+    };
+    assert_eq!(net(&ahead.documents) + net(&again.documents), net(&at_once));
+    assert!(!again.documents.is_empty());
+}
+
+#[test]
+fn events_corrected_by_the_host_rebill_the_whole_history() {
+    // The join was recorded on the wrong plan (of the same billing day) and
+    // billed for months; with the events corrected, every period comes out
+    // as billed from scratch.
+    let config = BillingConfig::default();
+    let wrong = events(&[join("premium", d(2026, 1, 1))]);
+    let billed = bill(
+        &BillingAccount::new("A1"),
+        &wrong,
+        &catalog(),
+        &config,
+        d(2026, 6, 1),
+    )
+    .unwrap();
+    let right = events(&[join("regular", d(2026, 1, 1))]);
+    let again = bill(&billed.account, &right, &catalog(), &config, d(2026, 6, 1)).unwrap();
+    let net = |docs: &[Document]| {
+        docs.iter()
+            .map(|d| d.total.to_minor().unwrap())
+            .sum::<i64>()
+    };
+    assert_eq!(
+        net(&billed.documents) + net(&again.documents),
+        net(&run(&right, &config, d(2026, 6, 1)))
+    );
+}

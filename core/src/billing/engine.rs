@@ -371,9 +371,14 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         })
     }
 
-    /// The pieces owed, by period start and key (otherwise in timeline
-    /// order), with room reserved for about `expected` of them.
-    fn owed(&self, expected: usize) -> Result<SmallVec<[Owed<'t>; 4]>, BillingError> {
+    /// The pieces owed in the periods from `settled` on, by period start and
+    /// key (otherwise in timeline order), with room reserved for about
+    /// `expected` of them.
+    fn owed(
+        &self,
+        settled: Option<NaiveDate>,
+        expected: usize,
+    ) -> Result<SmallVec<[Owed<'t>; 4]>, BillingError> {
         let mut owed = SmallVec::new();
         owed.reserve(expected);
         if self.term.cooled_off {
@@ -393,7 +398,8 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                 (_, Some(until)) => until.min(horizon),
                 (_, None) => horizon,
             };
-            let Ok(range) = Period::new(segment.from, end) else {
+            let from = settled.map_or(segment.from, |settled| segment.from.max(settled));
+            let Ok(range) = Period::new(from, end) else {
                 continue;
             };
             let kind = match segment.mode {
@@ -446,14 +452,17 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         }
     }
 
-    /// The term's pieces in the ledger, by period start and key (otherwise
-    /// in ledger order).
-    fn billed(&self) -> Result<SmallVec<[Billed<'t>; 4]>, BillingError> {
+    /// The term's pieces in the ledger in the periods from `settled` on, by
+    /// period start and key (otherwise in ledger order).
+    fn billed(
+        &self,
+        settled: Option<NaiveDate>,
+    ) -> Result<SmallVec<[Billed<'t>; 4]>, BillingError> {
         let of_term = || {
             self.account
                 .pieces
                 .iter()
-                .filter(|p| p.term == self.term.start)
+                .filter(move |p| p.term == self.term.start && settled.is_none_or(|s| p.period >= s))
         };
         // A long membership has many: grown once, not doubling.
         let mut billed = SmallVec::new();
@@ -473,12 +482,66 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         Ok(billed)
     }
 
+    /// Where the periods that need looking at begin: before it, every period
+    /// lies in the term's first segment, before any change, and the ledger
+    /// bills it in one piece of that segment's fee, as it is owed — so a
+    /// long membership's history is not walked again at every run. `None`
+    /// when every period must be looked at.
+    ///
+    /// The ledger's pieces are read in order as a chain: the first from the
+    /// segment's start, each next one from the end of the one before, which
+    /// is so a whole period. The last settled period ends where a piece of
+    /// the chain starts, on a boundary of the schedule, on or before
+    /// `through` and the segment's first change.
+    fn settled_until(&self) -> Result<Option<NaiveDate>, BillingError> {
+        let Some(first) = self.term.segments.first() else {
+            return Ok(None);
+        };
+        if self.term.cooled_off {
+            return Ok(None);
+        }
+        let kind = match first.mode {
+            Mode::Active => PieceKind::Plan,
+            Mode::Paused => PieceKind::Pause,
+        };
+        let limit = first.until.unwrap_or(self.through).min(self.through);
+        let mut settled = None;
+        let mut previous: Option<&BilledPiece> = None;
+        let pieces = self
+            .account
+            .pieces
+            .iter()
+            .filter(|p| p.term == self.term.start);
+        for piece in pieces {
+            let chained = match previous {
+                None => piece.from == first.from && piece.period <= piece.from,
+                Some(previous) => piece.period == previous.until && piece.from == piece.period,
+            };
+            if !chained || piece.kind != kind || piece.plan != first.plan.as_ref() {
+                break;
+            }
+            if previous.is_some() {
+                // The period before this piece's is whole and billed.
+                if piece.period > limit {
+                    break;
+                }
+                settled = Some(piece.period);
+            }
+            previous = Some(piece);
+        }
+        // A schedule changed since (a plan's billing day edited) settles nothing.
+        let Some(at) = settled else { return Ok(None) };
+        let on_schedule = self.schedule.boundary(self.schedule.index_of(at)?)? == at;
+        Ok(on_schedule.then_some(at))
+    }
+
     /// Charges what is owed and not billed, and credits what is billed and
     /// no longer owed, period by period.
     fn pieces(&self, out: &mut PendingLines<'t>) -> Result<(), BillingError> {
-        let billed = self.billed()?;
+        let settled = self.settled_until()?;
+        let billed = self.billed(settled)?;
         // Most periods billed are owed as they were, and one more is due.
-        let owed = self.owed(billed.len() + 2)?;
+        let owed = self.owed(settled, billed.len() + 2)?;
         let (mut owed, mut billed) = (owed.as_slice(), billed.as_slice());
         loop {
             let start = match (owed.first(), billed.first()) {
