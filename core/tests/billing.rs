@@ -107,6 +107,11 @@ fn daily(
     documents
 }
 
+/// What `documents` come to in all, in minor units.
+fn net(documents: &[Document]) -> i64 {
+    documents.iter().map(|d| d.total.to_minor().unwrap()).sum()
+}
+
 fn totals(documents: &[Document]) -> Vec<(NaiveDate, i64)> {
     documents
         .iter()
@@ -845,11 +850,6 @@ fn a_change_after_billing_ahead_reaches_every_period_it_affects() {
     ]);
     let again = bill(&ahead.account, &changed, &catalog(), &config, d(2026, 9, 1)).unwrap();
     let at_once = run(&changed, &config, d(2026, 9, 1));
-    let net = |docs: &[Document]| {
-        docs.iter()
-            .map(|d| d.total.to_minor().unwrap())
-            .sum::<i64>()
-    };
     assert_eq!(net(&ahead.documents) + net(&again.documents), net(&at_once));
     assert!(!again.documents.is_empty());
 }
@@ -871,11 +871,6 @@ fn events_corrected_by_the_host_rebill_the_whole_history() {
     .unwrap();
     let right = events(&[join("regular", d(2026, 1, 1))]);
     let again = bill(&billed.account, &right, &catalog(), &config, d(2026, 6, 1)).unwrap();
-    let net = |docs: &[Document]| {
-        docs.iter()
-            .map(|d| d.total.to_minor().unwrap())
-            .sum::<i64>()
-    };
     assert_eq!(
         net(&billed.documents) + net(&again.documents),
         net(&run(&right, &config, d(2026, 6, 1)))

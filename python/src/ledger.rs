@@ -53,21 +53,15 @@ impl Account {
 
     /// Adds one-off charges (`{"id", "on", "description", "amount", "tax"}`).
     fn add_charges(&mut self, py: Python<'_>, charges: Vec<Bound<'_, PyAny>>) -> PyResult<()> {
-        if !charges.is_empty() {
-            let json = dumps_list(py, charges)?;
-            let charges: Vec<_> = from_json(&json, "charges").map_err(to_py)?;
-            self.0.charges.extend(charges);
-        }
+        self.0.charges.extend(parse_list(py, charges, "charges")?);
         Ok(())
     }
 
     /// Adds discounts (`{"id", "description", "from", "periods", "off"}`).
     fn add_discounts(&mut self, py: Python<'_>, discounts: Vec<Bound<'_, PyAny>>) -> PyResult<()> {
-        if !discounts.is_empty() {
-            let json = dumps_list(py, discounts)?;
-            let discounts: Vec<_> = from_json(&json, "discounts").map_err(to_py)?;
-            self.0.discounts.extend(discounts);
-        }
+        self.0
+            .discounts
+            .extend(parse_list(py, discounts, "discounts")?);
         Ok(())
     }
 
@@ -97,6 +91,18 @@ impl Account {
             self.0.documents_issued()
         ))
     }
+}
+
+/// `items` (dicts) read as core values through JSON; `what` names them in errors.
+fn parse_list<T: serde::de::DeserializeOwned>(
+    py: Python<'_>,
+    items: Vec<Bound<'_, PyAny>>,
+    what: &'static str,
+) -> PyResult<Vec<T>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    from_json(&dumps_list(py, items)?, what).map_err(to_py)
 }
 
 /// A membership's events, parsed once; immutable, so billing runs on other
