@@ -288,10 +288,7 @@ fn bill_year(history: &[(NaiveDate, Event)]) -> Result<(), memberkit::Error> {
                 taxes.join(", ")
             );
             for line in &doc.lines {
-                let share = line
-                    .proration
-                    .as_deref()
-                    .map_or(String::new(), |p| format!(" ({p})"));
+                let share = line.proration.map_or(String::new(), |p| format!(" ({p})"));
                 println!("      {:>8}  {}{share}", yen(line.amount), line.description);
             }
         }

@@ -2,7 +2,7 @@
 
 use memberkit::billing::{
     BillingAccount, BillingConfig, Collection, DayCount, Document, DocumentKind, FirstPeriod,
-    FirstPeriodRow, Fraction, LineKind, Timing, bill, bill_all,
+    FirstPeriodRow, Fraction, LineKind, Proration, Timing, bill, bill_all,
 };
 use memberkit::calendar::{NaiveDate, date};
 use memberkit::membership::{
@@ -134,7 +134,13 @@ fn first_month_is_prorated_by_day_then_whole_months() {
     );
     let first = &docs[0];
     assert_eq!(first.lines[0].kind, LineKind::PlanFee);
-    assert_eq!(first.lines[0].proration.as_deref(), Some("11/30"));
+    assert_eq!(
+        first.lines[0].proration,
+        Some(Proration::Share {
+            part: 11,
+            whole: 30
+        })
+    );
     assert_eq!(first.lines[1].kind, LineKind::AdmissionFee);
     // Tax included at 10 %, computed once over both lines: 8,726 × 10/110 = 793.27… → 793.
     assert_eq!(first.taxes.len(), 1);

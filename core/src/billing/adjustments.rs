@@ -176,7 +176,10 @@ pub(super) fn add<'a>(
             });
         }
     }
-    pending.extend(discounts);
+    // Pushed one by one: extending a `SmallVec` costs more than the usual none.
+    for discount in discounts {
+        pending.push(discount);
+    }
     Ok(())
 }
 

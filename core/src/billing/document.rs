@@ -11,6 +11,7 @@ use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
+use std::fmt;
 
 /// What a line bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -85,12 +86,70 @@ pub struct Line {
     pub quantity: u32,
     /// The full price the line is a share of.
     pub unit_price: Money,
-    /// The share billed, as `part/whole` days, for prorated lines.
-    pub proration: Option<CompactString>,
+    /// How the share billed was found, for prorated lines.
+    pub proration: Option<Proration>,
     /// The amount: `unit_price × quantity`, or its prorated share; negative for credits.
     pub amount: Money,
     /// How it is taxed.
     pub tax: TaxCategory,
+}
+
+/// How a prorated line's share of its full price was found; serialized as
+/// `"17/30"` or `"free"`.
+///
+/// ```
+/// use memberkit::billing::Proration;
+/// let share: Proration = serde_json::from_str(r#""17/30""#)?;
+/// assert_eq!(share, Proration::Share { part: 17, whole: 30 });
+/// assert_eq!(share.to_string(), "17/30");
+/// assert!(serde_json::from_str::<Proration>(r#""31/30""#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Proration {
+    /// `part / whole` of the price: days of the period, or a first-period
+    /// table's fraction.
+    Share {
+        /// The part billed.
+        part: u32,
+        /// The whole it is a part of; above zero, at least `part`.
+        whole: u32,
+    },
+    /// A first period the business does not charge.
+    Free,
+}
+
+impl fmt::Display for Proration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Share { part, whole } => write!(f, "{part}/{whole}"),
+            Self::Free => f.write_str("free"),
+        }
+    }
+}
+
+impl Serialize for Proration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Proration {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        if text == "free" {
+            return Ok(Self::Free);
+        }
+        let share = text.split_once('/').and_then(|(part, whole)| {
+            let (part, whole) = (part.parse::<u32>().ok()?, whole.parse::<u32>().ok()?);
+            (whole > 0 && part <= whole).then_some(Self::Share { part, whole })
+        });
+        share.ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "invalid proration {text:?}: expected \"part/whole\" (0 <= part <= whole, whole > 0) or \"free\""
+            ))
+        })
+    }
 }
 
 /// The consumption tax of one rate on a document: computed once over the
@@ -153,10 +212,21 @@ pub(super) fn taxes_and_total(
     lines: &[Line],
     config: &BillingConfig,
 ) -> Result<(SmallVec<[TaxSummary; 1]>, Money), BillingError> {
-    let currency = lines
-        .first()
-        .map(|l| l.amount.currency())
-        .ok_or(BillingError::EmptyDocument)?;
+    let first = lines.first().ok_or(BillingError::EmptyDocument)?;
+    let currency = first.amount.currency();
+    let mut taxes = SmallVec::new();
+    // The usual document: lines of one category, summed without the table.
+    if lines.iter().all(|line| line.tax == first.tax) {
+        let mut taxable = first.amount;
+        for line in &lines[1..] {
+            taxable = taxable.checked_add(line.amount)?;
+        }
+        let (summary, total) = category_tax(first.tax, taxable, currency, config)?;
+        if let Some(summary) = summary {
+            taxes.push(summary);
+        }
+        return Ok((taxes, total));
+    }
     // The lines' sum per category, in the order of (rate, included).
     let mut sums: [Option<Money>; CATEGORIES] = [None; CATEGORIES];
     for line in lines {
@@ -166,8 +236,6 @@ pub(super) fn taxes_and_total(
             None => line.amount,
         });
     }
-    // The first category's sum is the total so far: no arithmetic.
-    let mut total: Option<Money> = None;
     // Sized to fit: a batch keeps every document.
     let taxed = TaxCategory::ALL
         .iter()
@@ -175,44 +243,56 @@ pub(super) fn taxes_and_total(
         .filter(|(category, sum)| category.rate != TaxRate::Exempt && sum.is_some())
         .count();
     // Reserved in place: `SmallVec::with_capacity` returns (copies) its inline buffer.
-    let mut taxes = SmallVec::new();
     taxes.reserve_exact(taxed);
+    let mut total = Money::zero(currency);
     for (category, taxable) in TaxCategory::ALL.into_iter().zip(sums) {
         let Some(taxable) = taxable else { continue };
-        let percent = match category.rate {
-            TaxRate::Standard => config.standard_rate,
-            TaxRate::Reduced => config.reduced_rate,
-            TaxRate::Exempt => Decimal::ZERO,
-        };
-        let mut tax = tax_on(
-            taxable,
-            currency,
-            percent,
-            category.included,
-            config.tax_rounding,
-        );
-        if taxable.is_negative() {
-            tax = tax.negated();
+        let (summary, sum) = category_tax(category, taxable, currency, config)?;
+        if let Some(summary) = summary {
+            taxes.push(summary);
         }
-        let mut sum = match total {
-            Some(total) => total.checked_add(taxable)?,
-            None => taxable,
-        };
-        if !category.included {
-            sum = sum.checked_add(tax)?;
-        }
-        total = Some(sum);
-        if category.rate != TaxRate::Exempt {
-            taxes.push(TaxSummary {
-                rate: category.rate,
-                percent,
-                included: category.included,
-                taxable,
-                tax,
-            });
-        }
+        total = total.checked_add(sum)?;
     }
-    Ok((taxes, total.unwrap_or(Money::zero(currency))))
+    Ok((taxes, total))
+}
+
+/// The tax summary of the lines of one category summing to `taxable` (none
+/// for tax-exempt lines), and what they add to the total: `taxable`, plus
+/// the tax when it is not included.
+fn category_tax(
+    category: TaxCategory,
+    taxable: Money,
+    currency: Currency,
+    config: &BillingConfig,
+) -> Result<(Option<TaxSummary>, Money), BillingError> {
+    let percent = match category.rate {
+        TaxRate::Standard => config.standard_rate,
+        TaxRate::Reduced => config.reduced_rate,
+        TaxRate::Exempt => Decimal::ZERO,
+    };
+    let mut tax = tax_on(
+        taxable,
+        currency,
+        percent,
+        category.included,
+        config.tax_rounding,
+    );
+    if taxable.is_negative() {
+        tax = tax.negated();
+    }
+    let sum = if category.included {
+        taxable
+    } else {
+        taxable.checked_add(tax)?
+    };
+    let summary = (category.rate != TaxRate::Exempt).then_some(TaxSummary {
+        rate: category.rate,
+        percent,
+        included: category.included,
+        taxable,
+        tax,
+    });
+    Ok((summary, sum))
 }
 
 /// The tax on `|taxable|` at `percent` in `currency`, rounded once with
@@ -247,14 +327,21 @@ fn minor_unit_tax(
     included: bool,
     mode: RoundingMode,
 ) -> Option<Money> {
-    if percent.is_sign_negative() || percent.scale() > 6 || taxable.currency() != currency {
+    const WHOLE: [i64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+    if percent.is_sign_negative() || taxable.currency() != currency {
         return None;
     }
-    let rate = percent.mantissa();
-    let whole = 10_i128.pow(percent.scale());
-    let base = i128::from(taxable.to_minor().ok()?.unsigned_abs());
-    let denominator = if included { whole + rate } else { whole };
-    let minor = div_round(base.checked_mul(rate)?, denominator, mode);
+    let whole = *WHOLE.get(percent.scale() as usize)?;
+    let rate = i64::try_from(percent.mantissa()).ok()?;
+    let base = taxable.to_minor().ok()?.unsigned_abs();
+    let denominator = if included {
+        whole.checked_add(rate)?
+    } else {
+        whole
+    };
+    // Below 2^127: two factors below 2^64 and 2^63.
+    let product = i128::from(base) * i128::from(rate);
+    let minor = div_round(product, i128::from(denominator), mode);
     Some(Money::from_minor(i64::try_from(minor).ok()?, currency))
 }
 
@@ -332,25 +419,29 @@ pub(super) fn document_id(account: &str, date: NaiveDate, seq: u32) -> CompactSt
 /// Appends `date` as its `Display` writes it (`2026-04-15`); years 0–9999
 /// are written directly, others (signed) through `Display`.
 pub(super) fn push_date(out: &mut String, date: NaiveDate) {
-    match digits_of(date) {
-        Some(digits) => out.push_str(ascii(&digits)),
+    match u32::try_from(date.year()).ok().filter(|y| *y <= 9999) {
+        // Text from the table, so nothing needs checking that it is text.
+        Some(year) => {
+            for part in [
+                pair_text(year / 100),
+                pair_text(year % 100),
+                "-",
+                pair_text(date.month()),
+                "-",
+                pair_text(date.day()),
+            ] {
+                out.push_str(part);
+            }
+        }
         None => out.push_str(&date.to_string()),
     }
 }
 
 /// Appends `first to last`, each date as [`push_date`] writes it.
 pub(super) fn push_dates(out: &mut String, first: NaiveDate, last: NaiveDate) {
-    let (Some(a), Some(b)) = (digits_of(first), digits_of(last)) else {
-        push_date(out, first);
-        out.push_str(" to ");
-        push_date(out, last);
-        return;
-    };
-    // Written at once: one check that the text is text, one copy.
-    let mut text = *b"0000-00-00 to 0000-00-00";
-    text[..10].copy_from_slice(&a);
-    text[14..].copy_from_slice(&b);
-    out.push_str(ascii(&text));
+    push_date(out, first);
+    out.push_str(" to ");
+    push_date(out, last);
 }
 
 /// Whether `text` is `date` as [`push_date`] writes it.
@@ -364,19 +455,30 @@ pub(super) fn is_date_text(text: &str, date: NaiveDate) -> bool {
 /// `date` as the bytes of `YYYY-MM-DD`, for years 0–9999.
 fn digits_of(date: NaiveDate) -> Option<[u8; 10]> {
     let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
-    let mut out = *b"0000-00-00";
-    write_digits(&mut out[..4], year);
-    write_digits(&mut out[5..7], date.month());
-    write_digits(&mut out[8..], date.day());
-    Some(out)
+    let [y0, y1] = pair(year / 100);
+    let [y2, y3] = pair(year % 100);
+    let [m0, m1] = pair(date.month());
+    let [d0, d1] = pair(date.day());
+    Some([y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1])
 }
 
-/// Writes the last `out.len()` decimal digits of `n` into `out`.
-fn write_digits(out: &mut [u8], mut n: u32) {
-    for slot in out.iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
+/// The two-digit numbers 00–99, one after the other.
+const PAIRS: &str = "0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// The two decimal digits of `n` below 100, as text.
+fn pair_text(n: u32) -> &'static str {
+    let i = (n % 100) as usize * 2;
+    PAIRS.get(i..i + 2).unwrap_or("00")
+}
+
+/// The two decimal digits of `n` below 100.
+fn pair(n: u32) -> [u8; 2] {
+    let i = (n % 100) as usize * 2;
+    [PAIRS.as_bytes()[i], PAIRS.as_bytes()[i + 1]]
 }
 
 /// ASCII digits and dashes (and an account id) as text.
@@ -384,31 +486,21 @@ fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
 
-/// `part/whole`, as a proration is shown.
-pub(super) fn fraction_text(part: u32, whole: u32) -> CompactString {
-    let (mut first, mut second) = ([0_u8; 20], [0_u8; 20]);
-    let (part, whole) = (
-        decimal(u64::from(part), &mut first),
-        decimal(u64::from(whole), &mut second),
-    );
-    let mut text = [0_u8; 21];
-    text[..part.len()].copy_from_slice(part);
-    text[part.len()] = b'/';
-    text[part.len() + 1..part.len() + 1 + whole.len()].copy_from_slice(whole);
-    CompactString::from(ascii(&text[..part.len() + 1 + whole.len()]))
-}
-
 /// The decimal digits of `n`, written at the end of `buffer`.
 fn decimal(n: u64, buffer: &mut [u8; 20]) -> &[u8] {
     let mut start = buffer.len();
     let mut rest = n;
-    loop {
+    // Two digits at a time, from the table.
+    while rest >= 10 {
+        start -= 2;
+        let [tens, ones] = pair((rest % 100) as u32);
+        buffer[start] = tens;
+        buffer[start + 1] = ones;
+        rest /= 100;
+    }
+    if rest > 0 || start == buffer.len() {
         start -= 1;
-        buffer[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+        buffer[start] = b'0' + rest as u8;
     }
     &buffer[start..]
 }
@@ -479,8 +571,40 @@ mod tests {
         for n in [0, 7, 10, 31, 4_294_967_295, u64::MAX] {
             assert_eq!(ascii(decimal(n, &mut [0; 20])), n.to_string());
         }
-        for (part, whole) in [(0, 1), (17, 30), (u32::MAX, u32::MAX)] {
-            assert_eq!(fraction_text(part, whole), format!("{part}/{whole}"));
+    }
+
+    #[test]
+    fn prorations_read_back_what_they_write() {
+        let shares = [(0, 1), (17, 30), (2, 3), (u32::MAX, u32::MAX)];
+        let prorations = shares
+            .map(|(part, whole)| Proration::Share { part, whole })
+            .into_iter()
+            .chain([Proration::Free]);
+        for proration in prorations {
+            let json = serde_json::to_string(&proration).unwrap();
+            assert_eq!(json, format!("\"{proration}\""));
+            assert_eq!(serde_json::from_str::<Proration>(&json).unwrap(), proration);
+        }
+        assert_eq!(
+            Proration::Share {
+                part: 17,
+                whole: 30
+            }
+            .to_string(),
+            "17/30"
+        );
+        for bad in [
+            "\"\"",
+            "\"17\"",
+            "\"17/\"",
+            "\"/30\"",
+            "\"31/30\"",
+            "\"1/0\"",
+            "\"a/b\"",
+            "\"Free\"",
+            "17",
+        ] {
+            assert!(serde_json::from_str::<Proration>(bad).is_err(), "{bad}");
         }
     }
 }

@@ -6,15 +6,14 @@
 //! schedule once, and writes document text without `format!`.
 
 use super::document::{
-    collection_date, document_id, fraction_text, is_date_text, push_date, push_dates,
-    taxes_and_total,
+    collection_date, document_id, is_date_text, push_date, push_dates, taxes_and_total,
 };
 use super::ledger::{BilledOneOff, BilledPiece, PieceKind};
 use super::proration::piece_days;
 use super::timeline::{Mode, OneOff, OneOffKind, Term, terms};
 use super::{
     BillingAccount, BillingConfig, BillingError, Document, DocumentKind, FirstPeriod, Line,
-    LineKind, TaxCategory, Timing, prorate,
+    LineKind, Proration, TaxCategory, Timing, prorate,
 };
 use crate::calendar::{CalendarError, IntervalUnit, NaiveDate, Period, Schedule};
 use crate::membership::{Alignment, Catalog, Event, Plan, RefundPolicy, TaxRate};
@@ -653,14 +652,14 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         price: Money,
         period: Period,
         piece: Period,
-    ) -> Result<(Money, Option<CompactString>), BillingError> {
+    ) -> Result<(Money, Option<Proration>), BillingError> {
         if piece == period {
             return Ok((price, None));
         }
         let (part, whole) = piece_days(self.config.day_count, period, piece, self.months);
         Ok((
             prorate(price, part, whole, self.config.rounding)?,
-            Some(fraction_text(part, whole)),
+            Some(Proration::Share { part, whole }),
         ))
     }
 
@@ -685,10 +684,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             self.is_leading(key.0, period, piece),
         ) {
             (FirstPeriod::Full, true) => (price, None),
-            (FirstPeriod::Free, true) => (
-                Money::zero(price.currency()),
-                Some(CompactString::const_new("free")),
-            ),
+            (FirstPeriod::Free, true) => (Money::zero(price.currency()), Some(Proration::Free)),
             (FirstPeriod::Table { rows }, true) => {
                 let day = self.term.paid_from.day();
                 match rows.iter().find(|r| (r.from_day..=r.to_day).contains(&day)) {
@@ -696,7 +692,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                         let (n, d) = (row.fraction.numerator(), row.fraction.denominator());
                         (
                             prorate(price, n, d, self.config.rounding)?,
-                            Some(fraction_text(n, d)),
+                            Some(Proration::Share { part: n, whole: d }),
                         )
                     }
                     None => (price, None),
@@ -751,10 +747,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             && period.start() < self.term.paid_from
             && part.start() >= self.term.paid_from;
         let (amount, proration) = if leading_free {
-            (
-                Money::zero(price.currency()),
-                Some(CompactString::const_new("free")),
-            )
+            (Money::zero(price.currency()), Some(Proration::Free))
         } else {
             self.share(price, period, part)?
         };
@@ -931,7 +924,7 @@ fn period_line(
     piece: Period,
     unit_price: Money,
     amount: Money,
-    proration: Option<CompactString>,
+    proration: Option<Proration>,
     credit: bool,
 ) -> Line {
     let (kind, what) = match kind {
@@ -1024,7 +1017,7 @@ fn assemble(
             .rev()
             .take_while(|d| d.date == date)
             .count();
-        let number = account.issued.get(&date).copied().unwrap_or(0);
+        let number = account.issued.on(date);
         let number = number.saturating_add(u32::try_from(earlier + 1).unwrap_or(u32::MAX));
         let mut draft = Draft {
             id: document_id(&account.id, date, number),
@@ -1082,9 +1075,10 @@ impl LedgerChanges {
     /// Records `documents` and these changes in `account`, the ledger they
     /// were computed from.
     fn apply(&mut self, account: &mut BillingAccount, documents: &[Document]) {
+        let dates = documents.chunk_by(|a, b| a.date == b.date).count();
+        account.issued.reserve_exact(dates);
         for document in documents {
-            let issued = account.issued.entry(document.date).or_insert(0);
-            *issued = issued.saturating_add(1);
+            account.issued.add(document.date);
         }
         account.credit = self.credit;
         // Grown to fit, not doubled: a batch keeps every ledger.

@@ -66,7 +66,7 @@ mod timeline;
 pub use adjustments::{Charge, Discount, DiscountOff};
 pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Fraction, Timing};
 pub use document::{
-    Document, DocumentKind, Line, LineKind, TaxCategory, TaxSummary, next_business_day,
+    Document, DocumentKind, Line, LineKind, Proration, TaxCategory, TaxSummary, next_business_day,
 };
 pub use engine::{AccountHistory, BillingRun, bill, bill_all, bill_batch_json, bill_in_place};
 pub use ledger::BillingAccount;

@@ -89,7 +89,7 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> 
     let mut state = Membership::default();
     let mut pending_fee: Option<(NaiveDate, Money)> = None;
     for event in events {
-        state = state.apply(event);
+        state.record(event);
         match event {
             Event::Joined {
                 on,

@@ -101,15 +101,24 @@ pub(super) fn with_day_clamped(
     months: i64,
     day: u32,
 ) -> Result<NaiveDate, CalendarError> {
-    let out_of_range = CalendarError::OutOfRange {
+    let out_of_range = || CalendarError::OutOfRange {
         operation: "month arithmetic",
     };
-    let index = i64::from(date.year()) * 12 + i64::from(date.month0());
-    let target = index.checked_add(months).ok_or(out_of_range.clone())?;
-    let year = i32::try_from(target.div_euclid(12)).map_err(|_| out_of_range.clone())?;
-    let month = target.rem_euclid(12) as u32 + 1;
-    let last = days_in_month(year, month).ok_or(out_of_range.clone())?;
-    NaiveDate::from_ymd_opt(year, month, day.min(last)).ok_or(out_of_range)
+    let (year, month) = if months == 0 {
+        (date.year(), date.month())
+    } else {
+        let index = i64::from(date.year()) * 12 + i64::from(date.month0());
+        let target = index.checked_add(months).ok_or_else(out_of_range)?;
+        let year = i32::try_from(target.div_euclid(12)).map_err(|_| out_of_range())?;
+        (year, target.rem_euclid(12) as u32 + 1)
+    };
+    // Every month has its first 28 days.
+    let day = if day <= 28 {
+        day
+    } else {
+        day.min(days_in_month(year, month).ok_or_else(out_of_range)?)
+    };
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(out_of_range)
 }
 
 #[cfg(test)]

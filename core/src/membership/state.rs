@@ -335,6 +335,13 @@ pub struct Membership {
 impl Membership {
     /// The state after `event`. Never fails: events record decisions already made.
     pub fn apply(mut self, event: &Event) -> Membership {
+        self.record(event);
+        self
+    }
+
+    /// [`Self::apply`] in place, for replaying many events without moving
+    /// the state at each.
+    pub(crate) fn record(&mut self, event: &Event) {
         self.version += 1;
         match event {
             Event::Joined {
@@ -345,7 +352,7 @@ impl Membership {
                 ..
             } => {
                 let version = self.version;
-                self = Membership {
+                *self = Membership {
                     version,
                     status: Status::Pending,
                     plan: Some(plan.clone()),
@@ -406,7 +413,6 @@ impl Membership {
             Event::Suspended { .. } => self.status = Status::Suspended,
             Event::Reinstated { .. } => self.status = self.running_status(),
         }
-        self
     }
 
     /// Active, or pending cancellation when an end is planned.

@@ -140,7 +140,10 @@ impl Money {
             .currency
             .minor_units()
             .saturating_sub(self.amount.scale());
-        self.amount.mantissa() * 10_i128.pow(shift)
+        match shift {
+            0 => self.amount.mantissa(),
+            _ => self.amount.mantissa() * 10_i128.pow(shift),
+        }
     }
 
     /// Whether the amount is zero.
