@@ -16,8 +16,10 @@ memberkit's side is timed as a host would use its typed API: each
 membership's events are parsed into an ``EventLog`` beforehand (as the plain
 side's ``Subscription`` objects are made beforehand), and the timed run
 creates a new ``Account`` per subscription and bills them all with one
-``bill_many``, which returns ``Document`` objects. The check that both sides
-agree reads the documents' attributes outside the timed region. A JSON-text
+``bill_many``, which returns one ``Documents`` per account: a read-only
+sequence whose ``Document`` objects are made only as they are read. The
+check that both sides agree reads the documents' attributes outside the
+timed region. A JSON-text
 path (histories as JSON text in, JSON text out read with plain
 ``json.loads``) is timed too, for hosts that keep their data as JSON.
 
@@ -41,7 +43,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
-from memberkit.billing import Account, BillingConfig, Document, EventLog, bill_many, bill_many_json
+from memberkit.billing import Account, BillingConfig, Documents, EventLog, bill_many, bill_many_json
 from memberkit.errors import MemberkitError
 from memberkit.membership import Catalog, Membership
 
@@ -174,13 +176,13 @@ def event_logs(cat: Catalog, subs: Sequence[Subscription]) -> list[EventLog]:
 
 def bill_memberkit(
     cat: Catalog, config: BillingConfig, subs: Sequence[Subscription], logs: Sequence[EventLog], through: dt.date
-) -> list[list[Document] | MemberkitError]:
+) -> list[Documents | MemberkitError]:
     """A new account per subscription, all billed with one ``bill_many``."""
     histories = [(Account(sub.account), log) for sub, log in zip(subs, logs)]
     return bill_many(cat, config, histories, through)
 
 
-def memberkit_summary(run: list[Document] | MemberkitError) -> Summary:
+def memberkit_summary(run: Documents | MemberkitError) -> Summary:
     if isinstance(run, Exception):
         raise run
     return [(doc.date, doc.total.minor, doc.taxes[0]["tax"].minor) for doc in run]

@@ -3,14 +3,14 @@
 //! proration.
 
 use crate::convert::Day;
-use crate::document::Document;
+use crate::document::{Document, Documents};
 use crate::errors::{invalid_argument, to_py};
 use crate::ledger::{Account, EventLog};
 use crate::membership::Catalog;
 use crate::money::Money;
 use memberkit::billing::{
-    BillingAccount, BillingConfig as CoreConfig, bill_all, bill_batch_json as bill_batch_json_core,
-    bill_in_place, prorate,
+    BillingAccount, BillingConfig as CoreConfig, BillingError, Document as CoreDocument, bill_all,
+    bill_batch_json as bill_batch_json_core, bill_in_place, prorate,
 };
 use memberkit::membership::{Event, to_json};
 use memberkit::money::RoundingMode;
@@ -46,19 +46,19 @@ fn bill<'py>(
     account: &Bound<'py, Account>,
     events: &Bound<'py, EventLog>,
     through: Day,
-) -> PyResult<Vec<Bound<'py, Document>>> {
+) -> PyResult<Bound<'py, Documents>> {
     let mut account = borrow(account, || "the account".into())?;
     let (ledger, events) = (&mut account.0, events.get().0.as_slice());
     let (catalog, config) = (catalog.shared(), &*config.0);
     let documents = py
         .detach(|| bill_in_place(ledger, events, &catalog, config, through.0))
         .map_err(to_py)?;
-    Document::new_all(py, documents)
+    Documents::new(documents).into_pyobject(py)
 }
 
 /// Bills `(Account, EventLog)` histories with [`bill_all`] and the GIL
-/// released; each item of the result is the list of documents issued or
-/// the exception that account raised.
+/// released; each item of the result is the `Documents` issued or the
+/// exception that account raised.
 #[pyfunction]
 fn bill_many<'py>(
     py: Python<'py>,
@@ -66,7 +66,7 @@ fn bill_many<'py>(
     config: &BillingConfig,
     histories: Vec<(Bound<'py, Account>, Bound<'py, EventLog>)>,
     through: Day,
-) -> PyResult<Vec<Bound<'py, PyAny>>> {
+) -> PyResult<Bound<'py, PyList>> {
     let mut accounts = histories
         .iter()
         .enumerate()
@@ -79,13 +79,24 @@ fn bill_many<'py>(
         .collect();
     let (catalog, config) = (catalog.shared(), &*config.0);
     let results: Vec<_> = py.detach(|| bill_all(runs, &catalog, config, through.0).collect());
-    results
-        .into_iter()
-        .map(|result| match result {
-            Ok(documents) => Ok(PyList::new(py, Document::new_all(py, documents)?)?.into_any()),
+    PyList::new(py, results.into_iter().map(Outcome))
+}
+
+/// One account's outcome in a batch, made a Python object as the result
+/// list is filled: its `Documents`, or the exception it raised.
+struct Outcome(Result<Vec<CoreDocument>, BillingError>);
+
+impl<'py> IntoPyObject<'py> for Outcome {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.0 {
+            Ok(documents) => Ok(Documents::new(documents).into_pyobject(py)?.into_any()),
             Err(err) => Ok(to_py(err).into_value(py).into_bound(py).into_any()),
-        })
-        .collect()
+        }
+    }
 }
 
 /// Takes `account` for a run; refuses one that a run is billing already.
@@ -133,6 +144,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Account>()?;
     m.add_class::<EventLog>()?;
     m.add_class::<Document>()?;
+    m.add_class::<Documents>()?;
     m.add_function(wrap_pyfunction!(bill, m)?)?;
     m.add_function(wrap_pyfunction!(bill_many, m)?)?;
     m.add_function(wrap_pyfunction!(bill_batch_json, m)?)?;

@@ -4,6 +4,7 @@
 use crate::errors::{invalid_argument, to_py};
 use chrono::{Datelike, NaiveDate};
 use memberkit::calendar;
+use pyo3::PyClass;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyList, PyString};
 use rust_decimal::Decimal;
@@ -105,4 +106,25 @@ pub(crate) fn loads<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyA
 /// `text` as Python's `repr` writes it: `'m-1'`.
 pub(crate) fn str_repr(py: Python<'_>, text: &str) -> PyResult<String> {
     Ok(PyString::new(py, text).repr()?.to_cow()?.into_owned())
+}
+
+/// A new object of a class whose instances can never be part of a
+/// reference cycle (they hold no Python object, or only such objects),
+/// converted to Python out of the cyclic garbage collector's sight, as
+/// CPython untracks tuples and dicts of atoms: the collector then never
+/// walks the many such objects a batch makes.
+pub(crate) struct Untracked<T>(pub T);
+
+impl<'py, T: PyClass + Into<PyClassInitializer<T>>> IntoPyObject<'py> for Untracked<T> {
+    type Target = T;
+    type Output = Bound<'py, T>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, T>> {
+        let object = Bound::new(py, self.0)?;
+        // SAFETY: `object` is a live object of a GC type; untracking an
+        // object is allowed at any time, and again when it is freed.
+        unsafe { pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
+        Ok(object)
+    }
 }

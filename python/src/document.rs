@@ -1,18 +1,200 @@
-//! `memberkit.billing.Document`: an issued invoice or credit note, kept as
-//! Rust data and converted only when an attribute is read.
+//! `memberkit.billing.Documents` and `Document`: the invoices and credit
+//! notes of a billing run, kept as Rust data and converted only when read.
 
-use crate::convert::{PyDay, loads, str_repr};
+use crate::convert::{PyDay, Untracked, loads, str_repr};
 use crate::money::Money;
 use memberkit::billing::{Document as CoreDocument, DocumentKind};
 use memberkit::json::to_json;
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use std::sync::Arc;
+use pyo3::types::{PyBool, PyList, PySlice, PyTuple};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// An invoice or a credit note; read-only. The documents of one run share
-/// their vector, so making one moves no document.
+/// The documents issued by one billing run: an immutable sequence of
+/// `Document`, each made when read; equal to a list of the same documents.
+//
+// A batch thus makes one object per account, not one per document. A
+// `Documents` holds no Python object, and a `Document` or an iterator holds
+// only its `Documents`, so none of them can be part of a reference cycle:
+// all are made [`Untracked`].
+#[pyclass(frozen, sequence, module = "memberkit.billing", name = "Documents")]
+pub(crate) struct Documents(Vec<CoreDocument>);
+
+impl Documents {
+    /// A run's documents, to be made a Python object.
+    pub(crate) fn new(documents: Vec<CoreDocument>) -> Untracked<Documents> {
+        Untracked(Documents(documents))
+    }
+
+    /// Whether `other` is a `Document` equal to `doc`.
+    fn matches(doc: &CoreDocument, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Document>()
+            .is_ok_and(|other| other.get().doc() == doc)
+    }
+
+    /// Whether the items of `items` are `Document`s equal to these, in order.
+    fn equals_items<'py>(
+        &self,
+        len: usize,
+        items: impl Iterator<Item = Bound<'py, PyAny>>,
+    ) -> bool {
+        len == self.0.len()
+            && self
+                .0
+                .iter()
+                .zip(items)
+                .all(|(doc, item)| Self::matches(doc, &item))
+    }
+}
+
+/// The `index`-th document of `documents`, which must be in range.
+fn item(documents: &Bound<'_, Documents>, index: usize) -> Untracked<Document> {
+    debug_assert!(index < documents.get().0.len());
+    let run = documents.clone().unbind();
+    Untracked(Document { run, index })
+}
+
+/// `index` of a sequence of `len` items as Python reads it (negative
+/// indices count from the end), or `IndexError`.
+fn position(index: isize, len: usize) -> PyResult<usize> {
+    let len = len as isize;
+    let index = if index < 0 { index + len } else { index };
+    if (0..len).contains(&index) {
+        Ok(index as usize)
+    } else {
+        Err(PyIndexError::new_err("Documents index out of range"))
+    }
+}
+
+/// `start`/`stop` of `index`/`list.index` clamped to `0..=len`.
+fn clamp(bound: isize, len: usize) -> usize {
+    let len = len as isize;
+    (if bound < 0 { bound + len } else { bound }).clamp(0, len) as usize
+}
+
+#[pymethods]
+impl Documents {
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    /// `documents[i]` (negative counts from the end) is a `Document`;
+    /// `documents[i:j:k]` is a list of them.
+    fn __getitem__<'py>(
+        slf: &Bound<'py, Self>,
+        index: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let len = slf.get().0.len();
+        if let Ok(slice) = index.cast::<PySlice>() {
+            let range = slice.indices(len as isize)?;
+            let items = (0..range.slicelength)
+                .map(|k| item(slf, (range.start + k as isize * range.step) as usize));
+            return PyList::new(slf.py(), items).map(Bound::into_any);
+        }
+        let index: isize = index.extract().map_err(|err: PyErr| {
+            if err.is_instance_of::<PyTypeError>(slf.py()) {
+                let type_name = index.get_type().name().map(|n| n.to_string());
+                PyTypeError::new_err(format!(
+                    "Documents indices must be integers or slices, not {}",
+                    type_name.unwrap_or_default()
+                ))
+            } else {
+                // Too large for an index: out of range like any other.
+                PyIndexError::new_err("Documents index out of range")
+            }
+        })?;
+        item(slf, position(index, len)?)
+            .into_pyobject(slf.py())
+            .map(Bound::into_any)
+    }
+
+    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, DocumentsIterator>> {
+        Untracked(DocumentsIterator {
+            documents: slf.clone().unbind(),
+            next: AtomicUsize::new(0),
+        })
+        .into_pyobject(slf.py())
+    }
+
+    fn __contains__(&self, value: &Bound<'_, PyAny>) -> bool {
+        self.0.iter().any(|doc| Self::matches(doc, value))
+    }
+
+    /// The position of the first document equal to `value` from `start`
+    /// and before `stop`; `ValueError` if there is none.
+    #[pyo3(signature = (value, start = 0, stop = isize::MAX, /))]
+    fn index(&self, value: &Bound<'_, PyAny>, start: isize, stop: isize) -> PyResult<usize> {
+        let (start, stop) = (clamp(start, self.0.len()), clamp(stop, self.0.len()));
+        (start..stop.max(start))
+            .find(|&i| Self::matches(&self.0[i], value))
+            .ok_or_else(|| PyValueError::new_err("the document is not in Documents"))
+    }
+
+    /// How many documents equal `value`.
+    #[pyo3(signature = (value, /))]
+    fn count(&self, value: &Bound<'_, PyAny>) -> usize {
+        self.0
+            .iter()
+            .filter(|doc| Self::matches(doc, value))
+            .count()
+    }
+
+    /// Equal to `Documents`, or to a list or tuple of `Document`s, with
+    /// equal documents in the same order.
+    fn __eq__<'py>(&self, other: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = other.py();
+        let equal = if let Ok(other) = other.cast::<Documents>() {
+            self.0 == other.get().0
+        } else if let Ok(list) = other.cast::<PyList>() {
+            self.equals_items(list.len(), list.iter())
+        } else if let Ok(tuple) = other.cast::<PyTuple>() {
+            self.equals_items(tuple.len(), tuple.iter())
+        } else {
+            return Ok(py.NotImplemented().into_bound(py));
+        };
+        Ok(PyBool::new(py, equal).to_owned().into_any())
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let items = self
+            .0
+            .iter()
+            .map(|doc| repr(py, doc))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(format!("Documents([{}])", items.join(", ")))
+    }
+}
+
+/// An iterator over a `Documents`.
+#[pyclass(frozen, module = "memberkit.billing", name = "DocumentsIterator")]
+pub(crate) struct DocumentsIterator {
+    documents: Py<Documents>,
+    next: AtomicUsize,
+}
+
+#[pymethods]
+impl DocumentsIterator {
+    fn __iter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, Document>>> {
+        let documents = self.documents.bind(py);
+        let index = self.next.fetch_add(1, Ordering::Relaxed);
+        if index < documents.get().0.len() {
+            item(documents, index).into_pyobject(py).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// An invoice or a credit note; read-only. It refers to its run's
+/// `Documents`, so making one moves no document.
 #[pyclass(frozen, module = "memberkit.billing", name = "Document", eq)]
 pub(crate) struct Document {
-    run: Arc<Vec<CoreDocument>>,
+    run: Py<Documents>,
     index: usize,
 }
 
@@ -23,35 +205,28 @@ impl PartialEq for Document {
 }
 
 impl Document {
-    /// The Python objects of a run's documents.
-    pub(crate) fn new_all(
-        py: Python<'_>,
-        documents: Vec<CoreDocument>,
-    ) -> PyResult<Vec<Bound<'_, Document>>> {
-        let run = Arc::new(documents);
-        (0..run.len())
-            .map(|index| {
-                let run = Arc::clone(&run);
-                Bound::new(py, Document { run, index }).map(untracked)
-            })
-            .collect()
-    }
-
     /// The document itself.
     fn doc(&self) -> &CoreDocument {
-        &self.run[self.index]
+        &self.run.get().0[self.index]
     }
 }
 
-/// `document`, out of the cyclic garbage collector's sight. A `Document`
-/// holds no Python object, so it can never be part of a reference cycle
-/// (CPython untracks tuples and dicts of atoms alike); untracked, the
-/// collector no longer walks every document of a batch at each pass.
-fn untracked(document: Bound<'_, Document>) -> Bound<'_, Document> {
-    // SAFETY: `document` is a live object of a GC type; untracking an
-    // object is allowed at any time, and again when it is freed.
-    unsafe { pyo3::ffi::PyObject_GC_UnTrack(document.as_ptr().cast()) };
-    document
+/// `Document('m-1-20260420-1', kind='invoice', date='2026-04-20', total=Money('8726', 'JPY'))`.
+fn repr(py: Python<'_>, doc: &CoreDocument) -> PyResult<String> {
+    Ok(format!(
+        "Document({}, kind='{}', date='{}', total={})",
+        str_repr(py, &doc.id)?,
+        kind(doc),
+        doc.date,
+        Money::from(doc.total).__repr__()
+    ))
+}
+
+fn kind(doc: &CoreDocument) -> &'static str {
+    match doc.kind {
+        DocumentKind::Invoice => "invoice",
+        DocumentKind::CreditNote => "credit_note",
+    }
 }
 
 #[pymethods]
@@ -63,10 +238,7 @@ impl Document {
 
     #[getter]
     fn kind(&self) -> &'static str {
-        match self.doc().kind {
-            DocumentKind::Invoice => "invoice",
-            DocumentKind::CreditNote => "credit_note",
-        }
+        kind(self.doc())
     }
 
     #[getter]
@@ -130,12 +302,6 @@ impl Document {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
-            "Document({}, kind='{}', date='{}', total={})",
-            str_repr(py, &self.doc().id)?,
-            self.kind(),
-            self.doc().date,
-            Money::from(self.doc().total).__repr__()
-        ))
+        repr(py, self.doc())
     }
 }

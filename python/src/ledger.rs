@@ -1,7 +1,7 @@
 //! What a billing run reads: an account's ledger (`Account`, billed in place)
 //! and its membership's events (`EventLog`, parsed once, immutable).
 
-use crate::convert::{dumps, dumps_list, loads, str_repr};
+use crate::convert::{Untracked, dumps, dumps_list, loads, str_repr};
 use crate::errors::to_py;
 use crate::money::Money;
 use memberkit::billing::BillingAccount;
@@ -19,6 +19,9 @@ pub(crate) struct Account(pub(crate) BillingAccount);
 
 #[pymethods]
 impl Account {
+    // An `Account` holds no Python object, so every one is made `Untracked`
+    // (returning an object from `#[new]` ignores `cls`: fine while `Account`
+    // cannot be subclassed).
     #[new]
     #[pyo3(signature = (account_id, charges = Vec::new(), discounts = Vec::new()))]
     fn new(
@@ -26,21 +29,23 @@ impl Account {
         account_id: String,
         charges: Vec<Bound<'_, PyAny>>,
         discounts: Vec<Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
+    ) -> PyResult<Untracked<Self>> {
         let mut account = Account(BillingAccount::new(account_id));
         account.add_charges(py, charges)?;
         account.add_discounts(py, discounts)?;
-        Ok(account)
+        Ok(Untracked(account))
     }
 
     #[staticmethod]
-    fn from_dict(account: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn from_dict(account: &Bound<'_, PyAny>) -> PyResult<Untracked<Self>> {
         Self::from_json(&dumps(account)?)
     }
 
     #[staticmethod]
-    fn from_json(json: &str) -> PyResult<Self> {
-        BillingAccount::from_json(json).map(Account).map_err(to_py)
+    fn from_json(json: &str) -> PyResult<Untracked<Self>> {
+        BillingAccount::from_json(json)
+            .map(|account| Untracked(Account(account)))
+            .map_err(to_py)
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

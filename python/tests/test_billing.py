@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
+import gc
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ import memberkit
 from memberkit import Money
 import threading
 
-from memberkit.billing import Account, BillingConfig, Document, EventLog, bill, bill_many, bill_many_json, prorate
+from memberkit.billing import Account, BillingConfig, Document, Documents, EventLog, bill, bill_many, bill_many_json, prorate
 from memberkit.membership import Catalog, Membership
 
 CATALOG = Catalog(
@@ -50,6 +52,159 @@ def test_first_month_daily_proration_and_tax() -> None:
     # The account was updated in place: billing the same dates again adds nothing.
     assert bill(CATALOG, BillingConfig(), account, joined(dt.date(2026, 4, 20)), dt.date(2026, 5, 1)) == []
     assert account.documents_issued == 2
+
+
+def three_documents(account: Account | None = None) -> Documents:
+    """Joined on Apr 20 and billed through Jun 1: documents of Apr 20, May 1 and Jun 1."""
+    account = account if account is not None else Account("m-1")
+    return bill(CATALOG, BillingConfig(), account, joined(dt.date(2026, 4, 20)), dt.date(2026, 6, 1))
+
+
+IDS = ["m-1-20260420-1", "m-1-20260501-1", "m-1-20260601-1"]
+
+
+def test_documents_is_a_sequence_of_documents() -> None:
+    documents = three_documents()
+    assert type(documents) is Documents
+    assert isinstance(documents, collections.abc.Sequence)
+    assert not isinstance(documents, list)
+    assert len(documents) == 3 and documents
+    assert [doc.id for doc in documents] == IDS
+    assert [documents[i].id for i in range(3)] == IDS
+    assert [documents[i].id for i in range(-3, 0)] == IDS
+    assert all(isinstance(doc, Document) for doc in documents)
+    # Each read makes a new object, equal to the last.
+    assert documents[0] == documents[0] and documents[0] is not documents[0]
+    assert documents[-1] == documents[2] != documents[1]
+    assert [doc.id for doc in reversed(documents)] == IDS[::-1]
+    assert documents[1] in documents and "m-1-20260501-1" not in documents
+    assert documents.index(documents[2]) == 2 and documents.count(documents[1]) == 1
+    assert documents.index(documents[1], 1, 2) == 1
+    with pytest.raises(ValueError):
+        documents.index(documents[1], 2)
+    assert documents.count("m-1-20260501-1") == 0
+
+
+def test_documents_index_errors() -> None:
+    documents = three_documents()
+    for index in (3, -4, 2**70, -(2**70)):
+        with pytest.raises(IndexError, match="^Documents index out of range$"):
+            documents[index]
+    with pytest.raises(TypeError, match="^Documents indices must be integers or slices, not str$"):
+        documents["0"]  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="not float$"):
+        documents[1.0]  # type: ignore[call-overload]
+    assert documents[True].id == IDS[1]  # an int, as for lists
+    empty = bill(CATALOG, BillingConfig(), Account("m-1"), joined(dt.date(2026, 4, 20)), dt.date(2026, 4, 19))
+    assert len(empty) == 0 and not empty and list(empty) == [] and empty[:] == []
+    with pytest.raises(IndexError):
+        empty[0]
+    with pytest.raises(IndexError):
+        empty[-1]
+
+
+def test_documents_slices_are_lists_of_documents() -> None:
+    documents = three_documents()
+    assert isinstance(documents[1:], list)
+    assert [doc.id for doc in documents[1:]] == IDS[1:]
+    assert [doc.id for doc in documents[::-1]] == IDS[::-1]
+    assert [doc.id for doc in documents[-2::-2]] == [IDS[1]]
+    assert documents[5:] == [] and documents[2:1] == []
+    assert documents[:] == list(documents) == documents
+    with pytest.raises(ValueError):
+        documents[::0]
+
+
+@given(
+    start=st.none() | st.integers(min_value=-5, max_value=5),
+    stop=st.none() | st.integers(min_value=-5, max_value=5),
+    step=st.none() | st.integers(min_value=-4, max_value=4).filter(bool),
+    index=st.integers(min_value=-5, max_value=5),
+)
+def test_documents_index_and_slice_as_a_list_does(start: int | None, stop: int | None, step: int | None, index: int) -> None:
+    documents = three_documents()
+    as_list = list(documents)
+    assert documents[start:stop:step] == as_list[start:stop:step]
+    if -3 <= index < 3:
+        assert documents[index] == as_list[index]
+    else:
+        with pytest.raises(IndexError):
+            documents[index]
+
+
+def test_documents_iterate() -> None:
+    documents = three_documents()
+    iterator = iter(documents)
+    assert iter(iterator) is iterator
+    assert [doc.id for doc in iterator] == IDS
+    with pytest.raises(StopIteration):
+        next(iterator)
+    with pytest.raises(StopIteration):
+        next(iterator)
+    # Independent iterators, each from the start.
+    first, second = iter(documents), iter(documents)
+    assert next(first).id == IDS[0] and next(first).id == IDS[1] and next(second).id == IDS[0]
+    assert [(a.id, b.id) for a, b in zip(documents, documents)] == [(i, i) for i in IDS]
+
+
+def test_documents_equality() -> None:
+    documents = three_documents()
+    again = three_documents()  # a new account, billed alike
+    assert documents == again and not documents != again
+    assert documents == list(documents) and list(documents) == documents
+    assert documents == tuple(documents) and tuple(documents) == documents
+    assert documents != list(documents)[:2] and documents != list(documents)[::-1]
+    assert documents != [1, 2, 3] and documents != [doc.id for doc in documents]
+    assert documents != three_documents(Account("m-2"))
+    assert documents != "abc" and documents != None  # noqa: E711
+    assert bill(CATALOG, BillingConfig(), Account("m-1"), joined(dt.date(2026, 4, 20)), dt.date(2026, 4, 1)) == []
+    with pytest.raises(TypeError):
+        hash(documents)
+
+
+def test_documents_are_immutable() -> None:
+    documents = three_documents()
+    with pytest.raises(TypeError):
+        documents[0] = documents[1]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del documents[0]  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        documents.extra = 1  # type: ignore[attr-defined]
+    assert [doc.id for doc in documents] == IDS
+
+
+def test_documents_repr() -> None:
+    documents = three_documents()
+    assert repr(documents) == "Documents([" + ", ".join(repr(doc) for doc in documents) + "])"
+    assert repr(documents).startswith("Documents([Document('m-1-20260420-1', kind='invoice', date='2026-04-20', ")
+    assert repr(bill(CATALOG, BillingConfig(), Account("m-1"), joined(dt.date(2026, 4, 20)), dt.date(2026, 4, 1))) == "Documents([])"
+
+
+def test_documents_outlive_their_account_and_later_runs() -> None:
+    account = Account("m-1")
+    log = EventLog(joined(dt.date(2026, 4, 20)))
+    documents = bill(CATALOG, BillingConfig(), account, log, dt.date(2026, 5, 1))
+    first = documents[0]
+    later = bill(CATALOG, BillingConfig(), account, log, dt.date(2026, 6, 1))
+    [batch] = bill_many(CATALOG, BillingConfig(), [(account, log)], dt.date(2026, 7, 1))
+    assert [doc.id for doc in documents] == IDS[:2] and [doc.id for doc in later] == IDS[2:]
+    assert isinstance(batch, Documents) and [doc.id for doc in batch] == ["m-1-20260701-1"]
+    assert documents[0] == first and account.documents_issued == 4
+    del account, documents, later, batch
+    gc.collect()
+    # A document keeps its run's documents alive.
+    assert (first.id, first.total) == (IDS[0], Money(3226 + 5500, "JPY"))
+
+
+def test_billing_objects_are_not_tracked_by_the_cyclic_collector() -> None:
+    documents = three_documents()
+    assert not gc.is_tracked(documents)
+    assert not gc.is_tracked(documents[0]) and not gc.is_tracked(documents[1:][0])
+    assert not gc.is_tracked(iter(documents)) and not gc.is_tracked(next(iter(documents)))
+    assert not gc.is_tracked(Account("m-1"))
+    assert not gc.is_tracked(Account.from_json(Account("m-1").to_json()))
+    [batch] = bill_many(CATALOG, BillingConfig(), [(Account("m-1"), EventLog(joined(dt.date(2026, 4, 20))))], "2026-06-01")
+    assert isinstance(batch, Documents) and not gc.is_tracked(batch)
 
 
 def test_document_to_dict_matches_its_attributes() -> None:
@@ -104,7 +259,7 @@ def test_batch_billing_keeps_going_past_a_bad_account() -> None:
     assert str(results[1]) == 'unknown plan "gold"' and results[1].kind == "unknown_plan"
     assert accounts[1] == Account("b")
     for result, account in ((results[0], accounts[0]), (results[2], accounts[2])):
-        assert not isinstance(result, Exception)
+        assert isinstance(result, Documents)
         assert [doc.total for doc in result] == [Money(8800 + 5500, "JPY")]
         assert account.documents_issued == 1
 
@@ -122,7 +277,7 @@ def test_an_account_twice_in_a_batch_is_refused_before_billing() -> None:
 def test_batches_on_many_threads_share_event_logs() -> None:
     log = EventLog(joined(dt.date(2026, 4, 1)))
     batches = [[Account(f"{t}-{i}") for i in range(200)] for t in range(4)]
-    results: dict[int, list[list[Document] | memberkit.MemberkitError]] = {}
+    results: dict[int, list[Documents | memberkit.MemberkitError]] = {}
 
     def run(t: int) -> None:
         results[t] = bill_many(CATALOG, BillingConfig(), [(a, log) for a in batches[t]], dt.date(2026, 6, 1))
@@ -193,7 +348,8 @@ def test_bill_many_is_billing_each_account_alone(starts: list[dt.date], ahead: i
 def test_billing_in_steps_is_billing_at_once_and_idempotent(start: dt.date, steps: list[int]) -> None:
     log = EventLog(joined(start))
     stepwise, at_once = Account("m"), Account("m")
-    day, documents = start, []
+    day = start
+    documents: list[Document] = []
     for step in steps:
         day += dt.timedelta(days=step)
         documents += bill(CATALOG, BillingConfig(), stepwise, log, day)

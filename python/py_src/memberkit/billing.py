@@ -10,6 +10,9 @@ objects, converted only when read:
   billing through a date already billed adds nothing.
 - :class:`EventLog`, a membership's events parsed once (from the dicts
   :meth:`~memberkit.membership.Membership.execute` returns, or JSON text).
+- :class:`Documents`, what a run issued: an immutable sequence (a
+  :class:`collections.abc.Sequence`) of :class:`Document`, each made when
+  read; it compares equal to a list of the same documents.
 - :class:`Document`, an invoice or credit note: dates as
   :class:`datetime.date`, amounts as :class:`memberkit.Money`, ``lines`` and
   ``taxes`` as dicts, ``to_dict()`` for all of it.
@@ -26,10 +29,12 @@ objects, converted only when read:
 >>> documents = bill(catalog, BillingConfig(), account, events, dt.date(2026, 5, 1))
 >>> [(doc.id, str(doc.total)) for doc in documents]
 [('m-1-20260415-1', '4693 JPY'), ('m-1-20260501-1', '8800 JPY')]
+>>> documents[-1]
+Document('m-1-20260501-1', kind='invoice', date='2026-05-01', total=Money('8800', 'JPY'))
 >>> account
 Account('m-1', documents_issued=2, credit=None)
 >>> bill(catalog, BillingConfig(), account, events, dt.date(2026, 5, 1))
-[]
+Documents([])
 
 Many accounts at once, with the GIL released while billing:
 
@@ -42,15 +47,28 @@ Many accounts at once, with the GIL released while billing:
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 from typing import Any, Mapping, Sequence, Union
 
 from memberkit import _memberkit
-from memberkit._memberkit import Account, Document, EventLog, Money
+from memberkit._memberkit import Account, Document, Documents, EventLog, Money
 from memberkit.errors import MemberkitError
 from memberkit.membership import Catalog, _dumps, _loads
 
-__all__ = ["Account", "BillingConfig", "Document", "EventLog", "bill", "bill_many", "bill_many_json", "prorate"]
+__all__ = [
+    "Account",
+    "BillingConfig",
+    "Document",
+    "Documents",
+    "EventLog",
+    "bill",
+    "bill_many",
+    "bill_many_json",
+    "prorate",
+]
+
+collections.abc.Sequence.register(Documents)
 
 DateLike = Union[dt.date, str]
 Events = Union[EventLog, Sequence[Mapping[str, Any]]]
@@ -69,10 +87,11 @@ class BillingConfig:
         return config
 
 
-def bill(catalog: Catalog, config: BillingConfig, account: Account, events: Events, through: DateLike) -> list[Document]:
+def bill(catalog: Catalog, config: BillingConfig, account: Account, events: Events, through: DateLike) -> Documents:
     """Bills ``account`` through ``through`` (included) for ``events`` (an
     :class:`EventLog` or event dicts); records the run in ``account`` and
-    returns the documents issued. On an error ``account`` is left as it was.
+    returns the documents issued, as :class:`Documents`. On an error
+    ``account`` is left as it was.
     """
     log = events if isinstance(events, EventLog) else EventLog(events)
     return _memberkit.bill(catalog._inner, config._inner, account, log, through)
@@ -83,10 +102,10 @@ def bill_many(
     config: BillingConfig,
     histories: Sequence[tuple[Account, EventLog]],
     through: DateLike,
-) -> list[Union[list[Document], MemberkitError]]:
+) -> list[Union[Documents, MemberkitError]]:
     """Bills many ``(account, events)`` pairs through one date, each account
     updated in place, with the GIL released while billing. Each item of the
-    result is the documents issued or the :class:`memberkit.MemberkitError`
+    result is the :class:`Documents` issued or the :class:`memberkit.MemberkitError`
     that account raised (its ledger left as it was). An :class:`Account`
     given twice, or being billed by another thread, is refused with
     :class:`memberkit.InvalidArgumentError` before anything is billed.
