@@ -17,7 +17,7 @@ use super::{
 };
 use crate::calendar::{CalendarError, IntervalUnit, NaiveDate, Period, Schedule};
 use crate::membership::{Alignment, Catalog, Event, Plan, RefundPolicy, TaxRate};
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use chrono::Datelike;
 use compact_str::CompactString;
 use smallvec::SmallVec;
@@ -993,24 +993,21 @@ fn assemble(
     // By document; on each, credits first, then charges; otherwise in the
     // order they were found (the sort is stable).
     pending.sort_by_key(|p| (p.date, p.refund, !p.line.amount.is_negative()));
-    // The lines of each document (those of one date, refunds apart), so
-    // that each collection is sized to fit: a batch keeps every document.
-    let mut sizes: SmallVec<[usize; 4]> = SmallVec::new();
+    // Each document's date, kind, currency and number of lines (those of
+    // one date, refunds apart), so that each collection is sized to fit: a
+    // batch keeps every document.
+    let mut heads: SmallVec<[(NaiveDate, bool, Currency, usize); 4]> = SmallVec::new();
     for (i, item) in pending.iter().enumerate() {
         let same = |p: &Pending<'_>| (p.date, p.refund) == (item.date, item.refund);
-        match sizes.last_mut() {
-            Some(size) if i > 0 && same(&pending[i - 1]) => *size += 1,
-            _ => sizes.push(1),
+        match heads.last_mut() {
+            Some(head) if i > 0 && same(&pending[i - 1]) => head.3 += 1,
+            _ => heads.push((item.date, item.refund, item.line.amount.currency(), 1)),
         }
     }
-    let mut documents: Vec<Document> = Vec::with_capacity(sizes.len());
+    let mut documents: Vec<Document> = Vec::with_capacity(heads.len());
     changes.entries.reserve_exact(pending.len());
     let mut items = pending.drain(..);
-    for size in sizes {
-        let mut group = items.by_ref().take(size).peekable();
-        let Some((date, refund)) = group.peek().map(|p| (p.date, p.refund)) else {
-            break;
-        };
+    for (date, refund, currency, size) in heads {
         // Documents come in date order: this one follows those of its date.
         let earlier = documents
             .iter()
@@ -1019,32 +1016,36 @@ fn assemble(
             .count();
         let number = account.issued.on(date);
         let number = number.saturating_add(u32::try_from(earlier + 1).unwrap_or(u32::MAX));
-        let mut draft = Draft {
+        // Made in place in `documents` (a document is large), then
+        // completed from its lines by `issue`.
+        let zero = Money::zero(currency);
+        documents.push(Document {
             id: document_id(&account.id, date, number),
+            kind: DocumentKind::Invoice,
+            account: CompactString::from(account.id.as_str()),
             date,
-            refund,
+            collection_date: date,
             corrects: None,
             lines: SmallVec::new(),
+            taxes: SmallVec::new(),
+            total: zero,
+            credit_applied: zero,
+            refund: zero,
+            amount_due: zero,
+        });
+        let Some(document) = documents.last_mut() else {
+            break;
         };
-        draft.lines.reserve_exact(size);
-        for item in group {
-            draft.corrects = draft.corrects.or(item.corrects);
-            draft.lines.push(item.line);
-            changes.entries.push(item.effect.recorded(&draft.id));
+        document.lines.reserve_exact(size);
+        let mut corrects = None;
+        for item in items.by_ref().take(size) {
+            corrects = corrects.or(item.corrects);
+            document.lines.push(item.line);
+            changes.entries.push(item.effect.recorded(&document.id));
         }
-        issue(account, &mut changes.credit, draft, config, &mut documents)?;
+        issue(document, refund, corrects, &mut changes.credit, config)?;
     }
     Ok(documents)
-}
-
-/// The lines of one document, numbered.
-struct Draft<'a> {
-    id: CompactString,
-    date: NaiveDate,
-    refund: bool,
-    /// The first document the lines correct, for a credit note.
-    corrects: Option<&'a str>,
-    lines: SmallVec<[Line; 1]>,
 }
 
 /// What a run's documents change in an account's ledger, besides counting
@@ -1111,32 +1112,23 @@ impl LedgerChanges {
     }
 }
 
-/// Issues `draft` as a document of `account` onto `documents`, applying and
-/// updating the `credit` carried forward.
+/// Completes `document` from its lines, in place: taxes, total, kind (a
+/// `refund` or a negative total makes a credit note, correcting
+/// `corrects`), the `credit` carried forward applied and updated, and the
+/// collection date.
 fn issue(
-    account: &BillingAccount,
+    document: &mut Document,
+    refund: bool,
+    corrects: Option<&str>,
     credit: &mut Option<Money>,
-    draft: Draft<'_>,
     config: &BillingConfig,
-    documents: &mut Vec<Document>,
 ) -> Result<(), BillingError> {
-    let Draft {
-        id,
-        date,
-        refund,
-        corrects,
-        lines,
-    } = draft;
-    let (taxes, total) = taxes_and_total(&lines, config)?;
+    let (taxes, total) = taxes_and_total(&document.lines, config)?;
     let currency = total.currency();
     let kind = if refund || total.is_negative() {
         DocumentKind::CreditNote
     } else {
         DocumentKind::Invoice
-    };
-    let corrects = match kind {
-        DocumentKind::CreditNote => corrects.map(CompactString::from),
-        DocumentKind::Invoice => None,
     };
     let zero = Money::zero(currency);
     let carried = credit.unwrap_or(zero);
@@ -1161,25 +1153,17 @@ fn issue(
         )
     };
     *credit = (!credit_after.is_zero()).then_some(credit_after);
-    let collection_date = if kind == DocumentKind::Invoice {
-        collection_date(date, config)?
+    if kind == DocumentKind::Invoice {
+        document.collection_date = collection_date(document.date, config)?;
     } else {
-        date
-    };
-    documents.push(Document {
-        id,
-        kind,
-        account: CompactString::from(account.id.as_str()),
-        date,
-        collection_date,
-        corrects,
-        lines,
-        taxes,
-        total,
-        credit_applied,
-        refund: refund_amount,
-        amount_due,
-    });
+        document.corrects = corrects.map(CompactString::from);
+    }
+    document.kind = kind;
+    document.taxes = taxes;
+    document.total = total;
+    document.credit_applied = credit_applied;
+    document.refund = refund_amount;
+    document.amount_due = amount_due;
     Ok(())
 }
 
