@@ -78,13 +78,18 @@ fn bill_many<'py>(
         .map(|(account, (_, events))| (&mut account.0, events.get().0.as_slice()))
         .collect();
     let (catalog, config) = (catalog.shared(), &*config.0);
-    let results: Vec<_> = py.detach(|| bill_all(runs, &catalog, config, through.0).collect());
+    // Errors boxed: the results held until the GIL is back stay small.
+    let results: Vec<_> = py.detach(|| {
+        bill_all(runs, &catalog, config, through.0)
+            .map(|result| result.map_err(Box::new))
+            .collect()
+    });
     PyList::new(py, results.into_iter().map(Outcome))
 }
 
 /// One account's outcome in a batch, made a Python object as the result
 /// list is filled: its `Documents`, or the exception it raised.
-struct Outcome(Result<Vec<CoreDocument>, BillingError>);
+struct Outcome(Result<Vec<CoreDocument>, Box<BillingError>>);
 
 impl<'py> IntoPyObject<'py> for Outcome {
     type Target = PyAny;
@@ -94,7 +99,7 @@ impl<'py> IntoPyObject<'py> for Outcome {
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self.0 {
             Ok(documents) => Ok(Documents::new(documents).into_pyobject(py)?.into_any()),
-            Err(err) => Ok(to_py(err).into_value(py).into_bound(py).into_any()),
+            Err(err) => Ok(to_py(*err).into_value(py).into_bound(py).into_any()),
         }
     }
 }

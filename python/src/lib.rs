@@ -2,6 +2,7 @@
 //! the `memberkit` crate, converts back. The Python-facing package around it
 //! lives in `py_src/memberkit`.
 
+mod alloc;
 mod billing;
 mod calendar;
 mod convert;
@@ -16,7 +17,7 @@ use pyo3::prelude::*;
 
 /// The extension's own allocations (a billing run's documents) use mimalloc.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: alloc::MiMalloc = alloc::MiMalloc;
 
 #[pymodule]
 fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
