@@ -928,14 +928,14 @@ fn period_line(
     credit: bool,
 ) -> Line {
     let (kind, what) = match kind {
-        PieceKind::Plan => (LineKind::PlanFee, "fee"),
-        PieceKind::Pause => (LineKind::PauseFee, "pause fee"),
+        PieceKind::Plan => (LineKind::PlanFee, " fee, "),
+        PieceKind::Pause => (LineKind::PauseFee, " pause fee, "),
     };
     let last_day = piece.end().pred_opt().unwrap_or(piece.end());
     let prefix = if credit { "Credit: " } else { "" };
     // "{prefix}{name} {what}, {start} to {last_day}"
     let mut description = String::with_capacity(prefix.len() + plan.name.len() + 40);
-    for part in [prefix, &plan.name, " ", what, ", "] {
+    for part in [prefix, &plan.name, what] {
         description.push_str(part);
     }
     push_dates(&mut description, piece.start(), last_day);
