@@ -26,7 +26,7 @@ path (histories as JSON text in, JSON text out read with plain
 Run from the repository root, after ``scripts/setup-python.sh``::
 
     .venv/bin/pip install -r benches/requirements.txt
-    .venv/bin/python benches/billing_compare.py [--accounts 20000] [--repeat 3]
+    .venv/bin/python benches/billing_compare.py [--accounts 20000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def best_of(repeat: int, run: Callable[[], T]) -> tuple[float, T]:
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)  # as timeit repeats
     args = parser.parse_args(argv)
 
     subs = subscriptions(args.accounts)
