@@ -861,6 +861,69 @@ fn a_change_after_billing_ahead_reaches_every_period_it_affects() {
 }
 
 #[test]
+fn a_change_inside_a_billed_period_is_found_past_the_changes_before_it() {
+    // Billed through May on premium; then the events gain a switch to
+    // regular from Mar 10 and back to premium from Apr 1 (the ledger's April
+    // and May match the history again). March must be rebilled, even
+    // though the ledger's pieces after it chain as the new history's do.
+    let config = BillingConfig::default();
+    let ahead = run_account(&events(&[join("premium", d(2026, 1, 1))]), d(2026, 5, 1));
+    let changed = events(&[
+        join("premium", d(2026, 1, 1)),
+        change(d(2026, 3, 10), "regular", ChangeTiming::Now),
+        change(d(2026, 3, 20), "premium", ChangeTiming::NextPeriod),
+    ]);
+    let again = bill(&ahead.account, &changed, &catalog(), &config, d(2026, 5, 1)).unwrap();
+    let at_once = run(&changed, &config, d(2026, 5, 1));
+    // March's premium credited and regular charged from Mar 10, each rounded
+    // down: within a yen of March billed at once in two pieces.
+    let corrected = net(&ahead.documents) + net(&again.documents);
+    assert!(
+        (corrected - net(&at_once)).abs() <= 1,
+        "{corrected} vs {}",
+        net(&at_once)
+    );
+    assert!(again.documents.iter().all(|doc| doc.date == d(2026, 3, 10)));
+    assert_eq!(net(&again.documents), -(13_200 * 22 / 31) + 8_800 * 22 / 31);
+    // Billed incrementally through the same history, the run after the
+    // changes skips the settled months and still adds what is due.
+    let monthly = [d(2026, 3, 31), d(2026, 4, 30), d(2026, 5, 1), d(2026, 6, 1)];
+    let mut account = run_account(&changed, d(2026, 3, 10)).account;
+    let mut documents = Vec::new();
+    for through in monthly {
+        let step = bill(&account, &changed, &catalog(), &config, through).unwrap();
+        documents.extend(step.documents);
+        account = step.account;
+    }
+    let head = run(&changed, &config, d(2026, 3, 10));
+    assert_eq!(
+        net(&head) + net(&documents),
+        net(&run(&changed, &config, d(2026, 6, 1)))
+    );
+}
+
+fn run_account(events: &[Event], through: NaiveDate) -> memberkit::billing::BillingRun {
+    bill(
+        &BillingAccount::new("A1"),
+        events,
+        &catalog(),
+        &BillingConfig::default(),
+        through,
+    )
+    .unwrap()
+}
+
+fn change(on: NaiveDate, plan: &str, when: ChangeTiming) -> (NaiveDate, Command) {
+    (
+        on,
+        Command::ChangePlan {
+            plan: plan.into(),
+            when,
+        },
+    )
+}
+
+#[test]
 fn events_corrected_by_the_host_rebill_the_whole_history() {
     // The join was recorded on the wrong plan (of the same billing day) and
     // billed for months; with the events corrected, every period comes out

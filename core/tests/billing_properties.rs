@@ -97,8 +97,8 @@ fn check_taxes(doc: &Document, config: &BillingConfig) -> Result<(), TestCaseErr
     Ok(())
 }
 
-/// The (term, day) pairs the ledger says were billed.
-fn billed_days(account: &BillingAccount) -> Vec<(String, NaiveDate)> {
+/// The (term, day, fee, plan) the ledger says were billed.
+fn billed_days(account: &BillingAccount) -> Vec<(String, NaiveDate, String, String)> {
     let ledger = serde_json::to_value(account).unwrap();
     let mut days = Vec::new();
     for piece in ledger["pieces"].as_array().unwrap() {
@@ -106,7 +106,12 @@ fn billed_days(account: &BillingAccount) -> Vec<(String, NaiveDate)> {
         let until: NaiveDate = piece["until"].as_str().unwrap().parse().unwrap();
         let mut day = from;
         while day < until {
-            days.push((piece["term"].to_string(), day));
+            days.push((
+                piece["term"].to_string(),
+                day,
+                piece["kind"].to_string(),
+                piece["plan"].to_string(),
+            ));
             day = day.succ_opt().unwrap();
         }
     }
@@ -114,7 +119,7 @@ fn billed_days(account: &BillingAccount) -> Vec<(String, NaiveDate)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(1024))]
 
     #[test]
     fn billing_is_idempotent_and_never_bills_a_day_twice(
@@ -152,16 +157,29 @@ proptest! {
         }
         // No day of a billing period is billed twice, for any plan or fee.
         let mut days = billed_days(&account);
-        let total = days.len();
         days.sort();
-        days.dedup();
-        prop_assert_eq!(days.len(), total, "a day was billed twice");
+        let mut once: Vec<_> = days.iter().map(|(term, day, _, _)| (term, day)).collect();
+        let total = once.len();
+        once.dedup();
+        prop_assert_eq!(once.len(), total, "a day was billed twice");
         // No day owed is left unbilled: everything a single run over the whole
         // history bills was billed along the way.
         let Some((last, known)) = last_billed else { return Ok(()) };
         let at_once = bill(&BillingAccount::new("P"), &log[..known], &catalog, &config, last).unwrap();
-        for day in billed_days(&at_once.account) {
-            prop_assert!(days.binary_search(&day).is_ok(), "{:?} owed but never billed", day);
+        let mut owed = billed_days(&at_once.account);
+        owed.sort();
+        for day in &owed {
+            prop_assert!(days.binary_search(day).is_ok(), "{:?} owed but never billed", day);
         }
+        // Once every credit is due (a credit is dated when its days stop
+        // being owed, which may be after `last`), the ledger billed along the
+        // way holds exactly the days owed, on their fee and plan.
+        let later = last + chrono::Days::new(1_500);
+        let caught_up = bill(&account, &log[..known], &catalog, &config, later).unwrap();
+        let at_once = bill(&at_once.account, &log[..known], &catalog, &config, later).unwrap();
+        let (mut along, mut owed) = (billed_days(&caught_up.account), billed_days(&at_once.account));
+        along.sort();
+        owed.sort();
+        prop_assert_eq!(along, owed);
     }
 }
