@@ -493,6 +493,8 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
     /// segment, so a period's pieces together are what it owes. The last
     /// settled period ends where a piece of the chain starts a period, on a
     /// boundary of the schedule, on or before `through`.
+    // Out of line: walked once per term, and kept out of the run's hot path.
+    #[inline(never)]
     fn settled_until(&self) -> Result<Option<NaiveDate>, BillingError> {
         let mut segments = self.term.segments.iter();
         // The segment holding the last piece read.
