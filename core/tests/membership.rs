@@ -527,10 +527,44 @@ fn rejoin_waives_the_admission_fee_within_the_window() {
             ..
         }
     ));
-    let (_, events) = run(m, rejoin(d(2027, 3, 1)), d(2027, 2, 20));
+    let (_, events) = run(m.clone(), rejoin(d(2027, 3, 1)), d(2027, 2, 20));
     assert!(
         matches!(&events[0], Event::Joined { admission_fee: Some(fee), .. } if *fee == yen(5_500))
     );
+    // A rejoin may start on the day the membership ended, not before.
+    let start = m.start.unwrap();
+    assert!(run(m.clone(), rejoin(d(2026, 8, 1)), d(2026, 8, 2)).1[0].on() == d(2026, 8, 1));
+    assert_eq!(
+        refused(&m, rejoin(d(2026, 7, 31)), d(2026, 8, 2)),
+        MembershipError::RejoinOverlaps {
+            start: d(2026, 7, 31),
+            previous_start: start,
+            ended: d(2026, 8, 1)
+        }
+    );
+}
+
+#[test]
+fn a_rejoin_never_starts_on_the_day_the_previous_membership_did() {
+    // Joined and cancelled the same day: a rejoin that day would share the
+    // first membership's start, under which its billing is kept.
+    let m = joined("regular", d(2026, 4, 10), false, d(2026, 4, 10));
+    let (m, _) = run(
+        m,
+        Command::Cancel {
+            when: CancelTiming::Now,
+        },
+        d(2026, 4, 10),
+    );
+    let rejoin = Command::Rejoin {
+        plan: "regular".into(),
+        start: d(2026, 4, 10),
+        trial: false,
+    };
+    assert!(matches!(
+        refused(&m, rejoin, d(2026, 4, 10)),
+        MembershipError::RejoinOverlaps { .. }
+    ));
 }
 
 #[test]

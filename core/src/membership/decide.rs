@@ -66,6 +66,15 @@ fn decide_now(
             if !matches!(state.status, Status::Cancelled | Status::Expired) {
                 return Err(refuse());
             }
+            if let (Some(previous_start), Some(ended)) = (state.start, state.ended_on)
+                && (*start < ended || *start <= previous_start)
+            {
+                return Err(MembershipError::RejoinOverlaps {
+                    start: *start,
+                    previous_start,
+                    ended,
+                });
+            }
             join(state, catalog, plan, *start, *trial, at, true)
         }
         _ => {

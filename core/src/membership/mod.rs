@@ -91,6 +91,20 @@ pub enum MembershipError {
         /// The membership's start.
         start: NaiveDate,
     },
+    /// A rejoin starting before the previous membership ended, or on the
+    /// day it started: the two would overlap (each membership's billing is
+    /// kept under its start date).
+    #[error(
+        "a rejoin must start after the previous membership, which ran from {previous_start} until {ended}; got {start}"
+    )]
+    RejoinOverlaps {
+        /// The rejoin's start.
+        start: NaiveDate,
+        /// When the previous membership started.
+        previous_start: NaiveDate,
+        /// When it ended.
+        ended: NaiveDate,
+    },
     /// A date that must not be in the past is.
     #[error("{date} is in the past (the request is made on {today})")]
     DateInPast {
