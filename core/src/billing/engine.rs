@@ -481,29 +481,29 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         Ok(billed)
     }
 
-    /// Where the periods that need looking at begin: before it, the ledger
-    /// bills every period as it is owed, one piece for each segment of the
-    /// term the period meets — so a long membership's history is not walked
-    /// again at every run. `None` when every period must be looked at.
+    /// Where the periods that need looking at begin: before it, every period
+    /// lies in the term's first segment, before any change, and the ledger
+    /// bills it in one piece of that segment's fee, as it is owed — so a
+    /// long membership's history is not walked again at every run. `None`
+    /// when every period must be looked at.
     ///
     /// The ledger's pieces are read in order as a chain: the first from the
-    /// term's first paid day, each next one from the end of the one before,
-    /// in the same period or starting the next. Each piece bills the fee and
-    /// plan of the segment holding its first day and ends within that
-    /// segment, so a period's pieces together are what it owes. The last
-    /// settled period ends where a piece of the chain starts a period, on a
-    /// boundary of the schedule, on or before `through`.
-    // Out of line: walked once per term, and kept out of the run's hot path.
-    #[inline(never)]
+    /// segment's start, each next one from the end of the one before, which
+    /// is so a whole period. The last settled period ends where a piece of
+    /// the chain starts, on a boundary of the schedule, on or before
+    /// `through` and the segment's first change.
     fn settled_until(&self) -> Result<Option<NaiveDate>, BillingError> {
-        let mut segments = self.term.segments.iter();
-        // The segment holding the last piece read.
-        let Some(mut segment) = segments.next() else {
+        let Some(first) = self.term.segments.first() else {
             return Ok(None);
         };
         if self.term.cooled_off {
             return Ok(None);
         }
+        let kind = match first.mode {
+            Mode::Active => PieceKind::Plan,
+            Mode::Paused => PieceKind::Pause,
+        };
+        let limit = first.until.unwrap_or(self.through).min(self.through);
         let mut settled = None;
         let mut previous: Option<&BilledPiece> = None;
         let pieces = self
@@ -511,36 +511,17 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             .pieces
             .iter()
             .filter(|p| p.term == self.term.start);
-        'chain: for piece in pieces {
+        for piece in pieces {
             let chained = match previous {
-                None => piece.from == segment.from && piece.period <= piece.from,
-                Some(previous) => {
-                    piece.from == previous.until
-                        && (piece.period == previous.until || piece.period == previous.period)
-                }
+                None => piece.from == first.from && piece.period <= piece.from,
+                Some(previous) => piece.period == previous.until && piece.from == piece.period,
             };
-            if !chained {
+            if !chained || piece.kind != kind || piece.plan != first.plan.as_ref() {
                 break;
             }
-            while segment.until.is_some_and(|until| until <= piece.from) {
-                let Some(next) = segments.next() else {
-                    break 'chain;
-                };
-                segment = next;
-            }
-            let kind = match segment.mode {
-                Mode::Active => PieceKind::Plan,
-                Mode::Paused => PieceKind::Pause,
-            };
-            let fits = segment.from <= piece.from
-                && piece.from < piece.until
-                && segment.until.is_none_or(|until| piece.until <= until);
-            if !fits || piece.kind != kind || piece.plan != segment.plan.as_ref() {
-                break;
-            }
-            if previous.is_some() && piece.from == piece.period {
-                // The periods before this piece's are whole and billed.
-                if piece.period > self.through {
+            if previous.is_some() {
+                // The period before this piece's is whole and billed.
+                if piece.period > limit {
                     break;
                 }
                 settled = Some(piece.period);
