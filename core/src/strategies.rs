@@ -40,7 +40,7 @@
 use crate::calendar::{Interval, IntervalUnit, NaiveDate, Schedule, days_in_month};
 use crate::membership::{
     Alignment, BookingEntitlement, CancelTiming, Catalog, ChangeTiming, Command, EarlyCancel,
-    MinimumTerm, NoticeRule, PausePolicy, PauseStart, Plan, RefundPolicy, TaxRate, Trial,
+    MinimumTerm, NoticeRule, PausePolicy, PauseStart, Plan, PlanId, RefundPolicy, TaxRate, Trial,
 };
 use crate::money::{Currency, Money};
 use proptest::prelude::*;
@@ -176,7 +176,7 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
                 booking,
                 (admission_fee, fixed, rejoin, cooling, anniversary),
             )| Plan {
-                id: id.to_owned(),
+                id: id.into(),
                 name: id.to_uppercase(),
                 price,
                 price_includes_tax: true,
@@ -211,7 +211,7 @@ pub fn catalog() -> impl Strategy<Value = Catalog> {
 /// carries near `start`: valid and invalid commands alike, for state-machine tests.
 pub fn membership_command(start: NaiveDate) -> impl Strategy<Value = Command> {
     let day = move || (0_u64..900).prop_map(move |n| start + chrono::Days::new(n));
-    let plan_id = || proptest::sample::select(vec!["a", "b", "c"]).prop_map(str::to_owned);
+    let plan_id = || proptest::sample::select(vec!["a", "b", "c"]).prop_map(PlanId::from);
     let cancel = prop_oneof![
         Just(CancelTiming::Now),
         Just(CancelTiming::PeriodEnd),

@@ -8,6 +8,7 @@ use memberkit::billing::BillingAccount;
 use memberkit::json::{from_json, to_json};
 use memberkit::membership::{Event, events_from_json, events_to_json};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 
 /// An account's billing ledger: what has been billed, the documents issued,
 /// the credit carried forward, and the host's charges and discounts.
@@ -26,11 +27,11 @@ impl Account {
     #[pyo3(signature = (account_id, charges = Vec::new(), discounts = Vec::new()))]
     fn new(
         py: Python<'_>,
-        account_id: String,
+        account_id: PyBackedStr,
         charges: Vec<Bound<'_, PyAny>>,
         discounts: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<Untracked<Self>> {
-        let mut account = Account(BillingAccount::new(account_id));
+        let mut account = Account(BillingAccount::new(&*account_id));
         account.add_charges(py, charges)?;
         account.add_discounts(py, discounts)?;
         Ok(Untracked(account))

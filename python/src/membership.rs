@@ -30,7 +30,7 @@ impl Catalog {
     }
 
     fn plan_ids(&self) -> Vec<String> {
-        self.0.plans().map(|p| p.id.clone()).collect()
+        self.0.plans().map(|p| p.id.to_string()).collect()
     }
 }
 

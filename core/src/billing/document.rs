@@ -439,9 +439,18 @@ pub(super) fn push_date(out: &mut String, date: NaiveDate) {
 
 /// Appends `first to last`, each date as [`push_date`] writes it.
 pub(super) fn push_dates(out: &mut String, first: NaiveDate, last: NaiveDate) {
-    push_date(out, first);
-    out.push_str(" to ");
-    push_date(out, last);
+    let (Some(first_digits), Some(last_digits)) = (digits_of(first), digits_of(last)) else {
+        push_date(out, first);
+        out.push_str(" to ");
+        push_date(out, last);
+        return;
+    };
+    // The usual years: written into one buffer, pushed in one piece.
+    let mut text = [0_u8; 24];
+    text[..10].copy_from_slice(&first_digits);
+    text[10..14].copy_from_slice(b" to ");
+    text[14..].copy_from_slice(&last_digits);
+    out.push_str(ascii(&text));
 }
 
 /// Whether `text` is `date` as [`push_date`] writes it.

@@ -1022,7 +1022,7 @@ fn assemble(
         documents.push(Document {
             id: document_id(&account.id, date, number),
             kind: DocumentKind::Invoice,
-            account: CompactString::from(account.id.as_str()),
+            account: account.id.clone(),
             date,
             collection_date: date,
             corrects: None,
@@ -1169,7 +1169,7 @@ fn issue(
 
 impl Effect<'_> {
     /// The ledger change of this effect of `document`.
-    fn recorded(self, document: &str) -> LedgerChange {
+    fn recorded(self, document: &CompactString) -> LedgerChange {
         match self {
             Effect::AddPiece {
                 term,
@@ -1183,7 +1183,7 @@ impl Effect<'_> {
                 plan: CompactString::from(plan),
                 from: piece.start(),
                 until: piece.end(),
-                document: CompactString::from(document),
+                document: document.clone(),
             }),
             Effect::RemovePiece {
                 term,
@@ -1200,7 +1200,7 @@ impl Effect<'_> {
             Effect::AddOneOff { key, term } => LedgerChange::AddOneOff(BilledOneOff {
                 key: CompactString::from(key),
                 term,
-                document: CompactString::from(document),
+                document: document.clone(),
             }),
             Effect::RemoveOneOff { key } => LedgerChange::RemoveOneOff(key.to_owned()),
         }

@@ -42,7 +42,7 @@ pub(super) struct BilledOneOff {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BillingAccount {
     /// The account's id, the first part of every document id.
-    pub id: String,
+    pub id: CompactString,
     pub(super) pieces: Vec<BilledPiece>,
     pub(super) one_offs: Vec<BilledOneOff>,
     pub(super) issued: Issued,
@@ -58,7 +58,7 @@ pub struct BillingAccount {
 
 impl BillingAccount {
     /// A new account that has been billed nothing.
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CompactString>) -> Self {
         Self {
             id: id.into(),
             ..Self::default()

@@ -200,7 +200,7 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
     if let Some((plan, on)) = &state.plan_change {
         // The state is this function's, so the id is borrowed from the catalog.
         let plan = catalog.get(plan).map_or_else(
-            |_| PlanRef::Owned(plan.clone()),
+            |_| PlanRef::Owned(plan.to_string()),
             |p| PlanRef::Borrowed(p.id.as_str()),
         );
         planned.push((*on, 3, Change::Plan(plan)));

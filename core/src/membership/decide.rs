@@ -140,7 +140,7 @@ fn join(
         (Some(t), true) => after_days(start, t.days)?,
         (None, true) => {
             return Err(MembershipError::NoTrial {
-                plan: plan.id.clone(),
+                plan: plan.id.to_string(),
             });
         }
         (_, false) => start,
@@ -217,7 +217,7 @@ impl Context<'_> {
             .pause
             .as_ref()
             .ok_or_else(|| MembershipError::PauseNotAllowed {
-                plan: self.plan.id.clone(),
+                plan: self.plan.id.to_string(),
             })?;
         self.not_before_start(from)?;
         self.not_in_past(from)?;
@@ -328,7 +328,7 @@ impl Context<'_> {
         let target = catalog.get(to)?;
         if target.id == self.plan.id {
             return Err(MembershipError::SamePlan {
-                plan: target.id.clone(),
+                plan: target.id.to_string(),
             });
         }
         let on = match (when, self.state.status) {

@@ -6,7 +6,7 @@ use crate::money::Money;
 use serde::{Deserialize, Serialize};
 
 /// A plan's identifier, unique within a [`Catalog`](super::Catalog).
-pub type PlanId = String;
+pub type PlanId = compact_str::CompactString;
 
 /// The consumption-tax category of a price.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
