@@ -14,8 +14,9 @@ use memberkit::billing::{
 };
 use memberkit::membership::{Event, to_json};
 use memberkit::money::RoundingMode;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyList, PyTuple};
 use std::sync::Arc;
 
 /// How a business bills; immutable.
@@ -64,18 +65,26 @@ fn bill_many<'py>(
     py: Python<'py>,
     catalog: &Catalog,
     config: &BillingConfig,
-    histories: Vec<(Bound<'py, Account>, Bound<'py, EventLog>)>,
+    histories: &Bound<'py, PyAny>,
     through: Day,
 ) -> PyResult<Bound<'py, PyList>> {
-    let mut accounts = histories
-        .iter()
-        .enumerate()
-        .map(|(i, (account, _))| borrow(account, || format!("histories[{i}]")))
-        .collect::<PyResult<Vec<_>>>()?;
-    let runs: Vec<(&mut BillingAccount, &[Event])> = accounts
+    // One pass: each pair checked, its account taken for the run.
+    let mut taken = Vec::with_capacity(histories.len().unwrap_or(0));
+    for (i, item) in histories.try_iter()?.enumerate() {
+        let item = item?;
+        let (account, events) = history(&item).ok_or_else(|| {
+            PyTypeError::new_err(format!(
+                "histories[{i}] must be an (Account, EventLog) pair"
+            ))
+        })?;
+        taken.push((
+            borrow(&account, || format!("histories[{i}]"))?,
+            events.to_owned(),
+        ));
+    }
+    let runs: Vec<(&mut BillingAccount, &[Event])> = taken
         .iter_mut()
-        .zip(&histories)
-        .map(|(account, (_, events))| (&mut account.0, events.get().0.as_slice()))
+        .map(|(account, events)| (&mut account.0, events.get().0.as_slice()))
         .collect();
     let (catalog, config) = (catalog.shared(), &*config.0);
     // Errors boxed: the results held until the GIL is back stay small.
@@ -85,6 +94,16 @@ fn bill_many<'py>(
             .collect()
     });
     PyList::new(py, results.into_iter().map(Outcome))
+}
+
+/// The account and events of an `(Account, EventLog)` pair, borrowed from it.
+fn history<'a, 'py>(
+    item: &'a Bound<'py, PyAny>,
+) -> Option<(Borrowed<'a, 'py, Account>, Borrowed<'a, 'py, EventLog>)> {
+    let pair = item.cast::<PyTuple>().ok().filter(|pair| pair.len() == 2)?;
+    let account = pair.get_borrowed_item(0).ok()?.cast::<Account>().ok()?;
+    let events = pair.get_borrowed_item(1).ok()?.cast::<EventLog>().ok()?;
+    Some((account, events))
 }
 
 /// One account's outcome in a batch, made a Python object as the result

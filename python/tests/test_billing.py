@@ -270,8 +270,17 @@ def test_an_account_twice_in_a_batch_is_refused_before_billing() -> None:
     with pytest.raises(memberkit.InvalidArgumentError, match=r"^histories\[2\] is being billed already"):
         bill_many(CATALOG, BillingConfig(), [(twice, log), (other, log), (twice, log)], dt.date(2026, 4, 30))
     assert (other.documents_issued, twice.documents_issued) == (0, 0)
+
+
+def test_a_batch_item_that_is_not_an_account_and_event_log_pair_is_refused_before_billing() -> None:
+    log, account = EventLog(joined(dt.date(2026, 4, 1))), Account("a")
+    wrong: list[object] = [(account, joined(dt.date(2026, 4, 1))), (log, account), [account, log], (account, log, log), account]
+    for item in wrong:
+        with pytest.raises(TypeError, match=r"^histories\[1\] must be an \(Account, EventLog\) pair$"):
+            bill_many(CATALOG, BillingConfig(), [(Account("b"), log), item], "2026-04-30")  # type: ignore[list-item]
     with pytest.raises(TypeError):
-        bill_many(CATALOG, BillingConfig(), [(twice, joined(dt.date(2026, 4, 1)))], "2026-04-30")  # type: ignore[list-item]
+        bill_many(CATALOG, BillingConfig(), 3, "2026-04-30")  # type: ignore[arg-type]
+    assert account.documents_issued == 0
 
 
 def test_batches_on_many_threads_share_event_logs() -> None:

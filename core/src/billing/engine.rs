@@ -942,7 +942,7 @@ fn period_line(
     Line {
         description,
         kind,
-        plan: CompactString::from(plan.id.as_str()),
+        plan: plan.id.clone(),
         period: Some(piece),
         quantity: 1,
         unit_price,
@@ -970,7 +970,7 @@ fn one_off_line(plan: &Plan, kind: OneOffKind, amount: Money, credit: bool) -> L
     Line {
         description,
         kind: line_kind,
-        plan: CompactString::from(plan.id.as_str()),
+        plan: plan.id.clone(),
         period: None,
         quantity: 1,
         unit_price: if credit { amount.negated() } else { amount },

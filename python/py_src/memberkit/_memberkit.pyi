@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any, ClassVar, Iterator, Mapping, Sequence, SupportsIndex, Union, final, overload
+from typing import Any, ClassVar, Iterable, Iterator, Mapping, Sequence, SupportsIndex, Union, final, overload
 
 from memberkit.errors import MemberkitError
 
@@ -241,7 +241,7 @@ def bill(
     catalog: Catalog, config: BillingConfig, account: Account, events: EventLog, through: _DateLike
 ) -> Documents: ...
 def bill_many(
-    catalog: Catalog, config: BillingConfig, histories: Sequence[tuple[Account, EventLog]], through: _DateLike
+    catalog: Catalog, config: BillingConfig, histories: Iterable[tuple[Account, EventLog]], through: _DateLike
 ) -> list[Union[Documents, MemberkitError]]: ...
 def bill_batch_json(catalog: Catalog, config: BillingConfig, histories_json: str, through: _DateLike) -> str: ...
 def prorate(price: Money, part: int, whole: int, mode: str = "floor") -> Money: ...

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import collections.abc
 import datetime as dt
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Iterable, Mapping, Sequence, Union
 
 from memberkit import _memberkit
 from memberkit._memberkit import Account, Document, Documents, EventLog, Money
@@ -100,15 +100,17 @@ def bill(catalog: Catalog, config: BillingConfig, account: Account, events: Even
 def bill_many(
     catalog: Catalog,
     config: BillingConfig,
-    histories: Sequence[tuple[Account, EventLog]],
+    histories: Iterable[tuple[Account, EventLog]],
     through: DateLike,
 ) -> list[Union[Documents, MemberkitError]]:
     """Bills many ``(account, events)`` pairs through one date, each account
     updated in place, with the GIL released while billing. Each item of the
     result is the :class:`Documents` issued or the :class:`memberkit.MemberkitError`
-    that account raised (its ledger left as it was). An :class:`Account`
-    given twice, or being billed by another thread, is refused with
-    :class:`memberkit.InvalidArgumentError` before anything is billed.
+    that account raised (its ledger left as it was). ``histories`` may be
+    any iterable of pairs; an item that is not an ``(Account, EventLog)``
+    tuple raises ``TypeError``, and an :class:`Account` given twice, or
+    being billed by another thread, :class:`memberkit.InvalidArgumentError`,
+    both before anything is billed.
     """
     return _memberkit.bill_many(catalog._inner, config._inner, histories, through)
 
