@@ -93,7 +93,8 @@ pub fn schedule() -> impl Strategy<Value = Schedule> {
 }
 
 /// A valid plan with id `id` in JPY: any interval of 1–3 months or a year,
-/// either alignment, and each optional rule present or not.
+/// either alignment, any tax rate, tax included or not, any refund policy,
+/// and each optional rule present or not.
 pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
     let interval = prop_oneof![
         (1_u32..=3).prop_map(Interval::months),
@@ -155,6 +156,15 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
         proptest::option::of(1_u32..=14),
         any::<bool>(),
     );
+    let tax_and_refund = (
+        proptest::sample::select(vec![TaxRate::Standard, TaxRate::Reduced, TaxRate::Exempt]),
+        any::<bool>(),
+        proptest::sample::select(vec![
+            RefundPolicy::None,
+            RefundPolicy::ProratedCredit,
+            RefundPolicy::ProratedRefund,
+        ]),
+    );
     (
         yen(30_000),
         interval,
@@ -164,6 +174,7 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
         pause,
         booking,
         rules,
+        tax_and_refund,
     )
         .prop_map(
             move |(
@@ -175,12 +186,13 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
                 pause,
                 booking,
                 (admission_fee, fixed, rejoin, cooling, anniversary),
+                (tax_rate, price_includes_tax, refund_policy),
             )| Plan {
                 id: id.into(),
                 name: id.to_uppercase(),
                 price,
-                price_includes_tax: true,
-                tax_rate: TaxRate::Standard,
+                price_includes_tax,
+                tax_rate,
                 interval,
                 alignment: if anniversary {
                     Alignment::Anniversary
@@ -196,7 +208,7 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
                 booking,
                 rejoin_waives_admission_within_months: rejoin,
                 cooling_off_days: cooling,
-                refund_policy: RefundPolicy::ProratedCredit,
+                refund_policy,
             },
         )
 }

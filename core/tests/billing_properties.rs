@@ -42,8 +42,9 @@ fn config() -> impl Strategy<Value = BillingConfig> {
         any::<bool>(),
         any::<bool>(),
         proptest::sample::select(RoundingMode::ALL.to_vec()),
+        proptest::sample::select(RoundingMode::ALL.to_vec()),
     )
-        .prop_map(|(arrears, thirty, rounding)| BillingConfig {
+        .prop_map(|(arrears, thirty, rounding, tax_rounding)| BillingConfig {
             timing: if arrears {
                 Timing::Arrears
             } else {
@@ -55,6 +56,7 @@ fn config() -> impl Strategy<Value = BillingConfig> {
                 DayCount::Actual
             },
             rounding,
+            tax_rounding,
             ..BillingConfig::default()
         })
 }

@@ -10,7 +10,7 @@ use super::document::{
 };
 use super::ledger::{BilledOneOff, BilledPiece, PieceKind};
 use super::proration::piece_days;
-use super::timeline::{Mode, OneOff, OneOffKind, Term, terms};
+use super::timeline::{Mode, OneOff, OneOffKind, Segment, Term, terms};
 use super::{
     BillingAccount, BillingConfig, BillingError, Document, DocumentKind, FirstPeriod, Line,
     LineKind, Proration, TaxCategory, Timing, prorate,
@@ -392,12 +392,16 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             Timing::Arrears => current.start(),
         };
         for segment in &self.term.segments {
-            let end = match (self.config.timing, segment.until) {
+            let from = settled.map_or(segment.from, |settled| segment.from.max(settled));
+            let until = match segment.until {
+                Some(until) => Some(self.paid_until(segment, until)?),
+                None => None,
+            };
+            let end = match (self.config.timing, until) {
                 (Timing::Arrears, Some(until)) if until <= self.through => until,
                 (_, Some(until)) => until.min(horizon),
                 (_, None) => horizon,
             };
-            let from = settled.map_or(segment.from, |settled| segment.from.max(settled));
             let Ok(range) = Period::new(from, end) else {
                 continue;
             };
@@ -420,6 +424,36 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             owed.sort_by(|a, b| (a.period.start(), a.key).cmp(&(b.period.start(), b.key)));
         }
         Ok(owed)
+    }
+
+    /// Where the days owed for `segment`, which ends on `until`, end: on
+    /// `until`, or, when the term was cancelled then mid-period under a plan
+    /// that refunds nothing and bills in advance, at the end of that period,
+    /// which stays paid in full whether it was billed before the cancel or
+    /// after. (Billed in arrears, a period is charged for the days used.)
+    fn paid_until(
+        &self,
+        segment: &Segment<'_>,
+        until: NaiveDate,
+    ) -> Result<NaiveDate, BillingError> {
+        let refunds_nothing = || -> Result<bool, BillingError> {
+            Ok(self.plan(segment.plan.as_ref())?.refund_policy == RefundPolicy::None)
+        };
+        if self.config.timing == Timing::Arrears
+            || self.term.ended != Some(until)
+            || until <= segment.from
+            || !refunds_nothing()?
+        {
+            return Ok(until);
+        }
+        let last_day = until.pred_opt().ok_or(CalendarError::OutOfRange {
+            operation: "the day before a cancel",
+        })?;
+        let k = self.schedule.index_of(last_day)?;
+        let next = k.checked_add(1).ok_or(CalendarError::OutOfRange {
+            operation: "schedule index",
+        })?;
+        Ok(self.schedule.boundary(next)?)
     }
 
     /// Calls `each` with the billing periods that overlap `range`, in order.

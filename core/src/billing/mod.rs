@@ -19,17 +19,36 @@
 //!   instead, and a pause or resume mid-period prorates both.
 //! - Cancel before the period end: a credit for the unused days as the plan's
 //!   [`RefundPolicy`](crate::membership::RefundPolicy) says (none, a prorated
-//!   credit carried forward, or a prorated refund). A cooling-off cancel
-//!   refunds everything the term was charged.
+//!   credit carried forward, or a prorated refund). With none, billed in
+//!   advance, the period stays paid in full, whether it was billed before the
+//!   cancel or after; billed in arrears, it is charged for the days used. A
+//!   cooling-off cancel refunds everything the term was charged.
 //! - Each prorated amount is exact until it is rounded once to the currency's
 //!   minor unit with the configured mode (default: down, 切り捨て). A credit
 //!   for some days is always exactly the charge for the same days.
-//! - Consumption tax is computed once per document per rate and inclusion,
-//!   over that rate's lines, and rounded once (the qualified-invoice rule;
-//!   default: down). Early-termination fees are not taxed.
-//! - A host adds one-off charges ([`Charge`], billed once on their date) and
-//!   discounts ([`Discount`]: an amount or a percentage off each of the first
-//!   N plan-fee charges from a date) to the account.
+//! - A plan's price includes the consumption tax (内税) or not (外税). The tax
+//!   is computed once per document per rate and inclusion, over that rate's
+//!   lines, and rounded once (the qualified-invoice rule; default: down);
+//!   each document shows, per rate, the taxable total and the tax
+//!   ([`TaxSummary`]). Early-termination fees are not taxed.
+//! - A plan's admission fee (入会金) is charged once, on the join date of each
+//!   term. A host adds one-off charges ([`Charge`], billed once on their date)
+//!   and discounts ([`Discount`]: an amount or a percentage off each of the
+//!   first N plan-fee charges from a date) to the account.
+//! - The lines of one date make one document: an invoice, or a credit note
+//!   when its total is negative or it refunds; a credit note names the
+//!   invoice it corrects ([`Document::corrects`]). Credit that is not
+//!   refunded is carried forward ([`BillingAccount::credit`]) and applied to
+//!   the next invoices (`credit_applied`, `amount_due`).
+//! - An invoice is collected on its date, or with [`Collection::DebitDay`] on
+//!   the next debit day (e.g. the 27th) on or after it, moved to the next
+//!   business day past weekends and the host's holidays
+//!   ([`next_business_day`]).
+//! - A document's id is `{account}-{YYYYMMDD}-{n}`: the account, the issue
+//!   date (a period's start when billing in advance, its end in arrears) and
+//!   its number among the account's documents of that date. Billing again
+//!   from the same ledger issues the same ids, so a host detects a duplicate
+//!   by its id.
 //! - Billing is a pure function of the events and the [`BillingAccount`]
 //!   (what was billed before): billing through a date already billed adds
 //!   nothing; no day is billed twice, and no billable day up to the date is

@@ -190,21 +190,31 @@ mod tests {
         #[test]
         fn pieces_of_a_period_sum_to_the_price_within_one_unit_per_piece(
             price in 0_i64..10_000_000,
-            cuts in proptest::collection::btree_set(1_u32..31, 0..6),
+            (year, month, day) in (2023_i32..=2029, 1_u32..=12, 1_u32..=31),
+            months in proptest::sample::select(vec![1_u32, 2, 3, 6, 12]),
+            cuts in proptest::collection::btree_set(1_u64..366, 0..8),
             mode in proptest::sample::select(RoundingMode::ALL.to_vec()),
             thirty in any::<bool>(),
         ) {
-            let start = date(2026, 1, 1).unwrap();
-            let period = Period::new(start, date(2026, 2, 1).unwrap()).unwrap();
+            // Any period of 1–12 months, from any day (month ends, Feb 29 and
+            // the 31st clamped included), cut anywhere inside.
+            let last = crate::calendar::days_in_month(year, month).unwrap();
+            let start = date(year, month, day.min(last)).unwrap();
+            let end = start.checked_add_months(chrono::Months::new(months)).unwrap();
+            let period = Period::new(start, end).unwrap();
             let basis = if thirty { DayCount::Thirty } else { DayCount::Actual };
             let mut bounds: Vec<NaiveDate> = vec![start];
-            bounds.extend(cuts.iter().map(|d| start + chrono::Days::new(u64::from(*d))));
-            bounds.push(period.end());
+            bounds.extend(
+                cuts.iter()
+                    .map(|d| start + chrono::Days::new(*d))
+                    .filter(|d| *d < end),
+            );
+            bounds.push(end);
             let mut sum = 0_i64;
             let mut pieces = 0_i64;
             for pair in bounds.windows(2) {
                 let piece = Period::new(pair[0], pair[1]).unwrap();
-                let (part, whole) = piece_days(basis, period, piece, Some(1));
+                let (part, whole) = piece_days(basis, period, piece, Some(months));
                 sum += prorate(yen(price), part, whole, mode).unwrap().to_minor().unwrap();
                 pieces += 1;
             }

@@ -2,7 +2,7 @@
 //!
 //! A [`Money`] always holds a whole number of its currency's minor units
 //! (yen for JPY, cents for USD). Exact intermediate values — a prorated fee,
-//! a tax base — are plain [`Decimal`](rust_decimal::Decimal)s until they are
+//! a tax base — are plain [`Decimal`]s until they are
 //! rounded once, with a [`RoundingMode`] the caller names, by [`Money::round`].
 //!
 //! ```
