@@ -14,7 +14,11 @@
 //!   or [`DayCount::Thirty`].
 //! - A plan change mid-period credits the old plan's unused days and charges
 //!   the new plan's remaining days, each `price × days / days_in_period`.
-//!   A change at the next period is not prorated.
+//!   A change at the next period is not prorated. In arrears, the old plan's
+//!   days are billed on the day of the change. A change undone the same day
+//!   nets to zero: billed after both, nothing changes; billed between them,
+//!   the credit and charge cancel exactly in advance, and in arrears the
+//!   period is charged in two prorated pieces.
 //! - While paused, no plan fee: the pause fee is charged per paused period
 //!   instead, and a pause or resume mid-period prorates both.
 //! - Cancel before the period end: a credit for the unused days as the plan's

@@ -246,13 +246,21 @@ fn change<'a>(terms: &mut [Term<'a>], on: NaiveDate, what: Change<'a>) {
     // A segment that ends where it starts held no days.
     term.segments
         .retain(|s| s.until.is_none_or(|until| until > s.from));
-    if !ends {
-        term.segments.push(Segment {
+    if ends {
+        return;
+    }
+    match term.segments.last_mut() {
+        // A change back to what the segment before was, on the day it
+        // ended (a change undone the same day), continues that segment.
+        Some(last) if last.until == Some(at) && last.plan == plan && last.mode == mode => {
+            last.until = None;
+        }
+        _ => term.segments.push(Segment {
             from: at,
             until: None,
             plan,
             mode,
-        });
+        }),
     }
 }
 
