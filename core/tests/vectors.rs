@@ -81,6 +81,7 @@ fn summary(doc: &memberkit::billing::Document) -> Value {
         "kind": doc.kind,
         "date": doc.date,
         "collection_date": doc.collection_date,
+        "corrects": doc.corrects,
         "lines": doc.lines.iter().map(|l| serde_json::json!([l.kind, amount(&l.amount), l.proration])).collect::<Vec<_>>(),
         "taxes": doc.taxes.iter().map(|t| serde_json::json!([t.rate, amount(&t.tax)])).collect::<Vec<_>>(),
         "total": amount(&doc.total),

@@ -48,6 +48,7 @@ def _summary(doc: dict[str, Any]) -> dict[str, Any]:
         "kind": doc["kind"],
         "date": doc["date"].isoformat(),
         "collection_date": doc["collection_date"].isoformat(),
+        "corrects": doc["corrects"],
         "lines": [[line["kind"], amount(line["amount"]), line["proration"]] for line in doc["lines"]],
         "taxes": [[tax["rate"], amount(tax["tax"])] for tax in doc["taxes"]],
         "total": amount(doc["total"]),
