@@ -2,7 +2,7 @@
 
 use memberkit::billing::{
     BillingAccount, BillingConfig, Collection, DayCount, Document, DocumentKind, FirstPeriod,
-    FirstPeriodRow, Fraction, LineKind, Proration, Timing, bill, bill_all,
+    FirstPeriodRow, Fraction, LineKind, Proration, Timing, bill, bill_all, bill_in_place,
 };
 use memberkit::calendar::{NaiveDate, date};
 use memberkit::membership::{
@@ -944,4 +944,55 @@ fn events_corrected_by_the_host_rebill_the_whole_history() {
         net(&billed.documents) + net(&again.documents),
         net(&run(&right, &config, d(2026, 6, 1)))
     );
+}
+
+#[test]
+fn a_document_serializes_with_its_lines_per_rate_taxes_and_totals() {
+    let mut account = BillingAccount::new("A1");
+    account.charges = serde_json::from_str(
+        r#"[{"id": "bento", "on": "2026-04-15", "description": "Lunch boxes",
+             "amount": {"amount": "1050", "currency": "JPY"}, "tax": {"rate": "reduced", "included": true}}]"#,
+    )
+    .unwrap();
+    let log = events(&[join("regular", d(2026, 4, 15))]);
+    let config = BillingConfig::default();
+    let docs = bill_in_place(&mut account, &log, &catalog(), &config, d(2026, 4, 15)).unwrap();
+    let yen = |amount: &str| serde_json::json!({"amount": amount, "currency": "JPY"});
+    let tax = |rate: &str| serde_json::json!({"rate": rate, "included": true});
+    // 16/30 of ¥8,800 is 4,693 (rounded down); the standard-rate tax is
+    // 10/110 of 4,693 + 5,500 = 926.6 and the reduced-rate tax 8/108 of
+    // 1,050 = 77.8, each rounded down once.
+    assert_eq!(
+        serde_json::to_value(&docs).unwrap(),
+        serde_json::json!([{
+            "id": "A1-20260415-1",
+            "kind": "invoice",
+            "account": "A1",
+            "date": "2026-04-15",
+            "collection_date": "2026-04-15",
+            "corrects": null,
+            "lines": [
+                {"description": "Regular fee, 2026-04-15 to 2026-04-30", "kind": "plan_fee", "plan": "regular",
+                 "period": {"start": "2026-04-15", "end": "2026-05-01"}, "quantity": 1,
+                 "unit_price": yen("8800"), "proration": "16/30", "amount": yen("4693"), "tax": tax("standard")},
+                {"description": "Regular admission fee", "kind": "admission_fee", "plan": "regular",
+                 "period": null, "quantity": 1,
+                 "unit_price": yen("5500"), "proration": null, "amount": yen("5500"), "tax": tax("standard")},
+                {"description": "Lunch boxes", "kind": "charge", "plan": "",
+                 "period": null, "quantity": 1,
+                 "unit_price": yen("1050"), "proration": null, "amount": yen("1050"), "tax": tax("reduced")},
+            ],
+            "taxes": [
+                {"rate": "standard", "percent": "0.10", "included": true, "taxable": yen("10193"), "tax": yen("926")},
+                {"rate": "reduced", "percent": "0.08", "included": true, "taxable": yen("1050"), "tax": yen("77")},
+            ],
+            "total": yen("11243"),
+            "credit_applied": yen("0"),
+            "refund": yen("0"),
+            "amount_due": yen("11243"),
+        }])
+    );
+    // And back: a host that stores the JSON reads the same documents.
+    let read: Vec<Document> = serde_json::from_value(serde_json::to_value(&docs).unwrap()).unwrap();
+    assert_eq!(read, docs);
 }
