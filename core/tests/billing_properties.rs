@@ -3,7 +3,10 @@
 
 use memberkit::billing::{BillingAccount, BillingConfig, DayCount, Document, Timing, bill};
 use memberkit::calendar::{Interval, NaiveDate, date};
-use memberkit::membership::{Catalog, ChangeTiming, Command, Event, Membership, TaxRate, decide};
+use memberkit::membership::{
+    CancelTiming, Catalog, ChangeTiming, Command, Event, Membership, PlanId, RefundPolicy, Status,
+    TaxRate, decide,
+};
 use memberkit::money::{Money, RoundingMode};
 use memberkit::strategies;
 use proptest::prelude::*;
@@ -286,5 +289,129 @@ proptest! {
                 "{} vs {} over {} lines", changed, unchanged, lines
             );
         }
+    }
+}
+
+/// A command made on `at`, every date it carries on or after `at`, so that
+/// what is known on a day is all that will ever be known of it.
+fn on_its_day(
+    at: NaiveDate,
+    (which, plan, ahead, len, flag): (u8, usize, u64, u64, bool),
+) -> Command {
+    let plan: PlanId = ["a", "b", "c"][plan].into();
+    let later = at + chrono::Days::new(ahead);
+    match which {
+        0 | 1 => Command::Join {
+            plan,
+            start: later,
+            trial: flag,
+        },
+        2 => Command::Pause {
+            from: later,
+            until: later + chrono::Days::new(len),
+        },
+        3 => Command::Resume { on: later },
+        4 => Command::ChangePlan {
+            plan,
+            when: if flag {
+                ChangeTiming::Now
+            } else {
+                ChangeTiming::NextPeriod
+            },
+        },
+        5 => Command::Cancel {
+            when: [
+                CancelTiming::Now,
+                CancelTiming::PeriodEnd,
+                CancelTiming::ByNoticeRule,
+            ][usize::try_from(ahead % 3).unwrap()],
+        },
+        6 => Command::RevokeCancellation,
+        7 => Command::MarkPastDue,
+        8 => Command::Suspend,
+        // No reinstatement: a plan change held while past due takes effect
+        // on reinstatement dated on its planned day, which a day-by-day
+        // reading of the state cannot see.
+        _ => Command::Rejoin {
+            plan,
+            start: later,
+            trial: flag,
+        },
+    }
+}
+
+/// The ledger's billed days: each day's fee kind and plan.
+fn billed_fees(account: &BillingAccount) -> Vec<(NaiveDate, String, String)> {
+    let mut days: Vec<_> = billed_days(account)
+        .into_iter()
+        .map(|(_, day, kind, plan)| (day, kind, plan))
+        .collect();
+    days.sort();
+    days
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn billed_days_tile_the_membership_timeline(
+        catalog in catalog(), config in config(),
+        history in proptest::collection::vec(
+            (0_u64..40, (0_u8..10, 0_usize..3, 0_u64..40, 1_u64..150, any::<bool>())),
+            1..16,
+        ),
+    ) {
+        // Credits follow the days (no refund policy keeps a cancelled period
+        // paid, no cooling-off refunds a whole term).
+        let plans = catalog.plans().map(|plan| memberkit::membership::Plan {
+            refund_policy: RefundPolicy::ProratedCredit,
+            cooling_off_days: None,
+            ..plan.clone()
+        });
+        let catalog = Catalog::new(plans).unwrap();
+        let mut commands = Vec::new();
+        let mut at = base();
+        for (days, spec) in &history {
+            at = at + chrono::Days::new(*days);
+            commands.push((at, on_its_day(at, *spec)));
+        }
+        // Day by day: what the membership is on each day, as its state says.
+        let end = at + chrono::Days::new(120);
+        let (mut state, mut log) = (Membership::default(), Vec::new());
+        let mut expected = Vec::new();
+        let mut day = base();
+        while day < end {
+            let mut decide_and_apply = |command: &Command| {
+                if let Ok(events) = decide(&state, &catalog, command, day) {
+                    state = events.iter().fold(state.clone(), |m, e| m.apply(e));
+                    log.extend(events);
+                }
+            };
+            decide_and_apply(&Command::Advance);
+            for (_, command) in commands.iter().filter(|(on, _)| *on == day) {
+                decide_and_apply(command);
+            }
+            decide_and_apply(&Command::Advance);
+            let plan = || state.plan.as_ref().map(ToString::to_string).unwrap_or_default();
+            let kind = match state.status {
+                Status::Active | Status::PastDue | Status::Suspended | Status::PendingCancellation => Some("plan"),
+                Status::Paused => Some("pause"),
+                _ => None,
+            };
+            // A trial's days (before the paid start) are not billed by the day.
+            let paid = state.paid_from.is_some_and(|paid| day >= paid);
+            if let (Some(kind), true) = (kind, paid) {
+                expected.push((day, format!("{kind:?}"), format!("{:?}", plan())));
+            }
+            day = day.succ_opt().unwrap();
+        }
+        // Billed once through the end, every day owed is billed once, on its
+        // fee and plan, and no other day (compared up to two months before
+        // the end, which arrears bill later).
+        let run = bill(&BillingAccount::new("P"), &log, &catalog, &config, end).unwrap();
+        let cutoff = end - chrono::Days::new(62);
+        let billed: Vec<_> = billed_fees(&run.account).into_iter().filter(|(d, _, _)| *d < cutoff).collect();
+        expected.retain(|(d, _, _)| *d < cutoff);
+        prop_assert_eq!(billed, expected);
     }
 }

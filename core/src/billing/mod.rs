@@ -53,6 +53,10 @@
 //!   its number among the account's documents of that date. Billing again
 //!   from the same ledger issues the same ids, so a host detects a duplicate
 //!   by its id.
+//! - Periods not yet reached are billed as the membership will run by itself:
+//!   a pause ends, planned pauses and plan changes take effect, a scheduled
+//!   cancel ends the term; planned changes of a past-due or suspended
+//!   membership wait, as the membership's own do.
 //! - Billing is a pure function of the events and the [`BillingAccount`]
 //!   (what was billed before): billing through a date already billed adds
 //!   nothing; no day is billed twice, and no billable day up to the date is

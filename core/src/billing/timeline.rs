@@ -2,7 +2,7 @@
 //! on and whether it was active or paused, day by day, plus the one-off fees.
 
 use crate::calendar::NaiveDate;
-use crate::membership::{Catalog, Event, Membership, Plan};
+use crate::membership::{Catalog, Event, Membership, Plan, Status};
 use crate::money::Money;
 use smallvec::{SmallVec, smallvec};
 use std::borrow::Cow;
@@ -181,23 +181,27 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> 
 
 /// Applies what the final state has planned to the open term.
 fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catalog) {
-    if matches!(
-        state.status,
-        crate::membership::Status::Cancelled | crate::membership::Status::Expired
-    ) {
+    if matches!(state.status, Status::Cancelled | Status::Expired) {
         return;
     }
+    // As the state machine does: a past-due or suspended membership (which
+    // stays so until a command changes it) starts no planned pause and
+    // changes no plan, and one pending cancellation changes no plan.
+    let held = matches!(state.status, Status::PastDue | Status::Suspended);
     let mut planned: Vec<(NaiveDate, u8, Change)> = Vec::new();
-    if state.status == crate::membership::Status::Paused
+    if state.status == Status::Paused
         && let Some(pause) = state.pauses.last()
     {
         planned.push((pause.until, 1, Change::Mode(Mode::Active)));
     }
-    if let Some(pause) = state.planned_pause {
+    if let Some(pause) = state.planned_pause.filter(|_| !held) {
         planned.push((pause.from, 2, Change::Mode(Mode::Paused)));
         planned.push((pause.until, 1, Change::Mode(Mode::Active)));
     }
-    if let Some((plan, on)) = &state.plan_change {
+    if let Some((plan, on)) = &state.plan_change
+        && !held
+        && state.status != Status::PendingCancellation
+    {
         // The state is this function's, so the id is borrowed from the catalog.
         let plan = catalog.get(plan).map_or_else(
             |_| PlanRef::Owned(plan.to_string()),
