@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import collections.abc
 import datetime as dt
+from decimal import Decimal
 import gc
 from typing import Any
 
@@ -378,12 +379,18 @@ def test_prorate() -> None:
 
 @given(
     price=st.integers(min_value=0, max_value=10**9),
-    cuts=st.lists(st.integers(min_value=1, max_value=30), unique=True, max_size=6),
+    whole=st.integers(min_value=1, max_value=366),
+    cuts=st.lists(st.integers(min_value=1, max_value=365), unique=True, max_size=8),
+    currency=st.sampled_from(["JPY", "USD"]),
     mode=st.sampled_from(memberkit.ROUNDING_MODES),
 )
-def test_pieces_of_a_month_sum_to_the_price_within_a_yen_per_piece(price: int, cuts: list[int], mode: str) -> None:
-    bounds = [0, *sorted(cuts), 31]
-    pieces = [prorate(Money(price, "JPY"), b - a, 31, mode).minor for a, b in zip(bounds, bounds[1:])]
+def test_pieces_of_a_period_sum_to_the_price_within_a_minor_unit_per_piece(
+    price: int, whole: int, cuts: list[int], currency: str, mode: str
+) -> None:
+    # `price` in minor units: yen, or cents.
+    amount = Money(Decimal(price).scaleb(-2) if currency == "USD" else price, currency)
+    bounds = [0, *sorted(cut for cut in cuts if cut < whole), whole]
+    pieces = [prorate(amount, b - a, whole, mode).minor for a, b in zip(bounds, bounds[1:])]
     assert abs(sum(pieces) - price) <= len(pieces)
 
 
