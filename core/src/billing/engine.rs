@@ -441,7 +441,6 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         };
         if self.config.timing == Timing::Arrears
             || self.term.ended != Some(until)
-            || until <= segment.from
             || !refunds_nothing()?
         {
             return Ok(until);
