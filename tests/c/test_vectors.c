@@ -164,11 +164,16 @@ static int compare_dates(const void *a, const void *b) {
     return strcmp((const char *)a, (const char *)b);
 }
 
-/* A malloc'd copy of the value at p ("null" when p is NULL); with `amount`,
-   of the amount of the Money object at p. */
+/* A malloc'd copy of the value at p ("(missing)" when p is NULL, so that a
+   missing field never reads as null); with `amount`, of the amount of the
+   Money object at p. */
 static char *field_text(const char *p, int amount) {
     if (p && amount) p = js_get(p, "amount");
-    return p ? js_copy(p) : js_copy("null");
+    if (p) return js_copy(p);
+    static const char missing[] = "(missing)";
+    char *out = malloc(sizeof missing);
+    if (out) memcpy(out, missing, sizeof missing);
+    return out;
 }
 
 /* Whether `got` (a field of the document) reads as `want` (the vector's

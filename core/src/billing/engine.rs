@@ -427,10 +427,11 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
     }
 
     /// Where the days owed for `segment`, which ends on `until`, end: on
-    /// `until`, or, when the term was cancelled then mid-period under a plan
+    /// `until`, or, when a cancel ends the term then, mid-period, under a plan
     /// that refunds nothing and bills in advance, at the end of that period,
-    /// which stays paid in full whether it was billed before the cancel or
-    /// after. (Billed in arrears, a period is charged for the days used.)
+    /// which stays paid in full whether it was billed before the cancel was
+    /// known or after. (An expiry ends the term on its day; billed in
+    /// arrears, a period is charged for the days used.)
     fn paid_until(
         &self,
         segment: &Segment<'_>,
@@ -440,7 +441,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             Ok(self.plan(segment.plan.as_ref())?.refund_policy == RefundPolicy::None)
         };
         if self.config.timing == Timing::Arrears
-            || self.term.ended != Some(until)
+            || self.term.cancelled_on != Some(until)
             || !refunds_nothing()?
         {
             return Ok(until);

@@ -18,15 +18,18 @@
 //!   days are billed on the day of the change. A change undone the same day
 //!   nets to zero: billed after both, nothing changes; billed between them,
 //!   the credit and charge cancel exactly in advance, and in arrears the
-//!   period is charged in two prorated pieces.
+//!   period is charged in two prorated pieces (equal within one minor unit
+//!   per line).
 //! - While paused, no plan fee: the pause fee is charged per paused period
 //!   instead, and a pause or resume mid-period prorates both.
 //! - Cancel before the period end: a credit for the unused days as the plan's
 //!   [`RefundPolicy`](crate::membership::RefundPolicy) says (none, a prorated
 //!   credit carried forward, or a prorated refund). With none, billed in
-//!   advance, the period stays paid in full, whether it was billed before the
-//!   cancel or after; billed in arrears, it is charged for the days used. A
-//!   cooling-off cancel refunds everything the term was charged.
+//!   advance, the period a cancel ends in (at once or on a scheduled date)
+//!   stays paid in full, whether it was billed before the cancel was known or
+//!   after; billed in arrears, it is charged for the days used. A fixed term
+//!   ends on its day. A cooling-off cancel refunds everything the term was
+//!   charged.
 //! - Each prorated amount is exact until it is rounded once to the currency's
 //!   minor unit with the configured mode (default: down, 切り捨て). A credit
 //!   for some days is always exactly the charge for the same days.
@@ -36,7 +39,7 @@
 //!   each document shows, per rate, the taxable total and the tax
 //!   ([`TaxSummary`]). Early-termination fees are not taxed.
 //! - A plan's admission fee (入会金) is charged once, on the join date of each
-//!   term. A host adds one-off charges ([`Charge`], billed once on their date)
+//!   term (waived on a rejoin within the plan's window). A host adds one-off charges ([`Charge`], billed once on their date)
 //!   and discounts ([`Discount`]: an amount or a percentage off each of the
 //!   first N plan-fee charges from a date) to the account.
 //! - The lines of one date make one document: an invoice, or a credit note
@@ -56,11 +59,13 @@
 //! - Periods not yet reached are billed as the membership will run by itself:
 //!   a pause ends, planned pauses and plan changes take effect, a scheduled
 //!   cancel ends the term; planned changes of a past-due or suspended
-//!   membership wait, as the membership's own do.
+//!   membership, and planned plan changes of one pending cancellation, wait,
+//!   as the membership's own do.
 //! - Billing is a pure function of the events and the [`BillingAccount`]
 //!   (what was billed before): billing through a date already billed adds
-//!   nothing; no day is billed twice, and no billable day up to the date is
-//!   left unbilled.
+//!   nothing; no day of a term is billed twice, and no billable day up to the
+//!   date is left unbilled. (A member who rejoins within a period a
+//!   no-refund cancel left paid pays the new term from its start too.)
 //!
 //! ```
 //! use memberkit::billing::{BillingAccount, BillingConfig, bill};

@@ -196,8 +196,8 @@ mod tests {
             mode in proptest::sample::select(RoundingMode::ALL.to_vec()),
             thirty in any::<bool>(),
         ) {
-            // Any period of 1–12 months, from any day (month ends, Feb 29 and
-            // the 31st clamped included), cut anywhere inside.
+            // Any period of 1–12 months from any day, month ends and Feb 29
+            // included, cut anywhere inside.
             let last = crate::calendar::days_in_month(year, month).unwrap();
             let start = date(year, month, day.min(last)).unwrap();
             let end = start.checked_add_months(chrono::Months::new(months)).unwrap();

@@ -72,6 +72,9 @@ pub(super) struct Term<'a> {
     pub cooled_off: bool,
     /// The day the term ended (cancelled or expired), once it has.
     pub ended: Option<NaiveDate>,
+    /// The day a cancel ends the term, taken effect or scheduled (not an
+    /// expiry, nor a cancel since revoked).
+    pub cancelled_on: Option<NaiveDate>,
 }
 
 /// A change of the timeline on a date.
@@ -115,6 +118,7 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> 
                     one_offs: SmallVec::new(),
                     cooled_off: false,
                     ended: None,
+                    cancelled_on: None,
                 };
                 if let Some(amount) = admission_fee {
                     term.one_offs.push(OneOff {
@@ -161,6 +165,7 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> 
                 if let Some(term) = terms.last_mut() {
                     term.cooled_off |= *cooling_off;
                     term.ended = Some(*on);
+                    term.cancelled_on = Some(*on);
                 }
                 finish(&mut terms, &mut pending_fee);
             }
@@ -186,8 +191,16 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
     }
     // As the state machine does: a past-due or suspended membership (which
     // stays so until a command changes it) starts no planned pause and
-    // changes no plan, and one pending cancellation changes no plan.
+    // changes no plan, and one pending cancellation changes no plan (a paused
+    // one with a cancel scheduled is pending cancellation once the pause ends).
     let held = matches!(state.status, Status::PastDue | Status::Suspended);
+    let changes_plan_on = |on: NaiveDate| match state.status {
+        Status::PastDue | Status::Suspended | Status::PendingCancellation => false,
+        Status::Paused if state.ends_on.is_some() => {
+            state.pauses.last().is_some_and(|pause| on < pause.until)
+        }
+        _ => true,
+    };
     let mut planned: Vec<(NaiveDate, u8, Change)> = Vec::new();
     if state.status == Status::Paused
         && let Some(pause) = state.pauses.last()
@@ -198,19 +211,11 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
         planned.push((pause.from, 2, Change::Mode(Mode::Paused)));
         planned.push((pause.until, 1, Change::Mode(Mode::Active)));
     }
-    if let Some((plan, on)) = &state.plan_change
-        && !held
-        && state.status != Status::PendingCancellation
-    {
-        // The state is this function's, so the id is borrowed from the catalog.
-        let plan = catalog.get(plan).map_or_else(
-            |_| PlanRef::Owned(plan.to_string()),
-            |p| PlanRef::Borrowed(p.id.as_str()),
-        );
-        planned.push((*on, 3, Change::Plan(plan)));
-    }
     if let Some(on) = state.ends_on {
         planned.push((on, 0, Change::End));
+        if let Some(term) = terms.last_mut() {
+            term.cancelled_on = Some(on);
+        }
     }
     // The current plan: most often the one joined, already looked up.
     let joined = terms.last().and_then(|term| term.catalog_plan);
@@ -218,12 +223,36 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
         (Some(id), Some(plan)) if plan.id == id => Some(plan),
         (id, _) => id.and_then(|id| catalog.get(id).ok()),
     };
-    let fixed_end = current
-        .and_then(|plan| Some((plan.fixed_term_periods?, plan.interval)))
-        .zip(state.paid_from)
-        .and_then(|((periods, interval), paid)| interval.shift(paid, i64::from(periods)).ok());
-    if let Some(on) = fixed_end {
-        planned.push((on, 0, Change::End));
+    // The end of a fixed term of `plan`, counted from the paid start.
+    let fixed_end = |plan: Option<&Plan>| {
+        plan.and_then(|plan| Some((plan.fixed_term_periods?, plan.interval)))
+            .zip(state.paid_from)
+            .and_then(|((periods, interval), paid)| interval.shift(paid, i64::from(periods)).ok())
+    };
+    let current_end = fixed_end(current);
+    match &state.plan_change {
+        Some((plan, on)) if changes_plan_on(*on) => {
+            let next = catalog.get(plan).ok();
+            // The state is this function's, so the id is borrowed from the catalog.
+            let id = next.map_or_else(
+                || PlanRef::Owned(plan.to_string()),
+                |p| PlanRef::Borrowed(p.id.as_str()),
+            );
+            planned.push((*on, 3, Change::Plan(id)));
+            // The current plan's term ends first if it ends by the change;
+            // after it, the new plan's (on the change day if already past).
+            if let Some(end) = current_end.filter(|end| end <= on) {
+                planned.push((end, 0, Change::End));
+            }
+            if let Some(end) = fixed_end(next) {
+                planned.push((end.max(*on), 0, Change::End));
+            }
+        }
+        _ => {
+            if let Some(end) = current_end {
+                planned.push((end, 0, Change::End));
+            }
+        }
     }
     planned.sort_by_key(|(on, rank, _)| (*on, *rank));
     for (on, _, what) in planned {
