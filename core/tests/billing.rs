@@ -996,3 +996,117 @@ fn a_document_serializes_with_its_lines_per_rate_taxes_and_totals() {
     let read: Vec<Document> = serde_json::from_value(serde_json::to_value(&docs).unwrap()).unwrap();
     assert_eq!(read, docs);
 }
+
+#[test]
+fn a_cancel_scheduled_past_a_fixed_term_end_charges_no_early_termination_fee() {
+    // A six-month term from Jan 1 expires on Jul 1; a cancel (with a fee)
+    // was scheduled for Aug 1, after it, and so never happens.
+    let catalog = Catalog::from_json(
+        r#"[{"id": "six", "name": "Six months", "price": {"amount": "5000", "currency": "JPY"},
+             "price_includes_tax": true, "interval": {"unit": "month", "count": 1}, "fixed_term_periods": 6}]"#,
+    )
+    .unwrap();
+    let joined = serde_json::from_value::<Vec<Event>>(serde_json::json!([
+        {"type": "joined", "on": "2026-01-01", "plan": "six", "applied_on": "2026-01-01",
+         "paid_from": "2026-01-01", "admission_fee": null, "rejoin": false},
+        {"type": "started", "on": "2026-01-01"},
+        {"type": "cancellation_scheduled", "on": "2026-08-01",
+         "early_termination_fee": {"amount": "10000", "currency": "JPY"}},
+    ]))
+    .unwrap();
+    let expired = [
+        joined.clone(),
+        serde_json::from_value(serde_json::json!([
+            {"type": "expired", "on": "2026-07-01"},
+        ]))
+        .unwrap(),
+    ]
+    .concat();
+    // Billed ahead (the expiry not yet recorded) and after it, alike.
+    for log in [&joined, &expired] {
+        let docs = bill(
+            &BillingAccount::new("A1"),
+            log,
+            &catalog,
+            &BillingConfig::default(),
+            d(2026, 9, 1),
+        )
+        .unwrap()
+        .documents;
+        let kinds: Vec<LineKind> = docs
+            .iter()
+            .flat_map(|doc| doc.lines.iter().map(|l| l.kind))
+            .collect();
+        assert_eq!(kinds, [LineKind::PlanFee; 6], "{docs:#?}");
+    }
+}
+
+#[test]
+fn a_plan_change_due_in_a_pause_of_a_pending_cancellation_is_billed_ahead_as_it_happens() {
+    // Pending cancellation on May 1, with a pause planned for March and a
+    // change to "b" on Mar 1: the pause starts first, and a paused
+    // membership changes its plan, so March is b's pause fee and April b's.
+    let catalog = Catalog::from_json(
+        r#"[{"id": "a", "name": "A", "price": {"amount": "5000", "currency": "JPY"}, "price_includes_tax": true,
+             "interval": {"unit": "month", "count": 1},
+             "pause": {"min_months": 1, "max_months": 3, "max_per_year": 2, "monthly_fee": {"amount": "500", "currency": "JPY"}}},
+            {"id": "b", "name": "B", "price": {"amount": "7000", "currency": "JPY"}, "price_includes_tax": true,
+             "interval": {"unit": "month", "count": 1},
+             "pause": {"min_months": 1, "max_months": 3, "max_per_year": 2, "monthly_fee": {"amount": "700", "currency": "JPY"}}}]"#,
+    )
+    .unwrap();
+    let log: Vec<Event> = serde_json::from_value(serde_json::json!([
+        {"type": "joined", "on": "2026-01-01", "plan": "a", "applied_on": "2026-01-01",
+         "paid_from": "2026-01-01", "admission_fee": null, "rejoin": false},
+        {"type": "started", "on": "2026-01-01"},
+        {"type": "plan_change_scheduled", "on": "2026-03-01", "plan": "b"},
+        {"type": "cancellation_scheduled", "on": "2026-05-01", "early_termination_fee": null},
+        {"type": "pause_scheduled", "on": "2026-03-01", "until": "2026-04-01"},
+    ]))
+    .unwrap();
+    let state = log.iter().fold(Membership::default(), |m, e| m.apply(e));
+    let through = d(2026, 6, 1);
+    let advanced = decide(&state, &catalog, &Command::Advance, through).unwrap();
+    assert!(
+        advanced
+            .iter()
+            .any(|e| matches!(e, Event::PlanChanged { .. })),
+        "{advanced:?}"
+    );
+    let after = [log.clone(), advanced].concat();
+    let config = BillingConfig::default();
+    let lines = |events: &[Event]| -> Vec<(NaiveDate, LineKind, String, i64)> {
+        bill(
+            &BillingAccount::new("A1"),
+            events,
+            &catalog,
+            &config,
+            through,
+        )
+        .unwrap()
+        .documents
+        .iter()
+        .flat_map(|doc| {
+            doc.lines.iter().map(|l| {
+                (
+                    doc.date,
+                    l.kind,
+                    l.plan.to_string(),
+                    l.amount.to_minor().unwrap(),
+                )
+            })
+        })
+        .collect()
+    };
+    let ahead = lines(&log);
+    assert_eq!(ahead, lines(&after));
+    assert_eq!(
+        ahead,
+        [
+            (d(2026, 1, 1), LineKind::PlanFee, "a".to_owned(), 5_000),
+            (d(2026, 2, 1), LineKind::PlanFee, "a".to_owned(), 5_000),
+            (d(2026, 3, 1), LineKind::PauseFee, "b".to_owned(), 700),
+            (d(2026, 4, 1), LineKind::PlanFee, "b".to_owned(), 7_000),
+        ]
+    );
+}

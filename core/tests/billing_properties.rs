@@ -460,6 +460,10 @@ fn paid_to_period_end(
         return None;
     }
     let (plan, paid_from) = joined?;
+    if *paid_from > eve {
+        // The day before was not of this term (its paid days had not begun).
+        return None;
+    }
     let plan = catalog.get(plan).ok()?;
     let billing_day = match plan.alignment {
         Alignment::Calendar => 1,

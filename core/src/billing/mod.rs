@@ -59,8 +59,10 @@
 //! - Periods not yet reached are billed as the membership will run by itself:
 //!   a pause ends, planned pauses and plan changes take effect, a scheduled
 //!   cancel ends the term; planned changes of a past-due or suspended
-//!   membership, and planned plan changes of one pending cancellation, wait,
-//!   as the membership's own do.
+//!   membership, and planned plan changes of one pending cancellation (unless
+//!   paused by then), wait, as the membership's own do. An early-termination
+//!   fee is charged when its cancel takes effect, not when a fixed term ends
+//!   first.
 //! - Billing is a pure function of the events and the [`BillingAccount`]
 //!   (what was billed before): billing through a date already billed adds
 //!   nothing; no day of a term is billed twice, and no billable day up to the

@@ -174,30 +174,48 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> 
                 if let Some(term) = terms.last_mut() {
                     term.ended = Some(*on);
                 }
-                finish(&mut terms, &mut pending_fee);
+                // A cancel scheduled past the expiry never happens: no fee.
+                pending_fee = None;
             }
             _ => {}
         }
     }
-    plan_ahead(&mut terms, &state, catalog);
+    if plan_ahead(&mut terms, &state, catalog) == Ahead::ExpiresFirst {
+        // The fixed term ends before the scheduled cancel, which never happens.
+        pending_fee = None;
+    }
     finish(&mut terms, &mut pending_fee);
     terms
 }
 
+/// Whether a fixed term ends before a scheduled cancel.
+#[derive(Debug, PartialEq, Eq)]
+enum Ahead {
+    ExpiresFirst,
+    AsScheduled,
+}
+
 /// Applies what the final state has planned to the open term.
-fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catalog) {
+fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catalog) -> Ahead {
     if matches!(state.status, Status::Cancelled | Status::Expired) {
-        return;
+        return Ahead::AsScheduled;
     }
     // As the state machine does: a past-due or suspended membership (which
     // stays so until a command changes it) starts no planned pause and
-    // changes no plan, and one pending cancellation changes no plan (a paused
-    // one with a cancel scheduled is pending cancellation once the pause ends).
+    // changes no plan, and one pending cancellation changes its plan only
+    // while paused (a paused one with a cancel scheduled is pending
+    // cancellation once the pause ends; a pause planned then may start).
     let held = matches!(state.status, Status::PastDue | Status::Suspended);
+    let in_planned_pause = |on: NaiveDate| {
+        state
+            .planned_pause
+            .is_some_and(|pause| pause.from <= on && on < pause.until)
+    };
     let changes_plan_on = |on: NaiveDate| match state.status {
-        Status::PastDue | Status::Suspended | Status::PendingCancellation => false,
+        Status::PastDue | Status::Suspended => false,
+        Status::PendingCancellation => in_planned_pause(on),
         Status::Paused if state.ends_on.is_some() => {
-            state.pauses.last().is_some_and(|pause| on < pause.until)
+            state.pauses.last().is_some_and(|pause| on < pause.until) || in_planned_pause(on)
         }
         _ => true,
     };
@@ -230,7 +248,7 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
             .and_then(|((periods, interval), paid)| interval.shift(paid, i64::from(periods)).ok())
     };
     let current_end = fixed_end(current);
-    match &state.plan_change {
+    let expiry = match &state.plan_change {
         Some((plan, on)) if changes_plan_on(*on) => {
             let next = catalog.get(plan).ok();
             // The state is this function's, so the id is borrowed from the catalog.
@@ -239,24 +257,24 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
                 |p| PlanRef::Borrowed(p.id.as_str()),
             );
             planned.push((*on, 3, Change::Plan(id)));
-            // The current plan's term ends first if it ends by the change;
-            // after it, the new plan's (on the change day if already past).
-            if let Some(end) = current_end.filter(|end| end <= on) {
-                planned.push((end, 0, Change::End));
-            }
-            if let Some(end) = fixed_end(next) {
-                planned.push((end.max(*on), 0, Change::End));
-            }
+            // The current plan's term if it ends by the change; after it, the
+            // new plan's (on the change day if already past).
+            current_end
+                .filter(|end| end <= on)
+                .or_else(|| fixed_end(next).map(|end| end.max(*on)))
         }
-        _ => {
-            if let Some(end) = current_end {
-                planned.push((end, 0, Change::End));
-            }
-        }
+        _ => current_end,
+    };
+    if let Some(end) = expiry {
+        planned.push((end, 0, Change::End));
     }
     planned.sort_by_key(|(on, rank, _)| (*on, *rank));
     for (on, _, what) in planned {
         change(terms, on, what);
+    }
+    match (expiry, state.ends_on) {
+        (Some(expiry), Some(cancel)) if expiry < cancel => Ahead::ExpiresFirst,
+        _ => Ahead::AsScheduled,
     }
 }
 
