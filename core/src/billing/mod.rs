@@ -39,9 +39,10 @@
 //!   each document shows, per rate, the taxable total and the tax
 //!   ([`TaxSummary`]). Early-termination fees are not taxed.
 //! - A plan's admission fee (入会金) is charged once, on the join date of each
-//!   term (waived on a rejoin within the plan's window). A host adds one-off charges ([`Charge`], billed once on their date)
-//!   and discounts ([`Discount`]: an amount or a percentage off each of the
-//!   first N plan-fee charges from a date) to the account.
+//!   term (waived on a rejoin within the plan's window). A host adds one-off
+//!   charges ([`Charge`], billed once on their date) and discounts
+//!   ([`Discount`]: an amount or a percentage off each of the first N
+//!   plan-fee charges from a date) to the account.
 //! - The lines of one date make one document: an invoice, or a credit note
 //!   when its total is negative or it refunds; a credit note names the
 //!   invoice it corrects ([`Document::corrects`]). Credit that is not
