@@ -449,11 +449,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         let last_day = until.pred_opt().ok_or(CalendarError::OutOfRange {
             operation: "the day before a cancel",
         })?;
-        let k = self.schedule.index_of(last_day)?;
-        let next = k.checked_add(1).ok_or(CalendarError::OutOfRange {
-            operation: "schedule index",
-        })?;
-        Ok(self.schedule.boundary(next)?)
+        Ok(self.schedule.period_containing(last_day)?.end())
     }
 
     /// Calls `each` with the billing periods that overlap `range`, in order.

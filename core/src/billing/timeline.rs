@@ -212,7 +212,7 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
             .is_some_and(|pause| pause.from <= on && on < pause.until)
     };
     let changes_plan_on = |on: NaiveDate| match state.status {
-        Status::PastDue | Status::Suspended => false,
+        _ if held => false,
         Status::PendingCancellation => in_planned_pause(on),
         Status::Paused if state.ends_on.is_some() => {
             state.pauses.last().is_some_and(|pause| on < pause.until) || in_planned_pause(on)
