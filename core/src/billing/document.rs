@@ -92,6 +92,16 @@ pub struct Line {
     pub amount: Money,
     /// How it is taxed.
     pub tax: TaxCategory,
+    /// Whether the line gives back what an earlier document charged (days
+    /// no longer owed, a refunded fee), whatever its amount: a credit for
+    /// days billed free is zero. Discounts are not credits. Serialized only
+    /// when true.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub credit: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// How a prorated line's share of its full price was found; serialized as

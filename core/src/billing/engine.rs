@@ -979,6 +979,7 @@ fn period_line(
         proration,
         amount,
         tax: tax_of(plan),
+        credit,
     }
 }
 
@@ -1007,6 +1008,7 @@ fn one_off_line(plan: &Plan, kind: OneOffKind, amount: Money, credit: bool) -> L
         proration: None,
         amount,
         tax,
+        credit,
     }
 }
 
