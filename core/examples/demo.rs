@@ -318,7 +318,7 @@ fn describe(event: &Event) -> String {
         Event::PlanChangeScheduled { on, plan } => {
             format!("plan change to {plan} planned for {on}")
         }
-        Event::PlanChanged { on, from, to } => format!("plan changed {from} → {to} on {on}"),
+        Event::PlanChanged { on, from, to, .. } => format!("plan changed {from} → {to} on {on}"),
         Event::CancellationScheduled { on, .. } => format!(
             "cancellation planned: last day {}",
             on.pred_opt().unwrap_or(*on)

@@ -382,7 +382,8 @@ fn plan_change_now_or_next_period() {
         [Event::PlanChanged {
             on: d(2026, 3, 10),
             from: "regular".into(),
-            to: "light".into()
+            to: "light".into(),
+            new_schedule: false,
         }]
     );
     assert_eq!(changed.plan.as_deref(), Some("light"));

@@ -1,6 +1,6 @@
 //! Charges and discounts a host adds to an account.
 
-use super::engine::{Effect, Pending, PendingLines};
+use super::pending::{Effect, Pending, PendingLines};
 use super::{BillingAccount, BillingConfig, BillingError, Line, LineKind, TaxCategory};
 use crate::calendar::NaiveDate;
 use crate::money::Money;

@@ -20,7 +20,12 @@ pub(super) enum PieceKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct BilledPiece {
     pub term: NaiveDate,
+    /// The period's start.
     pub period: NaiveDate,
+    /// The period's end, when it is not on the term's base schedule (the
+    /// joined plan's): after a change to a plan of another interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<NaiveDate>,
     pub kind: PieceKind,
     pub plan: CompactString,
     pub from: NaiveDate,

@@ -91,21 +91,29 @@
 //! ```
 
 mod adjustments;
+mod assemble;
+mod batch;
 mod config;
 mod document;
-mod engine;
+mod intervals;
 mod ledger;
+mod lines;
+mod one_offs;
+mod pending;
 mod proration;
+mod run;
+mod term;
 mod timeline;
 
 pub use adjustments::{Charge, Discount, DiscountOff};
+pub use batch::{AccountHistory, bill_batch_json};
 pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Fraction, Timing};
 pub use document::{
     Document, DocumentKind, Line, LineKind, Proration, TaxCategory, TaxSummary, next_business_day,
 };
-pub use engine::{AccountHistory, BillingRun, bill, bill_all, bill_batch_json, bill_in_place};
 pub use ledger::BillingAccount;
 pub use proration::{DayCount, prorate};
+pub use run::{BillingRun, bill, bill_all, bill_in_place};
 
 use crate::ErrorKind;
 use crate::calendar::CalendarError;

@@ -57,6 +57,15 @@ impl OneOffKind {
     }
 }
 
+/// A stretch of a term billed on one schedule: from `from` (the first paid
+/// day, or a change to a plan of another interval) to the next one's `from`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Epoch<'a> {
+    pub from: NaiveDate,
+    /// The plan whose interval and billing day the schedule follows.
+    pub plan: PlanRef<'a>,
+}
+
 /// One term of membership: from a join (or rejoin) to its end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Term<'a> {
@@ -67,6 +76,10 @@ pub(super) struct Term<'a> {
     /// That plan in the catalog, when the catalog has it.
     pub catalog_plan: Option<&'a Plan>,
     pub segments: SmallVec<[Segment<'a>; 2]>,
+    /// The schedules the term is billed on, in order; the first is the
+    /// joined plan's from `paid_from`. One may hold no days (a change of
+    /// interval on the first paid day).
+    pub epochs: SmallVec<[Epoch<'a>; 1]>,
     pub one_offs: SmallVec<[OneOff<'a>; 2]>,
     /// A cooling-off cancel: everything the term cost is refunded.
     pub cooled_off: bool,
@@ -115,6 +128,10 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> 
                         plan: plan.clone(),
                         mode: Mode::Active,
                     }],
+                    epochs: smallvec![Epoch {
+                        from: *paid_from,
+                        plan: plan.clone(),
+                    }],
                     one_offs: SmallVec::new(),
                     cooled_off: false,
                     ended: None,
@@ -141,10 +158,19 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> 
                 }
                 terms.push(term);
             }
-            Event::PauseStarted { on } => change(&mut terms, *on, Change::Mode(Mode::Paused)),
-            Event::PauseEnded { on } => change(&mut terms, *on, Change::Mode(Mode::Active)),
+            Event::PauseStarted { on } => {
+                change(&mut terms, *on, Change::Mode(Mode::Paused), catalog);
+            }
+            Event::PauseEnded { on } => {
+                change(&mut terms, *on, Change::Mode(Mode::Active), catalog);
+            }
             Event::PlanChanged { on, to, .. } => {
-                change(&mut terms, *on, Change::Plan(PlanRef::Borrowed(to)));
+                change(
+                    &mut terms,
+                    *on,
+                    Change::Plan(PlanRef::Borrowed(to)),
+                    catalog,
+                );
             }
             Event::CancellationScheduled {
                 on,
@@ -161,7 +187,7 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> 
                 if let Some(fee) = early_termination_fee {
                     pending_fee = Some((*on, *fee));
                 }
-                change(&mut terms, *on, Change::End);
+                change(&mut terms, *on, Change::End, catalog);
                 if let Some(term) = terms.last_mut() {
                     term.cooled_off |= *cooling_off;
                     term.ended = Some(*on);
@@ -170,7 +196,7 @@ pub(super) fn terms<'a>(events: &'a [Event], catalog: &'a Catalog) -> Terms<'a> 
                 finish(&mut terms, &mut pending_fee);
             }
             Event::Expired { on } => {
-                change(&mut terms, *on, Change::End);
+                change(&mut terms, *on, Change::End, catalog);
                 if let Some(term) = terms.last_mut() {
                     term.ended = Some(*on);
                 }
@@ -241,13 +267,14 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
         (Some(id), Some(plan)) if plan.id == id => Some(plan),
         (id, _) => id.and_then(|id| catalog.get(id).ok()),
     };
-    // The end of a fixed term of `plan`, counted from the paid start.
-    let fixed_end = |plan: Option<&Plan>| {
+    // The end of a fixed term of `plan`, counted from the start of its schedule.
+    let fixed_end = |plan: Option<&Plan>, from: Option<NaiveDate>| {
         plan.and_then(|plan| Some((plan.fixed_term_periods?, plan.interval)))
-            .zip(state.paid_from)
-            .and_then(|((periods, interval), paid)| interval.shift(paid, i64::from(periods)).ok())
+            .zip(from)
+            .and_then(|((periods, interval), from)| interval.shift(from, i64::from(periods)).ok())
     };
-    let current_end = fixed_end(current);
+    let schedule_from = state.schedule_from.or(state.paid_from);
+    let current_end = fixed_end(current, schedule_from);
     let expiry = match &state.plan_change {
         Some((plan, on)) if changes_plan_on(*on) => {
             let next = catalog.get(plan).ok();
@@ -257,11 +284,18 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
                 |p| PlanRef::Borrowed(p.id.as_str()),
             );
             planned.push((*on, 3, Change::Plan(id)));
+            let own_schedule = next
+                .zip(current)
+                .is_some_and(|(next, current)| next.starts_own_schedule(current));
+            let next_from = match (own_schedule, state.paid_from) {
+                (true, Some(paid)) => Some(paid.max(*on)),
+                _ => schedule_from,
+            };
             // The current plan's term if it ends by the change; after it, the
             // new plan's (on the change day if already past).
             current_end
                 .filter(|end| end <= on)
-                .or_else(|| fixed_end(next).map(|end| end.max(*on)))
+                .or_else(|| fixed_end(next, next_from).map(|end| end.max(*on)))
         }
         _ => current_end,
     };
@@ -270,7 +304,7 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
     }
     planned.sort_by_key(|(on, rank, _)| (*on, *rank));
     for (on, _, what) in planned {
-        change(terms, on, what);
+        change(terms, on, what, catalog);
     }
     match (expiry, state.ends_on) {
         (Some(expiry), Some(cancel)) if expiry < cancel => Ahead::ExpiresFirst,
@@ -278,13 +312,25 @@ fn plan_ahead<'a>(terms: &mut [Term<'a>], state: &Membership, catalog: &'a Catal
     }
 }
 
-/// Closes the open segment of the last term on `on` and opens the next one.
-fn change<'a>(terms: &mut [Term<'a>], on: NaiveDate, what: Change<'a>) {
+/// Closes the open segment of the last term on `on` and opens the next one;
+/// a change to a plan of another interval starts a schedule there.
+fn change<'a>(terms: &mut [Term<'a>], on: NaiveDate, what: Change<'a>, catalog: &Catalog) {
     let Some(term) = terms.last_mut() else { return };
     let Some(open) = term.segments.last().filter(|s| s.until.is_none()).cloned() else {
         return;
     };
     let at = on.max(term.paid_from);
+    if let Change::Plan(to) = &what
+        && let (Ok(from), Ok(to_plan)) = (catalog.get(&open.plan), catalog.get(to))
+        && to_plan.starts_own_schedule(from)
+    {
+        // A schedule that held no days gives way to the next.
+        term.epochs.retain(|epoch| epoch.from < at);
+        term.epochs.push(Epoch {
+            from: at,
+            plan: to.clone(),
+        });
+    }
     let ends = matches!(what, Change::End);
     let (plan, mode) = match what {
         Change::Mode(mode) => (open.plan.clone(), mode),

@@ -79,13 +79,16 @@ fn decide_now(
         }
         _ => {
             let plan = current_plan(state, catalog).ok_or_else(refuse)?;
-            let ctx = Context { state, plan, at };
+            let ctx = Context {
+                state,
+                catalog,
+                plan,
+                at,
+            };
             match command {
                 Command::Pause { from, until } => ctx.pause(*from, *until, refuse),
                 Command::Resume { on } => ctx.resume(*on, refuse),
-                Command::ChangePlan { plan: to, when } => {
-                    ctx.change_plan(catalog, to, *when, refuse)
-                }
+                Command::ChangePlan { plan: to, when } => ctx.change_plan(to, *when, refuse),
                 Command::Cancel { when } => ctx.cancel(*when, refuse),
                 Command::RevokeCancellation => match state.ends_on {
                     Some(ends_on) if ends_on > at => {
@@ -167,6 +170,7 @@ fn join(
 
 struct Context<'a> {
     state: &'a Membership,
+    catalog: &'a Catalog,
     plan: &'a Plan,
     at: NaiveDate,
 }
@@ -236,7 +240,7 @@ impl Context<'_> {
             });
         }
         if policy.starts == PauseStart::NextPeriod {
-            let schedule = self.state.billing_schedule(self.plan)?;
+            let schedule = self.state.billing_schedule(self.catalog)?;
             if schedule.period_containing(from)?.start() != from {
                 return Err(MembershipError::PauseNotAtPeriodStart {
                     from,
@@ -314,7 +318,6 @@ impl Context<'_> {
 
     fn change_plan(
         &self,
-        catalog: &Catalog,
         to: &str,
         when: ChangeTiming,
         refuse: impl Fn() -> MembershipError,
@@ -325,10 +328,18 @@ impl Context<'_> {
         ) {
             return Err(refuse());
         }
-        let target = catalog.get(to)?;
+        let target = self.catalog.get(to)?;
         if target.id == self.plan.id {
             return Err(MembershipError::SamePlan {
                 plan: target.id.to_string(),
+            });
+        }
+        let (from_currency, to_currency) = (self.plan.price.currency(), target.price.currency());
+        if from_currency != to_currency {
+            return Err(MembershipError::CurrencyMismatch {
+                to: target.id.to_string(),
+                to_currency,
+                from_currency,
             });
         }
         let on = match (when, self.state.status) {
@@ -337,7 +348,7 @@ impl Context<'_> {
             (ChangeTiming::NextPeriod, Status::Trialing) => self.paid_from(),
             (ChangeTiming::NextPeriod, _) => self
                 .state
-                .billing_schedule(self.plan)?
+                .billing_schedule(self.catalog)?
                 .next_after(self.at)?,
         };
         if on <= self.at {
@@ -345,6 +356,7 @@ impl Context<'_> {
                 on: self.at,
                 from: self.plan.id.clone(),
                 to: target.id.clone(),
+                new_schedule: target.starts_own_schedule(self.plan),
             }]);
         }
         Ok(vec![Event::PlanChangeScheduled {
@@ -378,7 +390,7 @@ impl Context<'_> {
             (_, Status::Trialing) => self.paid_from(),
             (CancelTiming::PeriodEnd, _) => self
                 .state
-                .billing_schedule(self.plan)?
+                .billing_schedule(self.catalog)?
                 .next_after(self.at)?,
             (CancelTiming::ByNoticeRule, _) => self.notice_end()?,
         };
@@ -419,7 +431,7 @@ impl Context<'_> {
                 Ok(calendar::add_months(next_month_start, months)?)
             }
             Some(NoticeRule::DaysBeforePeriodEnd { days }) => {
-                let schedule = self.state.billing_schedule(self.plan)?;
+                let schedule = self.state.billing_schedule(self.catalog)?;
                 let mut k = schedule.index_of(at)? + 1;
                 loop {
                     let end = schedule.boundary(k)?;
@@ -429,7 +441,7 @@ impl Context<'_> {
                     k += 1;
                 }
             }
-            None => Ok(self.state.billing_schedule(self.plan)?.next_after(at)?),
+            None => Ok(self.state.billing_schedule(self.catalog)?.next_after(at)?),
         }
     }
 
@@ -493,10 +505,9 @@ fn next_due(
             },
         );
     }
-    if let (Some(periods), Some(paid)) = (plan.fixed_term_periods, state.paid_from)
+    if let Some(end) = state.fixed_term_end(plan)?
         && state.status != Status::Pending
     {
-        let end = plan.interval.shift(paid, i64::from(periods))?;
         add(end, 3, Event::Expired { on: end });
     }
     if let (Status::Paused, Some(pause)) = (state.status, state.pauses.last()) {
@@ -515,6 +526,7 @@ fn next_due(
                 on: *on,
                 from: plan.id.clone(),
                 to: to.clone(),
+                new_schedule: catalog.get(to).is_ok_and(|to| to.starts_own_schedule(plan)),
             },
         );
     }

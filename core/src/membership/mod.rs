@@ -199,17 +199,17 @@ pub enum MembershipError {
         /// The pause's planned end.
         until: NaiveDate,
     },
-    /// A plan change to a plan billed on another interval.
+    /// A plan change to a plan priced in another currency.
     #[error(
-        "plan {to:?} is billed every {to_interval}, not every {from_interval} like the current plan; cancel and rejoin instead"
+        "plan {to:?} is priced in {to_currency}, not in {from_currency} like the current plan; cancel and rejoin instead"
     )]
-    IntervalMismatch {
+    CurrencyMismatch {
         /// The new plan.
         to: String,
-        /// The new plan's interval.
-        to_interval: crate::calendar::Interval,
-        /// The current plan's interval.
-        from_interval: crate::calendar::Interval,
+        /// The new plan's currency.
+        to_currency: crate::money::Currency,
+        /// The current plan's currency.
+        from_currency: crate::money::Currency,
     },
     /// A plan change to the plan already held.
     #[error("the membership is already on plan {plan:?}")]

@@ -229,6 +229,29 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Whether a change to this plan from `from` starts a billing schedule
+    /// of its own on the change day: the plans are billed on different
+    /// intervals. Between plans of one interval the membership keeps its
+    /// schedule, whatever the new plan's alignment.
+    ///
+    /// ```
+    /// use memberkit::membership::Catalog;
+    /// let catalog = Catalog::from_json(r#"[
+    ///     {"id": "monthly", "name": "Monthly", "price": {"amount": "8800", "currency": "JPY"},
+    ///      "interval": {"unit": "month", "count": 1}},
+    ///     {"id": "on15", "name": "On the 15th", "price": {"amount": "8800", "currency": "JPY"},
+    ///      "interval": {"unit": "month", "count": 1}, "alignment": {"day_of_month": 15}},
+    ///     {"id": "yearly", "name": "Yearly", "price": {"amount": "88000", "currency": "JPY"},
+    ///      "interval": {"unit": "year", "count": 1}}]"#)?;
+    /// let plan = |id| catalog.get(id).unwrap();
+    /// assert!(plan("yearly").starts_own_schedule(plan("monthly")));
+    /// assert!(!plan("on15").starts_own_schedule(plan("monthly")));
+    /// # Ok::<(), memberkit::membership::MembershipError>(())
+    /// ```
+    pub fn starts_own_schedule(&self, from: &Plan) -> bool {
+        self.interval != from.interval
+    }
+
     /// Parses and validates a plan.
     ///
     /// # Errors

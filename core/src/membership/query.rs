@@ -77,23 +77,61 @@ pub enum ScheduledChange {
 }
 
 impl Membership {
-    /// The billing schedule: periods on the plan's billing day (the 1st for
-    /// calendar alignment, the first paid day's for anniversary), anchored on
-    /// the first such day on or after the first paid day.
+    /// The billing schedule: periods on the billing day of the plan it
+    /// follows (the 1st for calendar alignment, its first day's for
+    /// anniversary), anchored on the first such day on or after the first
+    /// paid day. A change to a plan of another interval starts the new
+    /// plan's schedule on the change day; between plans of one interval the
+    /// schedule stays.
+    ///
+    /// ```
+    /// use memberkit::calendar::date;
+    /// use memberkit::membership::{Catalog, ChangeTiming, Command, Membership, decide};
+    ///
+    /// let catalog = Catalog::from_json(r#"[
+    ///     {"id": "monthly", "name": "Monthly", "price": {"amount": "8800", "currency": "JPY"},
+    ///      "interval": {"unit": "month", "count": 1}},
+    ///     {"id": "yearly", "name": "Yearly", "price": {"amount": "88000", "currency": "JPY"},
+    ///      "interval": {"unit": "year", "count": 1}, "alignment": "anniversary"}]"#)?;
+    /// let mut member = Membership::default();
+    /// let commands = [
+    ///     (Command::Join { plan: "monthly".into(), start: date(2026, 4, 1)?, trial: false }, date(2026, 4, 1)?),
+    ///     (Command::ChangePlan { plan: "yearly".into(), when: ChangeTiming::Now }, date(2026, 6, 10)?),
+    /// ];
+    /// for (command, at) in commands {
+    ///     member = decide(&member, &catalog, &command, at)?.iter().fold(member, |m, e| m.apply(e));
+    /// }
+    /// let period = member.billing_schedule(&catalog)?.period_containing(date(2026, 6, 10)?)?;
+    /// assert_eq!(period.to_string(), "[2026-06-10, 2027-06-10)");
+    /// # Ok::<(), memberkit::Error>(())
+    /// ```
     ///
     /// # Errors
-    /// [`MembershipError::InvalidTransition`] before the member has joined.
-    pub fn billing_schedule(&self, plan: &Plan) -> Result<Schedule, MembershipError> {
+    /// [`MembershipError::InvalidTransition`] before the member has joined;
+    /// [`MembershipError::UnknownPlan`] when the catalog lacks the plan.
+    pub fn billing_schedule(&self, catalog: &Catalog) -> Result<Schedule, MembershipError> {
+        let from = self.schedule_start()?;
+        let plan = catalog.get(
+            self.schedule_plan
+                .as_deref()
+                .or(self.plan.as_deref())
+                .unwrap_or_default(),
+        )?;
+        let day = match plan.alignment {
+            Alignment::Calendar => 1,
+            Alignment::Anniversary => from.day(),
+            Alignment::DayOfMonth(day) => day,
+        };
+        Ok(Schedule::on_day(from, plan.interval, day)?)
+    }
+
+    /// The day the billing schedule starts from, which a fixed term counts from.
+    fn schedule_start(&self) -> Result<NaiveDate, MembershipError> {
         let paid_from = self.paid_from.ok_or(MembershipError::InvalidTransition {
             command: "bill",
             status: self.status,
         })?;
-        let day = match plan.alignment {
-            Alignment::Calendar => 1,
-            Alignment::Anniversary => paid_from.day(),
-            Alignment::DayOfMonth(day) => day,
-        };
-        Ok(Schedule::on_day(paid_from, plan.interval, day)?)
+        Ok(self.schedule_from.unwrap_or(paid_from))
     }
 
     /// The first day after the minimum term of `periods` billing periods,
@@ -146,7 +184,7 @@ impl Membership {
         used: u32,
     ) -> Result<BookingAllowance, MembershipError> {
         let plan = catalog.get(self.plan.as_deref().unwrap_or_default())?;
-        let period = self.billing_schedule(plan)?.period_containing(on)?;
+        let period = self.billing_schedule(catalog)?.period_containing(on)?;
         let status = self.status_on(catalog, on)?;
         let in_good_standing = matches!(
             status,
@@ -180,7 +218,7 @@ impl Membership {
             return Ok(None);
         }
         let plan = catalog.get(self.plan.as_deref().unwrap_or_default())?;
-        let schedule = self.billing_schedule(plan)?;
+        let schedule = self.billing_schedule(catalog)?;
         let from = at.max(self.paid_from.unwrap_or(at));
         let next = if from > at {
             schedule.period_containing(from)?.start().max(from)
@@ -195,9 +233,14 @@ impl Membership {
         Ok(next_before(next, ends))
     }
 
-    fn fixed_term_end(&self, plan: &Plan) -> Result<Option<NaiveDate>, MembershipError> {
+    /// The end of the current plan's fixed term, counted from the start of
+    /// its billing schedule.
+    pub(super) fn fixed_term_end(&self, plan: &Plan) -> Result<Option<NaiveDate>, MembershipError> {
         match (plan.fixed_term_periods, self.paid_from) {
-            (Some(periods), Some(paid)) => Ok(Some(plan.interval.shift(paid, i64::from(periods))?)),
+            (Some(periods), Some(_)) => Ok(Some(
+                plan.interval
+                    .shift(self.schedule_start()?, i64::from(periods))?,
+            )),
             _ => Ok(None),
         }
     }

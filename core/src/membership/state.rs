@@ -237,6 +237,13 @@ pub enum Event {
         from: PlanId,
         /// The new plan.
         to: PlanId,
+        /// Whether the new plan is billed on a schedule of its own from `on`
+        /// (or the first paid day, when later), as
+        /// [`Plan::starts_own_schedule`](super::Plan::starts_own_schedule)
+        /// says: the old plan's period is prorated at the change. Serialized
+        /// only when true.
+        #[serde(default, skip_serializing_if = "is_false")]
+        new_schedule: bool,
     },
     /// A cancellation was planned.
     CancellationScheduled {
@@ -330,6 +337,19 @@ pub struct Membership {
     pub ends_on: Option<NaiveDate>,
     /// The day the membership ended (cancelled or expired).
     pub ended_on: Option<NaiveDate>,
+    /// The plan whose interval and billing day the billing schedule
+    /// follows: the one joined, or the last one changed to with another
+    /// interval (`None` in states saved before it was kept: the current plan).
+    #[serde(default)]
+    pub schedule_plan: Option<PlanId>,
+    /// The day that schedule starts from: the first paid day, or the day of
+    /// that change (`None` in states saved before it was kept: the first paid day).
+    #[serde(default)]
+    pub schedule_from: Option<NaiveDate>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl Membership {
@@ -359,6 +379,8 @@ impl Membership {
                     applied_on: Some(*applied_on),
                     start: Some(*on),
                     paid_from: Some(*paid_from),
+                    schedule_plan: Some(plan.clone()),
+                    schedule_from: Some(*paid_from),
                     ..Membership::default()
                 };
             }
@@ -387,9 +409,18 @@ impl Membership {
             }
             Event::PauseEnded { .. } => self.status = self.running_status(),
             Event::PlanChangeScheduled { on, plan } => self.plan_change = Some((plan.clone(), *on)),
-            Event::PlanChanged { to, .. } => {
+            Event::PlanChanged {
+                on,
+                to,
+                new_schedule,
+                ..
+            } => {
                 self.plan = Some(to.clone());
                 self.plan_change = None;
+                if *new_schedule {
+                    self.schedule_plan = Some(to.clone());
+                    self.schedule_from = Some(self.paid_from.map_or(*on, |paid| paid.max(*on)));
+                }
             }
             Event::CancellationScheduled { on, .. } => {
                 self.ends_on = Some(*on);

@@ -1,0 +1,606 @@
+//! One term's reconciliation: the pieces of billing periods the timeline
+//! says are owed, against those the ledger says were billed; the difference
+//! becomes charges and credits.
+//!
+//! A term is billed on its joined plan's schedule from the first paid day
+//! (its base schedule) until a change to a plan of another interval starts
+//! that plan's schedule; each [`Epoch`] of the timeline has its own.
+
+use super::intervals::{coalesce, split_by, split_run, subtract};
+use super::ledger::{BilledPiece, PieceKind};
+use super::lines::period_line;
+use super::pending::{Effect, Key, Pending, PendingLines, PeriodKey};
+use super::proration::piece_days;
+use super::timeline::{Epoch, Mode, Segment, Term};
+use super::{BillingAccount, BillingConfig, BillingError, FirstPeriod, Proration, Timing, prorate};
+use crate::calendar::{CalendarError, Interval, IntervalUnit, NaiveDate, Period, Schedule};
+use crate::membership::{Alignment, Catalog, Plan, RefundPolicy};
+use crate::money::Money;
+use chrono::Datelike;
+use smallvec::SmallVec;
+
+/// Days of a billing period owed for one key.
+struct Owed<'a> {
+    period: Period,
+    at: PeriodKey,
+    key: Key<'a>,
+    piece: Period,
+}
+
+/// Days of a billing period the ledger says were billed, and the document
+/// that billed them.
+struct Billed<'a> {
+    at: PeriodKey,
+    key: Key<'a>,
+    piece: Period,
+    document: &'a str,
+}
+
+/// The schedule of one stretch of a term, `[from, until)`.
+struct Stretch {
+    from: NaiveDate,
+    until: Option<NaiveDate>,
+    schedule: Schedule,
+    /// Whether it is the term's base schedule, whose periods the ledger
+    /// names by their start alone.
+    base: bool,
+}
+
+/// Bills one term; `'t` borrows the run's terms and ledger, `'a` what the
+/// terms borrow.
+pub(super) struct TermBilling<'t, 'a> {
+    pub(super) term: &'t Term<'a>,
+    /// The term's plan, the one most lines are for.
+    pub(super) plan: &'t Plan,
+    pub(super) account: &'t BillingAccount,
+    catalog: &'t Catalog,
+    config: &'t BillingConfig,
+    pub(super) through: NaiveDate,
+    /// The base schedule first, then one for each later epoch; the base
+    /// holds no days when a change of interval on the first paid day
+    /// replaced it.
+    stretches: SmallVec<[Stretch; 1]>,
+}
+
+/// The schedule `plan` bills on from `from`.
+fn schedule_of(plan: &Plan, from: NaiveDate) -> Result<Schedule, BillingError> {
+    let day = match plan.alignment {
+        Alignment::Calendar => 1,
+        Alignment::Anniversary => from.day(),
+        Alignment::DayOfMonth(day) => day,
+    };
+    Ok(Schedule::on_day(from, plan.interval, day)?)
+}
+
+/// The months in one period of `interval`, for the 30-day basis.
+fn months_of(interval: Interval) -> Option<u32> {
+    match interval.unit() {
+        IntervalUnit::Month => Some(interval.count()),
+        IntervalUnit::Year => Some(interval.count() * 12),
+        IntervalUnit::Day | IntervalUnit::Week => None,
+    }
+}
+
+impl<'t, 'a: 't> TermBilling<'t, 'a> {
+    pub(super) fn new(
+        term: &'t Term<'a>,
+        account: &'t BillingAccount,
+        catalog: &'t Catalog,
+        config: &'t BillingConfig,
+        through: NaiveDate,
+    ) -> Result<Self, BillingError> {
+        let plan = match term.catalog_plan {
+            Some(plan) => plan,
+            None => catalog.get(&term.plan)?,
+        };
+        let is_base = |epoch: &Epoch<'_>| epoch.from == term.paid_from && epoch.plan == term.plan;
+        let mut stretches: SmallVec<[Stretch; 1]> = SmallVec::new();
+        stretches.push(Stretch {
+            from: term.paid_from,
+            until: None,
+            schedule: schedule_of(plan, term.paid_from)?,
+            base: true,
+        });
+        for (i, epoch) in term.epochs.iter().enumerate() {
+            let until = term.epochs.get(i + 1).map(|next| next.from);
+            if is_base(epoch) {
+                stretches[0].until = until;
+                continue;
+            }
+            if i == 0 {
+                // Replaced on the first paid day: the base holds no days.
+                stretches[0].until = Some(term.paid_from);
+            }
+            stretches.push(Stretch {
+                from: epoch.from,
+                until,
+                schedule: schedule_of(catalog.get(&epoch.plan)?, epoch.from)?,
+                base: false,
+            });
+        }
+        Ok(Self {
+            term,
+            plan,
+            account,
+            catalog,
+            config,
+            through,
+            stretches,
+        })
+    }
+
+    /// The stretch whose days include `day` (the base one before the first).
+    fn stretch_of(&self, day: NaiveDate) -> &Stretch {
+        self.stretches
+            .iter()
+            .rev()
+            .find(|s| s.from <= day && s.until.is_none_or(|until| day < until))
+            .unwrap_or(&self.stretches[0])
+    }
+
+    /// The pieces owed in the periods from `settled` on, by period and key
+    /// (otherwise in timeline order), with room reserved for about
+    /// `expected` of them.
+    fn owed(
+        &self,
+        settled: Option<NaiveDate>,
+        expected: usize,
+    ) -> Result<SmallVec<[Owed<'t>; 4]>, BillingError> {
+        let mut owed = SmallVec::new();
+        owed.reserve(expected);
+        if self.term.cooled_off {
+            return Ok(owed);
+        }
+        for stretch in &self.stretches {
+            let index = stretch.schedule.index_of(self.through.max(stretch.from))?;
+            let current = stretch.schedule.period(index)?;
+            let horizon = match self.config.timing {
+                Timing::Advance => current.end(),
+                Timing::Arrears => current.start(),
+            };
+            for segment in &self.term.segments {
+                let from = segment.from.max(stretch.from);
+                let from = settled.map_or(from, |settled| from.max(settled));
+                let until = match segment.until {
+                    Some(until) => Some(self.paid_until(segment, until)?),
+                    None => None,
+                };
+                // The end of a stretch ends its days as the end of a segment does.
+                let until = match (until, stretch.until) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                let end = match (self.config.timing, until) {
+                    (Timing::Arrears, Some(until)) if until <= self.through => until,
+                    (_, Some(until)) => until.min(horizon),
+                    (_, None) => horizon,
+                };
+                let Ok(range) = Period::new(from, end) else {
+                    continue;
+                };
+                let kind = match segment.mode {
+                    Mode::Active => PieceKind::Plan,
+                    Mode::Paused => PieceKind::Pause,
+                };
+                let key = (kind, segment.plan.as_ref());
+                each_period(&stretch.schedule, range, (index, current), |period| {
+                    let piece = Period::new(
+                        period.start().max(range.start()),
+                        period.end().min(range.end()),
+                    )?;
+                    let at = PeriodKey {
+                        start: period.start(),
+                        end: (!stretch.base).then_some(period.end()),
+                    };
+                    owed.push(Owed {
+                        period,
+                        at,
+                        key,
+                        piece,
+                    });
+                    Ok(())
+                })?;
+            }
+        }
+        // One segment's periods come in order; several may interleave.
+        if !owed.is_sorted_by(|a, b| (a.at, a.key) <= (b.at, b.key)) {
+            owed.sort_by(|a, b| (a.at, a.key).cmp(&(b.at, b.key)));
+        }
+        Ok(owed)
+    }
+
+    /// Where the days owed for `segment`, which ends on `until`, end: on
+    /// `until`, or, when a cancel ends the term then, mid-period, under a plan
+    /// that refunds nothing and bills in advance, at the end of that period,
+    /// which stays paid in full whether it was billed before the cancel was
+    /// known or after. (An expiry ends the term on its day; billed in
+    /// arrears, a period is charged for the days used.)
+    fn paid_until(
+        &self,
+        segment: &Segment<'_>,
+        until: NaiveDate,
+    ) -> Result<NaiveDate, BillingError> {
+        let refunds_nothing = || -> Result<bool, BillingError> {
+            Ok(self.plan(segment.plan.as_ref())?.refund_policy == RefundPolicy::None)
+        };
+        if self.config.timing == Timing::Arrears
+            || self.term.cancelled_on != Some(until)
+            || !refunds_nothing()?
+        {
+            return Ok(until);
+        }
+        let last_day = until.pred_opt().ok_or(CalendarError::OutOfRange {
+            operation: "the day before a cancel",
+        })?;
+        let schedule = &self.stretch_of(last_day).schedule;
+        Ok(schedule.period_containing(last_day)?.end())
+    }
+
+    /// The term's pieces in the ledger in the periods from `settled` on, by
+    /// period and key (otherwise in ledger order).
+    fn billed(
+        &self,
+        settled: Option<NaiveDate>,
+    ) -> Result<SmallVec<[Billed<'t>; 4]>, BillingError> {
+        // A stretch after the base may have periods that start before the
+        // settled date (a calendar-aligned year started mid-month).
+        let after_settled =
+            |p: &BilledPiece| p.period_end.is_some() || settled.is_none_or(|s| p.period >= s);
+        let of_term = || {
+            self.account
+                .pieces
+                .iter()
+                .filter(move |p| p.term == self.term.start && after_settled(p))
+        };
+        // A long membership has many: grown once, not doubling.
+        let mut billed = SmallVec::new();
+        billed.reserve_exact(of_term().count());
+        for p in of_term() {
+            billed.push(Billed {
+                at: PeriodKey {
+                    start: p.period,
+                    end: p.period_end,
+                },
+                key: (p.kind, p.plan.as_str()),
+                piece: Period::new(p.from, p.until)?,
+                document: &p.document,
+            });
+        }
+        // The ledger is mostly in order already.
+        if !billed.is_sorted_by(|a: &Billed<'t>, b| (a.at, a.key) <= (b.at, b.key)) {
+            billed.sort_by(|a: &Billed<'t>, b| (a.at, a.key).cmp(&(b.at, b.key)));
+        }
+        Ok(billed)
+    }
+
+    /// Where the periods that need looking at begin: before it, every period
+    /// lies in the term's first segment, before any change, on the base
+    /// schedule, and the ledger bills it in one piece of that segment's fee,
+    /// as it is owed — so a long membership's history is not walked again at
+    /// every run. `None` when every period must be looked at.
+    ///
+    /// The ledger's pieces are read in order as a chain: the first from the
+    /// segment's start, each next one from the end of the one before, which
+    /// is so a whole period. The last settled period ends where a piece of
+    /// the chain starts, on a boundary of the schedule, on or before
+    /// `through` and the segment's first change.
+    fn settled_until(&self) -> Result<Option<NaiveDate>, BillingError> {
+        let Some(first) = self.term.segments.first() else {
+            return Ok(None);
+        };
+        let base = &self.stretches[0];
+        if self.term.cooled_off || base.until.is_some_and(|until| until <= first.from) {
+            return Ok(None);
+        }
+        let kind = match first.mode {
+            Mode::Active => PieceKind::Plan,
+            Mode::Paused => PieceKind::Pause,
+        };
+        let limit = first.until.unwrap_or(self.through).min(self.through);
+        let limit = base.until.map_or(limit, |until| limit.min(until));
+        let mut settled = None;
+        let mut previous: Option<&BilledPiece> = None;
+        let pieces = self
+            .account
+            .pieces
+            .iter()
+            .filter(|p| p.term == self.term.start);
+        for piece in pieces {
+            let chained = match previous {
+                None => piece.from == first.from && piece.period <= piece.from,
+                Some(previous) => piece.period == previous.until && piece.from == piece.period,
+            };
+            if !chained
+                || piece.period_end.is_some()
+                || piece.kind != kind
+                || piece.plan != first.plan.as_ref()
+            {
+                break;
+            }
+            if previous.is_some() {
+                // The period before this piece's is whole and billed.
+                if piece.period > limit {
+                    break;
+                }
+                settled = Some(piece.period);
+            }
+            previous = Some(piece);
+        }
+        // A schedule changed since (a plan's billing day edited) settles nothing.
+        let Some(at) = settled else { return Ok(None) };
+        let on_schedule = base.schedule.boundary(base.schedule.index_of(at)?)? == at;
+        Ok(on_schedule.then_some(at))
+    }
+
+    /// Charges what is owed and not billed, and credits what is billed and
+    /// no longer owed, period by period.
+    pub(super) fn pieces(&self, out: &mut PendingLines<'t>) -> Result<(), BillingError> {
+        let settled = self.settled_until()?;
+        let billed = self.billed(settled)?;
+        // Most periods billed are owed as they were, and one more is due.
+        let all_owed = self.owed(settled, billed.len() + 2)?;
+        let (mut owed, mut billed) = (all_owed.as_slice(), billed.as_slice());
+        loop {
+            let at = match (owed.first(), billed.first()) {
+                (Some(o), Some(b)) => o.at.min(b.at),
+                (Some(o), None) => o.at,
+                (None, Some(b)) => b.at,
+                (None, None) => return Ok(()),
+            };
+            let (owed_here, owed_rest) = split_run(owed, |o| o.at == at);
+            let (billed_here, billed_rest) = split_run(billed, |b| b.at == at);
+            let period = match (owed_here.first(), at.end) {
+                (Some(o), _) => o.period,
+                (None, Some(end)) => Period::new(at.start, end)?,
+                (None, None) => self.stretches[0].schedule.period_containing(at.start)?,
+            };
+            self.reconcile(period, at, owed_here, billed_here, &all_owed, out)?;
+            (owed, billed) = (owed_rest, billed_rest);
+        }
+    }
+
+    /// [`Self::pieces`] for one period, key by key; `all_owed` is every
+    /// piece the term owes.
+    fn reconcile(
+        &self,
+        period: Period,
+        at: PeriodKey,
+        owed: &[Owed<'t>],
+        billed: &[Billed<'t>],
+        all_owed: &[Owed<'t>],
+        out: &mut PendingLines<'t>,
+    ) -> Result<(), BillingError> {
+        let (mut owed_rest, mut billed_rest) = (owed, billed);
+        loop {
+            let key = match (owed_rest.first(), billed_rest.first()) {
+                (Some(o), Some(b)) => o.key.min(b.key),
+                (Some(o), None) => o.key,
+                (None, Some(b)) => b.key,
+                (None, None) => return Ok(()),
+            };
+            let (owed_key, rest) = split_run(owed_rest, |o| o.key == key);
+            owed_rest = rest;
+            let (billed_key, rest) = split_run(billed_rest, |b| b.key == key);
+            billed_rest = rest;
+            let here = (period, at, key);
+            match (owed_key, billed_key) {
+                // The usual cases, without building interval lists: a piece
+                // not billed yet, and a piece billed as it is owed.
+                ([owing], []) => self.charge(here, owing.piece, out)?,
+                ([owing], [had]) if owing.piece == had.piece => {}
+                _ => self.reconcile_key(here, all_owed, owed_key, billed_key, out)?,
+            }
+        }
+    }
+
+    /// The general case of [`Self::reconcile`] for one key: `owed_key` and
+    /// `billed_key` as interval lists. Days no longer owed are credited as
+    /// replaced where another piece of the term (`all_owed`) now covers them.
+    fn reconcile_key(
+        &self,
+        here: (Period, PeriodKey, Key<'t>),
+        all_owed: &[Owed<'t>],
+        owed_key: &[Owed<'t>],
+        billed_key: &[Billed<'t>],
+        out: &mut PendingLines<'t>,
+    ) -> Result<(), BillingError> {
+        let owing = coalesce(owed_key.iter().map(|o| o.piece).collect());
+        let had = coalesce(billed_key.iter().map(|b| b.piece).collect());
+        for added in subtract(&owing, &had) {
+            self.charge(here, added, out)?;
+        }
+        let removed = subtract(&had, &owing);
+        if removed.is_empty() {
+            return Ok(());
+        }
+        let period = here.0;
+        let overlapping = all_owed
+            .iter()
+            .filter(|o| o.piece.start() < period.end() && o.piece.end() > period.start());
+        let covered = coalesce(overlapping.map(|o| o.piece).collect());
+        for removed in removed {
+            let document = billed_key
+                .iter()
+                .find(|b| b.piece.contains(removed.start()))
+                .map(|b| b.document);
+            for (part, is_covered) in split_by(removed, &covered) {
+                self.credit(here, part, is_covered, document, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn plan(&self, id: &str) -> Result<&'t Plan, BillingError> {
+        if id == self.plan.id {
+            return Ok(self.plan);
+        }
+        Ok(self.catalog.get(id)?)
+    }
+
+    fn price(&self, kind: PieceKind, plan: &Plan) -> Money {
+        match kind {
+            PieceKind::Plan => plan.price,
+            PieceKind::Pause => plan
+                .pause
+                .as_ref()
+                .map_or(Money::zero(plan.price.currency()), |p| p.monthly_fee),
+        }
+    }
+
+    fn is_leading(&self, kind: PieceKind, period: Period, piece: Period) -> bool {
+        kind == PieceKind::Plan
+            && piece.start() == self.term.paid_from
+            && period.start() < self.term.paid_from
+    }
+
+    /// The share of `plan`'s `price` that `piece` of `period` costs, and how
+    /// it was found.
+    fn share(
+        &self,
+        plan: &Plan,
+        price: Money,
+        period: Period,
+        piece: Period,
+    ) -> Result<(Money, Option<Proration>), BillingError> {
+        if piece == period {
+            return Ok((price, None));
+        }
+        // Every plan of a stretch has the interval of its schedule.
+        let months = months_of(plan.interval);
+        let (part, whole) = piece_days(self.config.day_count, period, piece, months);
+        Ok((
+            prorate(price, part, whole, self.config.rounding)?,
+            Some(Proration::Share { part, whole }),
+        ))
+    }
+
+    fn charge(
+        &self,
+        (period, at, key): (Period, PeriodKey, Key<'t>),
+        piece: Period,
+        out: &mut PendingLines<'t>,
+    ) -> Result<(), BillingError> {
+        let date = match self.config.timing {
+            Timing::Advance => piece.start(),
+            Timing::Arrears => piece.end(),
+        };
+        if date > self.through {
+            return Ok(());
+        }
+        let plan = self.plan(key.1)?;
+        let price = self.price(key.0, plan);
+        let (amount, proration) = match (
+            &self.config.first_period,
+            self.is_leading(key.0, period, piece),
+        ) {
+            (FirstPeriod::Full, true) => (price, None),
+            (FirstPeriod::Free, true) => (Money::zero(price.currency()), Some(Proration::Free)),
+            (FirstPeriod::Table { rows }, true) => {
+                let day = self.term.paid_from.day();
+                match rows.iter().find(|r| (r.from_day..=r.to_day).contains(&day)) {
+                    Some(row) => {
+                        let (n, d) = (row.fraction.numerator(), row.fraction.denominator());
+                        (
+                            prorate(price, n, d, self.config.rounding)?,
+                            Some(Proration::Share { part: n, whole: d }),
+                        )
+                    }
+                    None => (price, None),
+                }
+            }
+            _ => self.share(plan, price, period, piece)?,
+        };
+        out.push(Pending {
+            date,
+            line: period_line(plan, key.0, piece, price, amount, proration, false),
+            refund: false,
+            corrects: None,
+            effect: Effect::AddPiece {
+                term: self.term.start,
+                period: at,
+                key,
+                piece,
+            },
+        });
+        Ok(())
+    }
+
+    fn credit(
+        &self,
+        (period, at, key): (Period, PeriodKey, Key<'t>),
+        part: Period,
+        replaced: bool,
+        corrects: Option<&'t str>,
+        out: &mut PendingLines<'t>,
+    ) -> Result<(), BillingError> {
+        // A credit is dated when its days stop being owed: the change that
+        // removed them, or the end of a term refunded whole.
+        let date = self
+            .term
+            .ended
+            .map_or(part.start(), |ended| ended.max(part.start()));
+        if date > self.through {
+            return Ok(());
+        }
+        let plan = self.plan(key.1)?;
+        let refund = match (self.term.cooled_off, replaced, plan.refund_policy) {
+            (true, _, _) => true,
+            (false, true, _) => false,
+            (false, false, RefundPolicy::None) => return Ok(()),
+            (false, false, RefundPolicy::ProratedCredit) => false,
+            (false, false, RefundPolicy::ProratedRefund) => true,
+        };
+        let price = self.price(key.0, plan);
+        let leading_free = matches!(self.config.first_period, FirstPeriod::Free)
+            && key.0 == PieceKind::Plan
+            && period.start() < self.term.paid_from
+            && part.start() >= self.term.paid_from;
+        let (amount, proration) = if leading_free {
+            (Money::zero(price.currency()), Some(Proration::Free))
+        } else {
+            self.share(plan, price, period, part)?
+        };
+        out.push(Pending {
+            date,
+            line: period_line(plan, key.0, part, price, amount.negated(), proration, true),
+            refund,
+            corrects,
+            effect: Effect::RemovePiece {
+                term: self.term.start,
+                period: at,
+                key,
+                piece: part,
+            },
+        });
+        Ok(())
+    }
+}
+
+/// Calls `each` with the periods of `schedule` that overlap `range`, in
+/// order. Walks the schedule's boundaries, computing each one once and
+/// reusing `known`, the `k`-th period.
+fn each_period(
+    schedule: &Schedule,
+    range: Period,
+    known: (i64, Period),
+    mut each: impl FnMut(Period) -> Result<(), BillingError>,
+) -> Result<(), BillingError> {
+    let boundary = |k: i64| match k.checked_sub(known.0) {
+        Some(0) => Ok(known.1.start()),
+        Some(1) => Ok(known.1.end()),
+        _ => schedule.boundary(k),
+    };
+    let mut k = schedule.index_of(range.start())?;
+    let mut start = boundary(k)?;
+    loop {
+        k = k.checked_add(1).ok_or(CalendarError::OutOfRange {
+            operation: "schedule index",
+        })?;
+        let end = boundary(k)?;
+        each(Period::new(start, end)?)?;
+        if end >= range.end() {
+            return Ok(());
+        }
+        start = end;
+    }
+}
