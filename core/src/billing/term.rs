@@ -413,11 +413,17 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         if removed.is_empty() {
             return Ok(());
         }
-        let period = here.0;
+        let (period, at, _) = here;
         let overlapping = all_owed
             .iter()
             .filter(|o| o.piece.start() < period.end() && o.piece.end() > period.start());
-        let covered = coalesce(overlapping.map(|o| o.piece).collect());
+        let mut covered: Vec<Period> = overlapping.map(|o| o.piece).collect();
+        // A schedule that ends inside the period gives way to the next: the
+        // rest of the period is replaced, credited at once on the change.
+        if let Some(rest) = self.replaced_rest(period, at) {
+            covered.push(rest);
+        }
+        let covered = coalesce(covered);
         for removed in removed {
             let document = billed_key
                 .iter()
@@ -428,6 +434,19 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             }
         }
         Ok(())
+    }
+
+    /// The days of `period` after the end of its schedule's stretch, when
+    /// a later schedule starts inside it.
+    fn replaced_rest(&self, period: Period, at: PeriodKey) -> Option<Period> {
+        let stretch = self.stretches.iter().find(|s| {
+            s.base == at.end.is_none()
+                && s.schedule.period_containing(period.start()).ok() == Some(period)
+                && s.until.is_none_or(|until| period.start() < until)
+                && period.end() > s.from
+        })?;
+        let until = stretch.until.filter(|until| period.contains(*until))?;
+        Period::new(until, period.end()).ok()
     }
 
     pub(super) fn plan(&self, id: &str) -> Result<&'t Plan, BillingError> {
