@@ -194,11 +194,11 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
                 price_includes_tax,
                 tax_rate,
                 interval,
-                alignment: if anniversary {
+                alignment: Some(if anniversary {
                     Alignment::Anniversary
                 } else {
                     Alignment::Calendar
-                },
+                }),
                 admission_fee,
                 trial,
                 minimum_term,

@@ -1,12 +1,11 @@
 //! Properties of billing over random plans and random membership histories,
 //! billed as a host would: every few days, with only the events known by then.
 
-use chrono::Datelike;
 use memberkit::billing::{BillingAccount, BillingConfig, DayCount, Document, Timing, bill};
-use memberkit::calendar::{Interval, NaiveDate, Schedule, date};
+use memberkit::calendar::{Interval, NaiveDate, date};
 use memberkit::membership::{
-    Alignment, CancelTiming, Catalog, ChangeTiming, Command, Event, Membership, Plan, PlanId,
-    RefundPolicy, Status, TaxRate, decide,
+    CancelTiming, Catalog, ChangeTiming, Command, Event, Membership, Plan, PlanId, RefundPolicy,
+    Status, TaxRate, decide,
 };
 use memberkit::money::{Money, RoundingMode};
 use memberkit::strategies;
@@ -30,7 +29,7 @@ fn catalog() -> impl Strategy<Value = Catalog> {
             let monthly = |mut p: memberkit::membership::Plan| {
                 p.interval = Interval::months(1).ok()?;
                 p.alignment = if day % 3 == 0 {
-                    memberkit::membership::Alignment::DayOfMonth(day)
+                    Some(memberkit::membership::Alignment::DayOfMonth(day))
                 } else {
                     alignment
                 };
@@ -465,12 +464,7 @@ fn paid_to_period_end(
         return None;
     }
     let plan = catalog.get(plan).ok()?;
-    let billing_day = match plan.alignment {
-        Alignment::Calendar => 1,
-        Alignment::Anniversary => paid_from.day(),
-        Alignment::DayOfMonth(d) => d,
-    };
-    let schedule = Schedule::on_day(*paid_from, plan.interval, billing_day).ok()?;
+    let schedule = plan.schedule_from(*paid_from).ok()?;
     let period_end = schedule.period_containing(eve).ok()?.end();
     let mut days = Vec::new();
     let mut d = day;

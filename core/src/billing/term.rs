@@ -14,7 +14,7 @@ use super::proration::piece_days;
 use super::timeline::{Epoch, Mode, Segment, Term};
 use super::{BillingAccount, BillingConfig, BillingError, FirstPeriod, Proration, Timing, prorate};
 use crate::calendar::{CalendarError, Interval, IntervalUnit, NaiveDate, Period, Schedule};
-use crate::membership::{Alignment, Catalog, Plan, RefundPolicy};
+use crate::membership::{Catalog, Plan, RefundPolicy};
 use crate::money::Money;
 use chrono::Datelike;
 use smallvec::SmallVec;
@@ -62,16 +62,6 @@ pub(super) struct TermBilling<'t, 'a> {
     stretches: SmallVec<[Stretch; 1]>,
 }
 
-/// The schedule `plan` bills on from `from`.
-fn schedule_of(plan: &Plan, from: NaiveDate) -> Result<Schedule, BillingError> {
-    let day = match plan.alignment {
-        Alignment::Calendar => 1,
-        Alignment::Anniversary => from.day(),
-        Alignment::DayOfMonth(day) => day,
-    };
-    Ok(Schedule::on_day(from, plan.interval, day)?)
-}
-
 /// The months in one period of `interval`, for the 30-day basis.
 fn months_of(interval: Interval) -> Option<u32> {
     match interval.unit() {
@@ -98,7 +88,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         stretches.push(Stretch {
             from: term.paid_from,
             until: None,
-            schedule: schedule_of(plan, term.paid_from)?,
+            schedule: plan.schedule_from(term.paid_from)?,
             base: true,
         });
         for (i, epoch) in term.epochs.iter().enumerate() {
@@ -114,7 +104,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             stretches.push(Stretch {
                 from: epoch.from,
                 until,
-                schedule: schedule_of(catalog.get(&epoch.plan)?, epoch.from)?,
+                schedule: catalog.get(&epoch.plan)?.schedule_from(epoch.from)?,
                 base: false,
             });
         }

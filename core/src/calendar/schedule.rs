@@ -106,6 +106,37 @@ impl Schedule {
         })
     }
 
+    /// The schedule of calendar weeks that start on `weekday`, anchored on
+    /// the first such day on or after `from`.
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] at the end of the calendar.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::Weekday;
+    /// use memberkit::calendar::{Interval, Schedule, date};
+    /// // Weeks from Monday, starting on Wednesday 2026-04-15.
+    /// let s = Schedule::on_weekday(date(2026, 4, 15)?, Interval::weeks(1)?, Weekday::Mon)?;
+    /// assert_eq!(s.anchor(), date(2026, 4, 20)?);
+    /// assert_eq!(s.period_containing(date(2026, 4, 15)?)?.to_string(), "[2026-04-13, 2026-04-20)");
+    /// # Ok::<(), memberkit::Error>(())
+    /// ```
+    pub fn on_weekday(
+        from: NaiveDate,
+        interval: Interval,
+        weekday: chrono::Weekday,
+    ) -> Result<Self, CalendarError> {
+        let ahead =
+            (7 + weekday.num_days_from_monday() - from.weekday().num_days_from_monday()) % 7;
+        let anchor = from
+            .checked_add_days(chrono::Days::new(u64::from(ahead)))
+            .ok_or(CalendarError::OutOfRange {
+                operation: "the next weekday",
+            })?;
+        Ok(Self::new(anchor, interval))
+    }
+
     /// The day of the month that month and year boundaries fall on.
     pub fn day(&self) -> u32 {
         self.day

@@ -1,8 +1,9 @@
 //! Plans: what a membership costs and which rules it follows.
 
 use super::MembershipError;
-use crate::calendar::Interval;
+use crate::calendar::{CalendarError, Interval, IntervalUnit, NaiveDate, Schedule};
 use crate::money::Money;
+use chrono::{Datelike, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// A plan's identifier, unique within a [`Catalog`](super::Catalog).
@@ -21,20 +22,60 @@ pub enum TaxRate {
     Exempt,
 }
 
-/// Which day of the month billing periods start on. A membership whose paid
-/// part starts on another day pays that first stretch pro rata.
+/// Where billing periods start. A membership whose paid part starts
+/// elsewhere pays that first stretch pro rata. A plan without one starts
+/// monthly and yearly periods on the 1st, and weekly and daily ones on the
+/// first paid day.
 ///
-/// Serialized as `"calendar"`, `"anniversary"` or `{"day_of_month": 27}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+/// Serialized as `"calendar"`, `"anniversary"`, `{"day_of_month": 27}` or
+/// `{"weekday": "monday"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Alignment {
-    /// Periods start on the 1st.
-    #[default]
+    /// Monthly and yearly periods start on the 1st.
     Calendar,
-    /// Periods start on the day of the month paid membership starts.
+    /// Periods start on the day paid membership starts (its day of the
+    /// month, for monthly and yearly periods).
     Anniversary,
-    /// Periods start on this day of the month (1–31, clamped to short months).
+    /// Monthly and yearly periods start on this day of the month (1–31,
+    /// clamped to short months).
     DayOfMonth(u32),
+    /// Weekly periods are calendar weeks starting on this day.
+    Weekday(#[serde(with = "weekday_name")] Weekday),
+}
+
+/// A weekday as its lowercase English name (`"monday"`); read also from
+/// chrono's other spellings (`"Mon"`).
+mod weekday_name {
+    use chrono::Weekday;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        day: &Weekday,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        const NAMES: [&str; 7] = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        serializer.serialize_str(NAMES[day.num_days_from_monday() as usize])
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Weekday, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        text.parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "unknown weekday {text:?}: expected monday, tuesday, ... sunday"
+            ))
+        })
+    }
 }
 
 /// A trial before paid membership.
@@ -190,9 +231,10 @@ pub struct Plan {
     pub tax_rate: TaxRate,
     /// The billing interval.
     pub interval: Interval,
-    /// Where billing periods start.
-    #[serde(default)]
-    pub alignment: Alignment,
+    /// Where billing periods start; `None` for the interval's usual start
+    /// (see [`Alignment`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<Alignment>,
     /// Admission fee (入会金) charged on joining.
     #[serde(default)]
     pub admission_fee: Option<Money>,
@@ -252,6 +294,32 @@ impl Plan {
         self.interval != from.interval
     }
 
+    /// The billing schedule of a membership on this plan whose periods run
+    /// from `from` (its first paid day, or a change to this plan from
+    /// another interval): anchored on the first period start on or after it.
+    ///
+    /// ```
+    /// use memberkit::calendar::date;
+    /// use memberkit::membership::Plan;
+    /// let weekly = Plan::from_json(r#"{"id": "w", "name": "Weekly",
+    ///     "price": {"amount": "2500", "currency": "JPY"},
+    ///     "interval": {"unit": "week", "count": 1}, "alignment": {"weekday": "monday"}}"#)?;
+    /// let schedule = weekly.schedule_from(date(2026, 4, 15)?)?;
+    /// assert_eq!(schedule.anchor(), date(2026, 4, 20)?);
+    /// # Ok::<(), memberkit::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] at the end of the calendar.
+    pub fn schedule_from(&self, from: NaiveDate) -> Result<Schedule, CalendarError> {
+        match self.alignment {
+            Some(Alignment::Weekday(weekday)) => Schedule::on_weekday(from, self.interval, weekday),
+            Some(Alignment::Anniversary) => Schedule::on_day(from, self.interval, from.day()),
+            Some(Alignment::DayOfMonth(day)) => Schedule::on_day(from, self.interval, day),
+            Some(Alignment::Calendar) | None => Schedule::on_day(from, self.interval, 1),
+        }
+    }
+
     /// Parses and validates a plan.
     ///
     /// # Errors
@@ -303,13 +371,41 @@ impl Plan {
                 amounts.push(("minimum_term.early_cancel.amount", amount));
             }
         }
-        if let Alignment::DayOfMonth(day) = self.alignment
-            && !(1..=31).contains(&day)
-        {
-            return bad(
-                "alignment.day_of_month",
-                format!("must be a day of the month, 1 to 31, got {day}"),
-            );
+        let unit = self.interval.unit();
+        let by_month = matches!(unit, IntervalUnit::Month | IntervalUnit::Year);
+        match self.alignment {
+            Some(Alignment::DayOfMonth(day)) if !(1..=31).contains(&day) => {
+                return bad(
+                    "alignment.day_of_month",
+                    format!("must be a day of the month, 1 to 31, got {day}"),
+                );
+            }
+            Some(Alignment::Calendar | Alignment::DayOfMonth(_)) if !by_month => {
+                return bad(
+                    "alignment",
+                    format!(
+                        "a plan billed by the {} starts its periods on the first paid day \
+                         (omit alignment, or \"anniversary\"){}; calendar and day-of-month \
+                         alignment are for monthly and yearly plans",
+                        unit.name(),
+                        if unit == IntervalUnit::Week {
+                            " or on a weekday ({\"weekday\": \"monday\"})"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+            }
+            Some(Alignment::Weekday(_)) if unit != IntervalUnit::Week => {
+                return bad(
+                    "alignment.weekday",
+                    format!(
+                        "weekday alignment is for weekly plans; this plan is billed by the {}",
+                        unit.name()
+                    ),
+                );
+            }
+            _ => {}
         }
         if self.fixed_term_periods == Some(0) {
             return bad("fixed_term_periods", "must be at least 1".into());

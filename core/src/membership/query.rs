@@ -3,11 +3,9 @@
 
 use super::decide::{after_days, decide};
 use super::{
-    Alignment, BookingEntitlement, Catalog, Command, Membership, MembershipError, Plan, PlanId,
-    Status,
+    BookingEntitlement, Catalog, Command, Membership, MembershipError, Plan, PlanId, Status,
 };
 use crate::calendar::{NaiveDate, Period, Schedule};
-use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 /// What a member may still book in a billing period.
@@ -117,12 +115,7 @@ impl Membership {
                 .or(self.plan.as_deref())
                 .unwrap_or_default(),
         )?;
-        let day = match plan.alignment {
-            Alignment::Calendar => 1,
-            Alignment::Anniversary => from.day(),
-            Alignment::DayOfMonth(day) => day,
-        };
-        Ok(Schedule::on_day(from, plan.interval, day)?)
+        Ok(plan.schedule_from(from)?)
     }
 
     /// The day the billing schedule starts from, which a fixed term counts from.
