@@ -94,7 +94,8 @@ pub fn schedule() -> impl Strategy<Value = Schedule> {
 
 /// A valid plan with id `id` in JPY: any interval of 1–3 months or a year,
 /// either alignment, any tax rate, tax included or not, any refund policy,
-/// and each optional rule present or not.
+/// collecting the next period at join or not (which needs billing in
+/// advance), and each optional rule present or not.
 pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
     let interval = prop_oneof![
         (1_u32..=3).prop_map(Interval::months),
@@ -159,6 +160,7 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
     let tax_and_refund = (
         proptest::sample::select(vec![TaxRate::Standard, TaxRate::Reduced, TaxRate::Exempt]),
         any::<bool>(),
+        any::<bool>(),
         proptest::sample::select(vec![
             RefundPolicy::None,
             RefundPolicy::ProratedCredit,
@@ -186,7 +188,7 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
                 pause,
                 booking,
                 (admission_fee, fixed, rejoin, cooling, anniversary),
-                (tax_rate, price_includes_tax, refund_policy),
+                (tax_rate, price_includes_tax, collect_next_period_at_join, refund_policy),
             )| Plan {
                 id: id.into(),
                 name: id.to_uppercase(),
@@ -209,6 +211,7 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
                 rejoin_waives_admission_within_months: rejoin,
                 cooling_off_days: cooling,
                 refund_policy,
+                collect_next_period_at_join,
             },
         )
 }

@@ -44,15 +44,27 @@ pub(super) struct BilledOneOff {
 /// An account's billing ledger: what has been billed, the documents issued
 /// and the credit carried forward. A host stores it with the account (as
 /// JSON, say) and passes it to every billing run; the run returns the next one.
+///
+/// A member moved in from another system starts from
+/// [`BillingAccount::migrated`]: what that system billed stays there.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BillingAccount {
     /// The account's id, the first part of every document id.
     pub id: CompactString,
+    #[serde(default)]
     pub(super) pieces: Vec<BilledPiece>,
+    #[serde(default)]
     pub(super) one_offs: Vec<BilledOneOff>,
+    #[serde(default)]
     pub(super) issued: Issued,
     /// Credit carried forward to the next invoice.
+    #[serde(default)]
     pub credit: Option<Money>,
+    /// For a member migrated in: every day before it, and every one-off
+    /// fee dated before it, was billed by the system the member came from,
+    /// so runs neither charge nor credit them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billed_until: Option<NaiveDate>,
     /// One-off charges the host added; each is billed once, on its date.
     #[serde(default)]
     pub charges: Vec<Charge>,
@@ -66,6 +78,41 @@ impl BillingAccount {
     pub fn new(id: impl Into<CompactString>) -> Self {
         Self {
             id: id.into(),
+            ..Self::default()
+        }
+    }
+
+    /// An account migrated in from another system that billed every day
+    /// before `billed_until` (the first day memberkit bills) and the one-off
+    /// fees dated before it. A credit the member brings goes in
+    /// [`credit`](Self::credit); a balance they still owe, as a
+    /// [`Charge`].
+    ///
+    /// ```
+    /// use memberkit::billing::{BillingAccount, BillingConfig, bill};
+    /// use memberkit::calendar::date;
+    /// use memberkit::membership::{Catalog, Command, Membership, decide};
+    /// use memberkit::money::{Currency, Money};
+    ///
+    /// let catalog = Catalog::from_json(r#"[{"id": "regular", "name": "Regular",
+    ///     "price": {"amount": "8800", "currency": "JPY"}, "price_includes_tax": true,
+    ///     "interval": {"unit": "month", "count": 1},
+    ///     "admission_fee": {"amount": "5500", "currency": "JPY"}}]"#)?;
+    /// // A member since 2024, billed by the old system through April 2026.
+    /// let join = Command::Join { plan: "regular".into(), start: date(2024, 9, 10)?, trial: false };
+    /// let events = decide(&Membership::default(), &catalog, &join, date(2026, 4, 20)?)?;
+    /// let mut account = BillingAccount::migrated("m-001", date(2026, 5, 1)?);
+    /// account.credit = Some(Money::from_minor(1000, Currency::JPY));
+    ///
+    /// let run = bill(&account, &events, &catalog, &BillingConfig::default(), date(2026, 5, 1)?)?;
+    /// assert_eq!(run.documents.len(), 1); // May only: no admission fee, no past months
+    /// assert_eq!(run.documents[0].amount_due, Money::from_minor(7800, Currency::JPY));
+    /// # Ok::<(), memberkit::Error>(())
+    /// ```
+    pub fn migrated(id: impl Into<CompactString>, billed_until: NaiveDate) -> Self {
+        Self {
+            id: id.into(),
+            billed_until: Some(billed_until),
             ..Self::default()
         }
     }

@@ -41,7 +41,11 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         };
         for fee in owed {
             let billed = |b: &BilledOneOff| self.is_key_of(fee, &b.key);
-            if fee.on > self.through || self.account.one_offs.iter().any(billed) {
+            let billed_before = self
+                .account
+                .billed_until
+                .is_some_and(|until| fee.on < until);
+            if fee.on > self.through || billed_before || self.account.one_offs.iter().any(billed) {
                 continue;
             }
             let plan = self.plan(&fee.plan)?;

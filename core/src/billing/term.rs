@@ -83,6 +83,15 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             Some(plan) => plan,
             None => catalog.get(&term.plan)?,
         };
+        if plan.collect_next_period_at_join && config.timing == Timing::Arrears {
+            return Err(BillingError::InvalidConfig {
+                path: "timing".into(),
+                message: format!(
+                    "plan {:?} collects the next period at join, which needs billing in advance",
+                    plan.id.as_str()
+                ),
+            });
+        }
         let is_base = |epoch: &Epoch<'_>| epoch.from == term.paid_from && epoch.plan == term.plan;
         let mut stretches: SmallVec<[Stretch; 1]> = SmallVec::new();
         stretches.push(Stretch {
@@ -148,9 +157,17 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                 Timing::Advance => current.end(),
                 Timing::Arrears => current.start(),
             };
+            let horizon = match self.collects_next_period(stretch, current) {
+                Some(next) => horizon.max(next.end()),
+                None => horizon,
+            };
             for segment in &self.term.segments {
                 let from = segment.from.max(stretch.from);
                 let from = settled.map_or(from, |settled| from.max(settled));
+                let from = self
+                    .account
+                    .billed_until
+                    .map_or(from, |until| from.max(until));
                 let until = match segment.until {
                     Some(until) => Some(self.paid_until(segment, until)?),
                     None => None,
@@ -197,6 +214,25 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             owed.sort_by(|a, b| (a.at, a.key).cmp(&(b.at, b.key)));
         }
         Ok(owed)
+    }
+
+    /// The period after the first paid day's, when the joined plan collects
+    /// it on the first paid day and `current` (the period of the run's date
+    /// on `stretch`) is that day's.
+    fn collects_next_period(&self, stretch: &Stretch, current: Period) -> Option<Period> {
+        let first = self.term.paid_from;
+        let collects = stretch.base
+            && self.plan.collect_next_period_at_join
+            && self.config.timing == Timing::Advance
+            && current.contains(first)
+            && self.through >= first;
+        collects.then(|| {
+            Period::new(
+                current.end(),
+                stretch.schedule.next_after(current.end()).ok()?,
+            )
+            .ok()
+        })?
     }
 
     /// Where the days owed for `segment`, which ends on `until`, end: on
@@ -456,6 +492,30 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         }
     }
 
+    /// Whether `piece` is the whole period after the first paid day's, on
+    /// the joined plan, which that plan collects on the first paid day
+    /// when it says so. (Another plan's fee for it, after a change, is
+    /// billed on the period's start as usual, as is the credit for it.)
+    fn is_collected_at_join(
+        &self,
+        at: PeriodKey,
+        (kind, plan): Key<'_>,
+        period: Period,
+        piece: Period,
+    ) -> bool {
+        let first = self.term.paid_from;
+        self.plan.collect_next_period_at_join
+            && at.end.is_none()
+            && kind == PieceKind::Plan
+            && plan == self.plan.id
+            && piece == period
+            && period.start() > first
+            && self.stretches[0]
+                .schedule
+                .period_containing(first)
+                .is_ok_and(|first_period| first_period.end() == period.start())
+    }
+
     fn is_leading(&self, kind: PieceKind, period: Period, piece: Period) -> bool {
         kind == PieceKind::Plan
             && piece.start() == self.term.paid_from
@@ -490,6 +550,9 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         out: &mut PendingLines<'t>,
     ) -> Result<(), BillingError> {
         let date = match self.config.timing {
+            Timing::Advance if self.is_collected_at_join(at, key, period, piece) => {
+                self.term.paid_from
+            }
             Timing::Advance => piece.start(),
             Timing::Arrears => piece.end(),
         };
@@ -543,11 +606,14 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         out: &mut PendingLines<'t>,
     ) -> Result<(), BillingError> {
         // A credit is dated when its days stop being owed: the change that
-        // removed them, or the end of a term refunded whole.
-        let date = self
-            .term
-            .ended
-            .map_or(part.start(), |ended| ended.max(part.start()));
+        // removed them, or the end of a term refunded whole. A period paid
+        // ahead (collected at join) that the term ends before is given back
+        // on the end, whatever the refund policy: none of it was used.
+        let not_begun = self.term.ended.filter(|ended| period.start() >= *ended);
+        let date = match (not_begun, self.term.ended) {
+            (Some(ended), _) => ended,
+            (None, ended) => ended.map_or(part.start(), |ended| ended.max(part.start())),
+        };
         if date > self.through {
             return Ok(());
         }
@@ -555,6 +621,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         let refund = match (self.term.cooled_off, replaced, plan.refund_policy) {
             (true, _, _) => true,
             (false, true, _) => false,
+            (false, false, RefundPolicy::None) if not_begun.is_some() => true,
             (false, false, RefundPolicy::None) => return Ok(()),
             (false, false, RefundPolicy::ProratedCredit) => false,
             (false, false, RefundPolicy::ProratedRefund) => true,

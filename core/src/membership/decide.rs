@@ -374,6 +374,9 @@ impl Context<'_> {
         if matches!(status, Status::PendingCancellation) && when != CancelTiming::Now {
             return Err(refuse());
         }
+        if let CancelTiming::On(on) = when {
+            self.not_in_past(on)?;
+        }
         let cooling_off = match (self.plan.cooling_off_days, self.state.applied_on) {
             (Some(days), Some(applied)) => self.at < after_days(applied, days)?,
             _ => false,
@@ -387,6 +390,7 @@ impl Context<'_> {
         }
         let on = match (when, status) {
             (CancelTiming::Now, _) => self.at,
+            (CancelTiming::On(on), _) => on,
             (_, Status::Trialing) => self.paid_from(),
             (CancelTiming::PeriodEnd, _) => self
                 .state

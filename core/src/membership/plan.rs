@@ -268,6 +268,11 @@ pub struct Plan {
     /// What a cancel before the period end gives back.
     #[serde(default)]
     pub refund_policy: RefundPolicy,
+    /// Whether the first invoice (on the first paid day) also bills the
+    /// whole period after the first one (入会時に当月分と翌月分), when
+    /// billing in advance.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub collect_next_period_at_join: bool,
 }
 
 impl Plan {

@@ -78,6 +78,12 @@ pub enum CancelTiming {
     PeriodEnd,
     /// As the plan's notice rule says (the period end when it has none).
     ByNoticeRule,
+    /// On a date the member or staff chooses (the first day no longer a
+    /// member), today or later; serialized as `{"on": "2026-05-20"}`. The
+    /// last partial period follows the plan's
+    /// [`RefundPolicy`](super::RefundPolicy): kept paid to its end, or its
+    /// unused days credited or refunded.
+    On(NaiveDate),
 }
 
 /// When a plan change takes effect.
