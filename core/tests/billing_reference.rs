@@ -119,6 +119,15 @@ struct Run {
     twice: bool,
 }
 
+/// A run in a case: its date, how it bills, and whether billing the same
+/// events from an empty ledger is checked too.
+#[derive(Debug, Clone, Copy)]
+struct Dated {
+    date: NaiveDate,
+    run: Run,
+    fresh: bool,
+}
+
 #[derive(Debug, Clone)]
 struct Case {
     catalog: Catalog,
@@ -127,6 +136,10 @@ struct Case {
     /// Each action with the days since the one before; the first is a join.
     steps: Vec<(u64, Action)>,
     runs: Vec<Run>,
+    /// Whether the host also bills every so many days (after the day's
+    /// commands), as billing in advance mostly does: what it bills ahead is
+    /// credited when the membership changes.
+    every: Option<u64>,
     /// Days from the last planned date to the last run.
     tail: u64,
 }
@@ -267,6 +280,18 @@ fn config() -> impl Strategy<Value = BillingConfig> {
         })
 }
 
+/// A change of the running membership: a pause, a resumption, a plan change.
+fn change() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        3 => (proptest::option::of(0_u64..40), 1_u32..=4, prop_oneof![3 => Just(0_u64), 1 => 1_u64..20])
+            .prop_map(|(ahead, months, extra)| Action::Pause { ahead, months, extra }),
+        1 => (0_u64..60).prop_map(|ahead| Action::Resume { ahead }),
+        3 => (0_usize..3, prop_oneof![2 => Just(true), 1 => Just(false)])
+            .prop_map(|(plan, now)| Action::Change { plan, now }),
+    ]
+}
+
+/// Any action after joining: mostly changes, sometimes a cancel or a revoke.
 fn action() -> impl Strategy<Value = Action> {
     let cancel = prop_oneof![
         Just(CancelTiming::Now),
@@ -274,11 +299,8 @@ fn action() -> impl Strategy<Value = Action> {
         Just(CancelTiming::ByNoticeRule)
     ];
     prop_oneof![
-        3 => (proptest::option::of(0_u64..40), 1_u32..=4, prop_oneof![3 => Just(0_u64), 1 => 1_u64..20])
-            .prop_map(|(ahead, months, extra)| Action::Pause { ahead, months, extra }),
-        1 => (0_u64..60).prop_map(|ahead| Action::Resume { ahead }),
-        3 => (0_usize..3, any::<bool>()).prop_map(|(plan, now)| Action::Change { plan, now }),
-        1 => cancel.prop_map(Action::Cancel),
+        6 => change(),
+        2 => cancel.prop_map(Action::Cancel),
         1 => Just(Action::Revoke),
     ]
 }
@@ -299,17 +321,21 @@ fn case(intervals: Intervals) -> impl Strategy<Value = Case> {
         config(),
         strategies::date_between(2023, 2028),
         join,
-        proptest::collection::vec((0_u64..45, action()), 0..16),
+        // Changes first (a cancel ends it all), then anything.
+        proptest::collection::vec((0_u64..45, change()), 0..10),
+        proptest::collection::vec((0_u64..45, action()), 0..6),
         proptest::collection::vec(run, 0..8),
+        prop_oneof![1 => Just(None), 3 => (1_u64..16).prop_map(Some)],
         0_u64..40,
     )
         .prop_map(
-            |(catalog, config, first_day, join, rest, runs, tail)| Case {
+            |(catalog, config, first_day, join, changes, rest, runs, every, tail)| Case {
                 catalog,
                 config,
                 first_day,
-                steps: std::iter::once((0, join)).chain(rest).collect(),
+                steps: std::iter::once((0, join)).chain(changes).chain(rest).collect(),
                 runs,
+                every,
                 tail,
             },
         )
@@ -1092,12 +1118,33 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let world = World::live(case);
     prop_assume!(!world.days.iter().any(|day| day.backdated));
     let span = u64::try_from((world.last_run - case.first_day).num_days()).unwrap() + 1;
-    let mut runs: Vec<(NaiveDate, Run)> = case
+    let mut runs: Vec<Dated> = case
         .runs
         .iter()
-        .map(|run| (after(case.first_day, run.day % span), *run))
+        .map(|run| Dated {
+            date: after(case.first_day, run.day % span),
+            run: *run,
+            fresh: true,
+        })
         .collect();
-    runs.sort_by_key(|(date, run)| (*date, !run.before_commands));
+    let regular = Run {
+        day: 0,
+        before_commands: false,
+        in_place: true,
+        twice: false,
+    };
+    if let Some(every) = case.every {
+        let mut date = case.first_day;
+        while date <= world.last_run {
+            runs.push(Dated {
+                date,
+                run: regular,
+                fresh: false,
+            });
+            date = after(date, every);
+        }
+    }
+    runs.sort_by_key(|dated| (dated.date, !dated.run.before_commands));
     let mut account = BillingAccount::new("R");
     let mut documents: Vec<Document> = Vec::new();
     let mut done = Vec::new();
@@ -1113,7 +1160,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             reference.one_offs,
         ))
     };
-    for (date, run) in runs {
+    for Dated { date, run, fresh } in runs {
         let known = world.known_days(date, run.before_commands);
         let events = World::events(known);
         let issued = if run.in_place {
@@ -1139,6 +1186,9 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
                 lines_of(&again.documents),
                 describe(case, &world, &done)
             );
+        }
+        if !fresh {
+            continue;
         }
         // From an empty ledger, with what is known then: the membership as
         // it will run by itself.
