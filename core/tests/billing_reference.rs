@@ -49,8 +49,8 @@
 
 use chrono::{Datelike, Days};
 use memberkit::billing::{
-    BillingAccount, BillingConfig, DayCount, Document, DocumentKind, FirstPeriod, Line, LineKind, Proration,
-    Timing, bill, bill_in_place,
+    BillingAccount, BillingConfig, DayCount, Document, DocumentKind, FirstPeriod, Line, LineKind,
+    Proration, Timing, bill, bill_in_place,
 };
 use memberkit::calendar::{Interval, IntervalUnit, NaiveDate, Period, Schedule, add_months};
 use memberkit::membership::{
@@ -250,13 +250,10 @@ fn catalog(intervals: Intervals) -> impl Strategy<Value = Catalog> {
                 Intervals::Either => mixed,
             };
             let own = [own.0, own.1, own.2];
-            let plans = [a, b, c]
-                .into_iter()
-                .zip(own)
-                .map(|(plan, own)| {
-                    let interval = if mixed { own } else { shared };
-                    finish_plan(plan, interval, currency)
-                });
+            let plans = [a, b, c].into_iter().zip(own).map(|(plan, own)| {
+                let interval = if mixed { own } else { shared };
+                finish_plan(plan, interval, currency)
+            });
             Catalog::new(plans).unwrap()
         })
 }
@@ -333,7 +330,10 @@ fn case(intervals: Intervals) -> impl Strategy<Value = Case> {
                 catalog,
                 config,
                 first_day,
-                steps: std::iter::once((0, join)).chain(changes).chain(rest).collect(),
+                steps: std::iter::once((0, join))
+                    .chain(changes)
+                    .chain(rest)
+                    .collect(),
                 runs,
                 every,
                 tail,
@@ -368,7 +368,12 @@ fn next_day(date: NaiveDate) -> NaiveDate {
 }
 
 /// The command `action` asks for on `at`; `None` when it cannot be put.
-fn command(action: Action, at: NaiveDate, state: &Membership, catalog: &Catalog) -> Option<Command> {
+fn command(
+    action: Action,
+    at: NaiveDate,
+    state: &Membership,
+    catalog: &Catalog,
+) -> Option<Command> {
     Some(match action {
         Action::Join { plan, ahead, trial } => Command::Join {
             plan: PLANS[plan].into(),
@@ -467,12 +472,7 @@ fn live(
 
 /// The days after `days` (or from `from`, if none) through `until`, with no
 /// more commands: the membership as it runs by itself.
-fn by_itself(
-    catalog: &Catalog,
-    days: &[Day],
-    from: NaiveDate,
-    until: NaiveDate,
-) -> Vec<Day> {
+fn by_itself(catalog: &Catalog, days: &[Day], from: NaiveDate, until: NaiveDate) -> Vec<Day> {
     let mut state = days.last().map(|d| d.state.clone()).unwrap_or_default();
     let mut date = days.last().map_or(from, |d| next_day(d.date));
     let mut out = Vec::new();
@@ -675,7 +675,10 @@ impl Reference {
                         let joined = plan(id);
                         paid_from = Some(*paid);
                         let day = billing_day(joined, *paid);
-                        schedules = vec![(*paid, Schedule::on_day(*paid, joined.interval, day).unwrap())];
+                        schedules = vec![(
+                            *paid,
+                            Schedule::on_day(*paid, joined.interval, day).unwrap(),
+                        )];
                         if let Some(fee) = admission_fee {
                             one_offs.push((*on, OneOff::Admission, fee.to_minor().unwrap()));
                         }
@@ -763,9 +766,7 @@ impl Reference {
                     };
                     on <= through
                 })
-                .flat_map(|(first, last)| {
-                    dates.range(first..=last).copied().collect::<Vec<_>>()
-                })
+                .flat_map(|(first, last)| dates.range(first..=last).copied().collect::<Vec<_>>())
                 .collect();
             if !billed.is_empty() {
                 invoiced.insert(key, billed);
@@ -892,7 +893,10 @@ fn differences(
     for (fee, plan, first, last) in day_runs(&wrong) {
         let (billed, owed) = (
             net.get(&(fee, plan.clone(), first)).copied().unwrap_or(0),
-            expected.get(&(fee, plan.clone(), first)).copied().unwrap_or(0),
+            expected
+                .get(&(fee, plan.clone(), first))
+                .copied()
+                .unwrap_or(0),
         );
         problems.push(format!(
             "{fee:?} fee of {plan}, {first} to {last}: billed {billed} time(s), owed {owed}"
@@ -998,7 +1002,11 @@ fn check_refund(
         return refunded.then(|| "a charge on a refund".to_string());
     }
     let policy = catalog.get(&line.plan).ok()?.refund_policy;
-    let days: Vec<NaiveDate> = piece.start().iter_days().take_while(|d| *d < piece.end()).collect();
+    let days: Vec<NaiveDate> = piece
+        .start()
+        .iter_days()
+        .take_while(|d| *d < piece.end())
+        .collect();
     let replaced = days.iter().filter(|d| reference.owed.contains(d)).count();
     // A credit is issued for days all replaced or all unused then; days
     // replaced then may be left unused by a later cancel, but a cancel in
@@ -1050,9 +1058,10 @@ fn cancelled_after_a_change_of_refund_policy(catalog: &Catalog, reference: &Refe
         return false;
     };
     let cancel = reference.cancelled_on.unwrap();
-    reference.changes.iter().any(|(on, from, to)| {
-        period.start() <= *on && *on <= cancel && policy(from) != policy(to)
-    })
+    reference
+        .changes
+        .iter()
+        .any(|(on, from, to)| period.start() <= *on && *on <= cancel && policy(from) != policy(to))
 }
 
 // ---------------------------------------------------------------------------
@@ -1061,7 +1070,11 @@ fn cancelled_after_a_change_of_refund_policy(catalog: &Catalog, reference: &Refe
 /// The case and what happened, for a failure's message.
 fn describe(case: &Case, world: &World, runs: &[String]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "config: {:?}, rounding {:?}", case.config.timing, case.config.rounding);
+    let _ = writeln!(
+        out,
+        "config: {:?}, rounding {:?}",
+        case.config.timing, case.config.rounding
+    );
     for plan in case.catalog.plans() {
         let _ = writeln!(
             out,
@@ -1075,7 +1088,9 @@ fn describe(case: &Case, world: &World, runs: &[String]) -> String {
             plan.refund_policy,
             plan.trial.as_ref().map(|t| (t.days, t.price.to_string())),
             plan.admission_fee.map(|f| f.to_string()),
-            plan.minimum_term.as_ref().map(|t| (t.periods, &t.early_cancel)),
+            plan.minimum_term
+                .as_ref()
+                .map(|t| (t.periods, &t.early_cancel)),
             plan.notice,
         );
     }
@@ -1096,7 +1111,11 @@ fn describe(case: &Case, world: &World, runs: &[String]) -> String {
 fn lines_of(documents: &[Document]) -> String {
     let mut out = String::new();
     for document in documents {
-        let _ = writeln!(out, "  {} {:?} total {}:", document.id, document.kind, document.total);
+        let _ = writeln!(
+            out,
+            "  {} {:?} total {}:",
+            document.id, document.kind, document.total
+        );
         for line in &document.lines {
             let _ = writeln!(
                 out,
@@ -1104,7 +1123,8 @@ fn lines_of(documents: &[Document]) -> String {
                 line.kind,
                 line.plan,
                 line.period.map(|p| p.to_string()),
-                line.proration.map_or("whole".to_string(), |p| p.to_string()),
+                line.proration
+                    .map_or("whole".to_string(), |p| p.to_string()),
                 line.amount,
                 if line.credit { " (credit)" } else { "" }
             );
@@ -1113,7 +1133,9 @@ fn lines_of(documents: &[Document]) -> String {
     out
 }
 
-fn check(case: &Case) -> Result<(), TestCaseError> {
+/// Checks `case` (see the module docs); with `skip_known_bugs`, cases that
+/// meet a known engine bug are skipped.
+fn check(case: &Case, skip_known_bugs: bool) -> Result<(), TestCaseError> {
     let (catalog, config) = (&case.catalog, &case.config);
     let world = World::live(case);
     prop_assume!(!world.days.iter().any(|day| day.backdated));
@@ -1148,15 +1170,27 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let mut account = BillingAccount::new("R");
     let mut documents: Vec<Document> = Vec::new();
     let mut done = Vec::new();
-    let fail = |what: String, done: &[String], problems: &[String], docs: &[Document], reference: &Reference| {
+    let fail = |what: String,
+                done: &[String],
+                problems: &[String],
+                docs: &[Document],
+                reference: &Reference| {
         TestCaseError::fail(format!(
             "{what}:\n{}\n{}engine's lines:\n{}reference's days: {:#?}\nreference's one-offs: {:?}",
             problems.join("\n"),
             describe(case, &world, done),
             lines_of(docs),
-            reference.days.iter().map(|((period, fee, plan), days)| {
-                format!("{fee:?} {plan} {period}: {} day(s) from {}", days.len(), days.first().unwrap())
-            }).collect::<Vec<_>>(),
+            reference
+                .days
+                .iter()
+                .map(|((period, fee, plan), days)| {
+                    format!(
+                        "{fee:?} {plan} {period}: {} day(s) from {}",
+                        days.len(),
+                        days.first().unwrap()
+                    )
+                })
+                .collect::<Vec<_>>(),
             reference.one_offs,
         ))
     };
@@ -1172,7 +1206,11 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         };
         done.push(format!(
             "run on {date} ({} commands, {} events known): {} document(s)",
-            if run.before_commands { "before" } else { "after" },
+            if run.before_commands {
+                "before"
+            } else {
+                "after"
+            },
             events.len(),
             issued.len()
         ));
@@ -1202,7 +1240,13 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         let reference = Reference::new(catalog, config, &lived, date);
         let problems = differences(&reference, &fresh, catalog, config, date);
         if !problems.is_empty() {
-            return Err(fail(format!("billed from scratch on {date}"), &done, &problems, &fresh, &reference));
+            return Err(fail(
+                format!("billed from scratch on {date}"),
+                &done,
+                &problems,
+                &fresh,
+                &reference,
+            ));
         }
     }
     // Last, once everything known has taken effect: the runs' documents in
@@ -1215,16 +1259,52 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     documents.extend(issued);
     let reference = Reference::new(catalog, config, &world.days, last);
     // Known engine bug (reported): see `cancelled_after_a_change_of_refund_policy`.
-    prop_assume!(!cancelled_after_a_change_of_refund_policy(catalog, &reference));
+    prop_assume!(
+        !skip_known_bugs || !cancelled_after_a_change_of_refund_policy(catalog, &reference)
+    );
     if std::env::var("STATS").is_ok() {
-        let ev: Vec<&str> = world.days.iter().flat_map(|d| d.events.iter()).map(|e| match e { Event::Joined{..}=>"J", Event::PauseStarted{..}=>"P", Event::PlanChanged{..}=>"C", Event::Cancelled{..}=>"X", Event::CancellationScheduled{..}=>"S", Event::CancellationRevoked{..}=>"R", Event::ResumeScheduled{..}=>"r", _=>"" }).filter(|s| !s.is_empty()).collect();
-        let credits = documents.iter().flat_map(|d| d.lines.iter()).filter(|l| l.credit).count();
+        let ev: Vec<&str> = world
+            .days
+            .iter()
+            .flat_map(|d| d.events.iter())
+            .map(|e| match e {
+                Event::Joined { .. } => "J",
+                Event::PauseStarted { .. } => "P",
+                Event::PlanChanged { .. } => "C",
+                Event::Cancelled { .. } => "X",
+                Event::CancellationScheduled { .. } => "S",
+                Event::CancellationRevoked { .. } => "R",
+                Event::ResumeScheduled { .. } => "r",
+                _ => "",
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        let credits = documents
+            .iter()
+            .flat_map(|d| d.lines.iter())
+            .filter(|l| l.credit)
+            .count();
         let lines: usize = documents.iter().map(|d| d.lines.len()).sum();
-        eprintln!("STAT {:?} {} runs={} lines={} credits={} refunds={} ev={}", config.timing, case.catalog.get("a").unwrap().interval, case.runs.len(), lines, credits, documents.iter().filter(|d| !d.refund.is_zero()).count(), ev.join(""));
+        eprintln!(
+            "STAT {:?} {} runs={} lines={} credits={} refunds={} ev={}",
+            config.timing,
+            case.catalog.get("a").unwrap().interval,
+            case.runs.len(),
+            lines,
+            credits,
+            documents.iter().filter(|d| !d.refund.is_zero()).count(),
+            ev.join("")
+        );
     }
     let problems = differences(&reference, &documents, catalog, config, last);
     if !problems.is_empty() {
-        return Err(fail("billed in runs".into(), &done, &problems, &documents, &reference));
+        return Err(fail(
+            "billed in runs".into(),
+            &done,
+            &problems,
+            &documents,
+            &reference,
+        ));
     }
     Ok(())
 }
@@ -1232,7 +1312,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
 proptest! {
     #[test]
     fn billing_matches_the_reference(case in case(if INTERVAL_CHANGES { Intervals::Either } else { Intervals::Same })) {
-        check(&case)?;
+        check(&case, true)?;
     }
 
     /// Plan changes across intervals, which the engine does not bill as the
@@ -1240,6 +1320,55 @@ proptest! {
     #[test]
     #[ignore = "the engine does not restart the schedule on a change of interval yet"]
     fn billing_matches_the_reference_across_intervals(case in case(Intervals::Mixed)) {
-        check(&case)?;
+        check(&case, true)?;
+    }
+}
+
+/// The known engine bug of `cancelled_after_a_change_of_refund_policy`,
+/// shrunk: monthly plans `a` (¥8,800, refund none) and `b` (¥13,200,
+/// prorated credit); joined on `a` Jan 1 2026 and billed then; changed to
+/// `b` Jan 10, cancelled Jan 11, billed Jan 11. Owed: `a` Jan 1–9 and `b`
+/// Jan 10; the engine keeps `a` Jan 11–31 billed too.
+#[test]
+#[ignore = "known engine bug: a cancel after a change to a plan that refunds keeps the old plan's unused days billed"]
+fn known_bug_a_cancel_after_a_change_of_refund_policy() {
+    let catalog = Catalog::from_json(
+        r#"[
+        {"id": "a", "name": "A", "price": {"amount": "8800", "currency": "JPY"},
+         "interval": {"unit": "month", "count": 1}, "refund_policy": "none"},
+        {"id": "b", "name": "B", "price": {"amount": "13200", "currency": "JPY"},
+         "interval": {"unit": "month", "count": 1}, "refund_policy": "prorated_credit"},
+        {"id": "c", "name": "C", "price": {"amount": "5500", "currency": "JPY"},
+         "interval": {"unit": "month", "count": 1}}
+    ]"#,
+    )
+    .unwrap();
+    let case = Case {
+        catalog,
+        config: BillingConfig::default(),
+        first_day: memberkit::calendar::date(2026, 1, 1).unwrap(),
+        steps: vec![
+            (
+                0,
+                Action::Join {
+                    plan: 0,
+                    ahead: 0,
+                    trial: false,
+                },
+            ),
+            (9, Action::Change { plan: 1, now: true }),
+            (1, Action::Cancel(CancelTiming::Now)),
+        ],
+        runs: vec![Run {
+            day: 0,
+            before_commands: false,
+            in_place: true,
+            twice: false,
+        }],
+        every: None,
+        tail: 0,
+    };
+    if let Err(err) = check(&case, false) {
+        panic!("{err}");
     }
 }
