@@ -39,6 +39,15 @@
 //! host charges and discounts, first-period rules other than prorating
 //! (full, free, a table), the 30-day day count, and taxes (the lines are
 //! compared, not the tax summaries, which `billing_properties` checks).
+//! Histories where the state machine dates an effect before the day it is
+//! decided (a plan change held by a pending cancellation, released by a
+//! revoke or a pause, is dated on its planned day) are skipped: the days in
+//! between were lived on the old plan, which a day-by-day reading sees, but
+//! the event says the new plan applied (see [`Day::backdated`]).
+//!
+//! Known engine bugs are isolated with `prop_assume!` so that the test
+//! passes meanwhile, each shown by an ignored test: see
+//! [`cancelled_after_a_change_of_refund_policy`].
 //!
 //! Each case checks, besides the final total, that billing a date again with
 //! the same events issues nothing, and that billing the events known on each
@@ -1262,40 +1271,6 @@ fn check(case: &Case, skip_known_bugs: bool) -> Result<(), TestCaseError> {
     prop_assume!(
         !skip_known_bugs || !cancelled_after_a_change_of_refund_policy(catalog, &reference)
     );
-    if std::env::var("STATS").is_ok() {
-        let ev: Vec<&str> = world
-            .days
-            .iter()
-            .flat_map(|d| d.events.iter())
-            .map(|e| match e {
-                Event::Joined { .. } => "J",
-                Event::PauseStarted { .. } => "P",
-                Event::PlanChanged { .. } => "C",
-                Event::Cancelled { .. } => "X",
-                Event::CancellationScheduled { .. } => "S",
-                Event::CancellationRevoked { .. } => "R",
-                Event::ResumeScheduled { .. } => "r",
-                _ => "",
-            })
-            .filter(|s| !s.is_empty())
-            .collect();
-        let credits = documents
-            .iter()
-            .flat_map(|d| d.lines.iter())
-            .filter(|l| l.credit)
-            .count();
-        let lines: usize = documents.iter().map(|d| d.lines.len()).sum();
-        eprintln!(
-            "STAT {:?} {} runs={} lines={} credits={} refunds={} ev={}",
-            config.timing,
-            case.catalog.get("a").unwrap().interval,
-            case.runs.len(),
-            lines,
-            credits,
-            documents.iter().filter(|d| !d.refund.is_zero()).count(),
-            ev.join("")
-        );
-    }
     let problems = differences(&reference, &documents, catalog, config, last);
     if !problems.is_empty() {
         return Err(fail(
