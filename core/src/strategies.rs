@@ -214,6 +214,10 @@ pub fn plan(id: &'static str) -> impl Strategy<Value = Plan> {
                 collect_next_period_at_join,
             },
         )
+        // Boxed: the value tree of a dozen rules is large, and a debug
+        // build of a suite drawing several plans would keep several on the
+        // stack.
+        .boxed()
 }
 
 /// A catalog of three valid plans with ids `"a"`, `"b"` and `"c"`.
@@ -230,7 +234,8 @@ pub fn membership_command(start: NaiveDate) -> impl Strategy<Value = Command> {
     let cancel = prop_oneof![
         Just(CancelTiming::Now),
         Just(CancelTiming::PeriodEnd),
-        Just(CancelTiming::ByNoticeRule)
+        Just(CancelTiming::ByNoticeRule),
+        day().prop_map(CancelTiming::On),
     ];
     let change = prop_oneof![Just(ChangeTiming::Now), Just(ChangeTiming::NextPeriod)];
     prop_oneof![

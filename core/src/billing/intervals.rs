@@ -48,30 +48,6 @@ pub(super) fn subtract(a: &[Period], b: &[Period]) -> Vec<Period> {
     out
 }
 
-/// Splits `piece` into the parts inside `cover` (true) and outside it
-/// (false), in order; `cover` is disjoint periods in order.
-pub(super) fn split_by(piece: Period, cover: &[Period]) -> Vec<(Period, bool)> {
-    let mut parts = Vec::new();
-    let mut from = piece.start();
-    for cut in cover {
-        if cut.end() <= from || cut.start() >= piece.end() {
-            continue;
-        }
-        if let Ok(outside) = Period::new(from, cut.start()) {
-            parts.push((outside, false));
-        }
-        let until = cut.end().min(piece.end());
-        if let Ok(inside) = Period::new(from.max(cut.start()), until) {
-            parts.push((inside, true));
-        }
-        from = until;
-    }
-    if let Ok(outside) = Period::new(from, piece.end()) {
-        parts.push((outside, false));
-    }
-    parts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,19 +58,10 @@ mod tests {
     }
 
     #[test]
-    fn unions_differences_and_splits_keep_every_day_once() {
+    fn unions_and_differences_keep_every_day_once() {
         let union = coalesce(vec![days(10, 15), days(1, 5), days(5, 8)]);
         assert_eq!(union, [days(1, 8), days(10, 15)]);
         assert_eq!(subtract(&union, &[days(3, 12)]), [days(1, 3), days(12, 15)]);
-        assert_eq!(
-            split_by(days(1, 20), &union),
-            [
-                (days(1, 8), true),
-                (days(8, 10), false),
-                (days(10, 15), true),
-                (days(15, 20), false)
-            ]
-        );
         let (run, rest) = split_run(&[1, 1, 2, 1], |n| *n == 1);
         assert_eq!((run, rest), (&[1, 1][..], &[2, 1][..]));
     }

@@ -6,7 +6,7 @@
 //! (its base schedule) until a change to a plan of another interval starts
 //! that plan's schedule; each [`Epoch`] of the timeline has its own.
 
-use super::intervals::{coalesce, split_by, split_run, subtract};
+use super::intervals::{coalesce, split_run, subtract};
 use super::ledger::{BilledPiece, PieceKind};
 use super::lines::period_line;
 use super::pending::{Effect, Key, Pending, PendingLines, PeriodKey};
@@ -62,6 +62,32 @@ pub(super) struct TermBilling<'t, 'a> {
     stretches: SmallVec<[Stretch; 1]>,
 }
 
+/// `piece` split at `at`: the days before it (true) and from it (false),
+/// in order; all before it when `at` is `None`.
+fn split_at(piece: Period, at: Option<NaiveDate>) -> SmallVec<[(Period, bool); 2]> {
+    let mut parts = SmallVec::new();
+    let cut = at.map_or(piece.end(), |at| at.clamp(piece.start(), piece.end()));
+    if let Ok(before) = Period::new(piece.start(), cut) {
+        parts.push((before, true));
+    }
+    if let Ok(after) = Period::new(cut, piece.end()) {
+        parts.push((after, false));
+    }
+    parts
+}
+
+/// Whether `a` and `b` have the same boundaries.
+fn same_periods(a: &Schedule, b: &Schedule) -> Result<bool, BillingError> {
+    let by_month = matches!(
+        a.interval().unit(),
+        IntervalUnit::Month | IntervalUnit::Year
+    );
+    if a.interval() != b.interval() || (by_month && a.day() != b.day()) {
+        return Ok(false);
+    }
+    Ok(a.boundary(a.index_of(b.anchor())?)? == b.anchor())
+}
+
 /// The months in one period of `interval`, for the 30-day basis.
 fn months_of(interval: Interval) -> Option<u32> {
     match interval.unit() {
@@ -110,10 +136,20 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                 // Replaced on the first paid day: the base holds no days.
                 stretches[0].until = Some(term.paid_from);
             }
+            let schedule = catalog.get(&epoch.plan)?.schedule_from(epoch.from)?;
+            // A schedule with the same periods as the one before (a change
+            // back and forth on its billing day) continues it.
+            let last = stretches.len() - 1;
+            if stretches[last].until == Some(epoch.from)
+                && same_periods(&stretches[last].schedule, &schedule)?
+            {
+                stretches[last].until = until;
+                continue;
+            }
             stretches.push(Stretch {
                 from: epoch.from,
                 until,
-                schedule: catalog.get(&epoch.plan)?.schedule_from(epoch.from)?,
+                schedule,
                 base: false,
             });
         }
@@ -364,8 +400,8 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         let settled = self.settled_until()?;
         let billed = self.billed(settled)?;
         // Most periods billed are owed as they were, and one more is due.
-        let all_owed = self.owed(settled, billed.len() + 2)?;
-        let (mut owed, mut billed) = (all_owed.as_slice(), billed.as_slice());
+        let owed = self.owed(settled, billed.len() + 2)?;
+        let (mut owed, mut billed) = (owed.as_slice(), billed.as_slice());
         loop {
             let at = match (owed.first(), billed.first()) {
                 (Some(o), Some(b)) => o.at.min(b.at),
@@ -380,20 +416,18 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                 (None, Some(end)) => Period::new(at.start, end)?,
                 (None, None) => self.stretches[0].schedule.period_containing(at.start)?,
             };
-            self.reconcile(period, at, owed_here, billed_here, &all_owed, out)?;
+            self.reconcile(period, at, owed_here, billed_here, out)?;
             (owed, billed) = (owed_rest, billed_rest);
         }
     }
 
-    /// [`Self::pieces`] for one period, key by key; `all_owed` is every
-    /// piece the term owes.
+    /// [`Self::pieces`] for one period, key by key.
     fn reconcile(
         &self,
         period: Period,
         at: PeriodKey,
         owed: &[Owed<'t>],
         billed: &[Billed<'t>],
-        all_owed: &[Owed<'t>],
         out: &mut PendingLines<'t>,
     ) -> Result<(), BillingError> {
         let (mut owed_rest, mut billed_rest) = (owed, billed);
@@ -414,18 +448,16 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                 // not billed yet, and a piece billed as it is owed.
                 ([owing], []) => self.charge(here, owing.piece, out)?,
                 ([owing], [had]) if owing.piece == had.piece => {}
-                _ => self.reconcile_key(here, all_owed, owed_key, billed_key, out)?,
+                _ => self.reconcile_key(here, owed_key, billed_key, out)?,
             }
         }
     }
 
     /// The general case of [`Self::reconcile`] for one key: `owed_key` and
-    /// `billed_key` as interval lists. Days no longer owed are credited as
-    /// replaced where another piece of the term (`all_owed`) now covers them.
+    /// `billed_key` as interval lists.
     fn reconcile_key(
         &self,
         here: (Period, PeriodKey, Key<'t>),
-        all_owed: &[Owed<'t>],
         owed_key: &[Owed<'t>],
         billed_key: &[Billed<'t>],
         out: &mut PendingLines<'t>,
@@ -439,40 +471,67 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         if removed.is_empty() {
             return Ok(());
         }
-        let (period, at, _) = here;
-        let overlapping = all_owed
-            .iter()
-            .filter(|o| o.piece.start() < period.end() && o.piece.end() > period.start());
-        let mut covered: Vec<Period> = overlapping.map(|o| o.piece).collect();
-        // A schedule that ends inside the period gives way to the next: the
-        // rest of the period is replaced, credited at once on the change.
-        if let Some(rest) = self.replaced_rest(period, at) {
-            covered.push(rest);
-        }
-        let covered = coalesce(covered);
+        // Days of the membership still run are replaced by whatever is owed
+        // for them now; the rest, after the term's end, follow the refund
+        // policy of the plan it ended on. (A cooling-off cancel refunds all.)
+        let runs_until = match self.term.cooled_off {
+            true => Some(self.term.paid_from),
+            false => self.runs_until()?,
+        };
         for removed in removed {
             let document = billed_key
                 .iter()
                 .find(|b| b.piece.contains(removed.start()))
                 .map(|b| b.document);
-            for (part, is_covered) in split_by(removed, &covered) {
-                self.credit(here, part, is_covered, document, out)?;
+            if self.replaced_by_a_change(here.2, removed.start()) {
+                self.credit(here, removed, true, document, out)?;
+                continue;
+            }
+            for (part, replaced) in split_at(removed, runs_until) {
+                self.credit(here, part, replaced, document, out)?;
             }
         }
         Ok(())
     }
 
-    /// The days of `period` after the end of its schedule's stretch, when
-    /// a later schedule starts inside it.
-    fn replaced_rest(&self, period: Period, at: PeriodKey) -> Option<Period> {
-        let stretch = self.stretches.iter().find(|s| {
-            s.base == at.end.is_none()
-                && s.schedule.period_containing(period.start()).ok() == Some(period)
-                && s.until.is_none_or(|until| period.start() < until)
-                && period.end() > s.from
-        })?;
-        let until = stretch.until.filter(|until| period.contains(*until))?;
-        Period::new(until, period.end()).ok()
+    /// Whether the days of `key` from `day` on stopped being owed by a
+    /// change on `day` (of plan, into or out of a pause, or of schedule)
+    /// after which the term went on: they were replaced then, and are
+    /// credited as such whatever happens to the term later (a cancel that
+    /// follows ends the new plan's days, not these).
+    fn replaced_by_a_change(&self, key: Key<'_>, day: NaiveDate) -> bool {
+        let segments = &self.term.segments;
+        let term_end = segments.last().and_then(|s| s.until);
+        if self.term.cooled_off || term_end.is_some_and(|end| end <= day) {
+            return false;
+        }
+        let ends_on_day = |s: &Segment<'_>| {
+            let kind = match s.mode {
+                Mode::Active => PieceKind::Plan,
+                Mode::Paused => PieceKind::Pause,
+            };
+            (kind, s.plan.as_ref()) == key && s.until == Some(day)
+        };
+        // A change back and forth on one day leaves one segment, but may
+        // restart the schedule.
+        let changed = segments
+            .iter()
+            .position(ends_on_day)
+            .is_some_and(|i| i + 1 < segments.len());
+        changed || self.stretches.iter().any(|s| s.until == Some(day))
+    }
+
+    /// Where the days the term owes end: the end of its last segment (kept
+    /// paid to its period's end under a plan that refunds nothing), or
+    /// `None` while it runs on.
+    fn runs_until(&self) -> Result<Option<NaiveDate>, BillingError> {
+        match self.term.segments.last() {
+            Some(last) => match last.until {
+                Some(until) => Ok(Some(self.paid_until(last, until)?)),
+                None => Ok(None),
+            },
+            None => Ok(self.term.ended),
+        }
     }
 
     pub(super) fn plan(&self, id: &str) -> Result<&'t Plan, BillingError> {
@@ -618,7 +677,12 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             return Ok(());
         }
         let plan = self.plan(key.1)?;
-        let refund = match (self.term.cooled_off, replaced, plan.refund_policy) {
+        // Days after the end follow the policy of the plan the term ended on.
+        let ended_on = match self.term.segments.last() {
+            Some(last) if !replaced => self.plan(last.plan.as_ref())?,
+            _ => plan,
+        };
+        let refund = match (self.term.cooled_off, replaced, ended_on.refund_policy) {
             (true, _, _) => true,
             (false, true, _) => false,
             (false, false, RefundPolicy::None) if not_begun.is_some() => true,

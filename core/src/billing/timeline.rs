@@ -344,6 +344,8 @@ fn change<'a>(terms: &mut [Term<'a>], on: NaiveDate, what: Change<'a>, catalog: 
     term.segments
         .retain(|s| s.until.is_none_or(|until| until > s.from));
     if ends {
+        // A schedule starting on the end holds no days.
+        term.epochs.retain(|epoch| epoch.from < at);
         return;
     }
     match term.segments.last_mut() {

@@ -91,9 +91,11 @@ fn decide_now(
                 Command::ChangePlan { plan: to, when } => ctx.change_plan(to, *when, refuse),
                 Command::Cancel { when } => ctx.cancel(*when, refuse),
                 Command::RevokeCancellation => match state.ends_on {
-                    Some(ends_on) if ends_on > at => {
-                        Ok(vec![Event::CancellationRevoked { on: at }])
-                    }
+                    Some(ends_on) if ends_on > at => Ok(release_held_change(
+                        state,
+                        at,
+                        Event::CancellationRevoked { on: at },
+                    )),
                     _ => Err(MembershipError::NoPlannedCancellation),
                 },
                 Command::MarkPastDue => ctx.dunning(
@@ -106,15 +108,34 @@ fn decide_now(
                     refuse,
                     |on| Event::Suspended { on },
                 ),
-                Command::Reinstate => {
-                    ctx.dunning(&[Status::PastDue, Status::Suspended], refuse, |on| {
+                Command::Reinstate => ctx
+                    .dunning(&[Status::PastDue, Status::Suspended], refuse, |on| {
                         Event::Reinstated { on }
                     })
-                }
+                    .map(|mut events| {
+                        let reinstated = events.remove(0);
+                        release_held_change(state, at, reinstated)
+                    }),
                 Command::Join { .. } | Command::Rejoin { .. } | Command::Advance => Err(refuse()),
             }
         }
     }
+}
+
+/// `event` (a revoke or a reinstatement, on `at`), and when it releases a
+/// plan change that its status held past the planned day, that change
+/// planned again for `at`: it takes effect when it is released, not before.
+fn release_held_change(state: &Membership, at: NaiveDate, event: Event) -> Vec<Event> {
+    let mut events = vec![event];
+    if let Some((plan, on)) = &state.plan_change
+        && *on < at
+    {
+        events.push(Event::PlanChangeScheduled {
+            on: at,
+            plan: plan.clone(),
+        });
+    }
+    events
 }
 
 fn current_plan<'a>(state: &Membership, catalog: &'a Catalog) -> Option<&'a Plan> {
