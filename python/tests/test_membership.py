@@ -176,6 +176,9 @@ def test_a_membership_keeps_the_events_it_executed_and_applied() -> None:
     replayed = Membership(CATALOG)
     replayed.apply(member.events.to_list())
     assert replayed.state == member.state and replayed.events == member.events
+    from_log = Membership(CATALOG)
+    from_log.apply(member.events)
+    assert from_log.state == member.state and from_log.events == member.events
 
 
 def test_a_refused_command_records_nothing() -> None:

@@ -149,9 +149,10 @@ class Membership:
         events: list[dict[str, Any]] = _loads(self._inner.execute(_dumps(command), at))
         return events
 
-    def apply(self, events: Sequence[Mapping[str, Any]]) -> None:
-        """Applies events decided earlier (replaying a stored history) and records them in :attr:`events`."""
-        self._inner.apply(_dumps(list(events)))
+    def apply(self, events: EventLog | Sequence[Mapping[str, Any]]) -> None:
+        """Applies events decided earlier (replaying a stored history: event dicts or an
+        :class:`~memberkit.billing.EventLog`) and records them in :attr:`events`."""
+        self._inner.apply(events.to_json() if isinstance(events, EventLog) else _dumps(list(events)))
 
     @property
     def events(self) -> EventLog:
