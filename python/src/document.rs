@@ -318,7 +318,11 @@ impl Document {
     /// default, whichever the document has — `InvalidArgumentError` if it
     /// has both. `None` when it has none (always for `"exempt"`).
     #[pyo3(signature = (rate, included = None))]
-    fn tax_for(&self, rate: &str, included: Option<bool>) -> PyResult<Option<TaxSummary>> {
+    fn tax_for(
+        &self,
+        rate: &str,
+        included: Option<bool>,
+    ) -> PyResult<Option<Untracked<TaxSummary>>> {
         let (doc, rate) = (self.doc(), tax_rate(rate)?);
         let found = match included {
             Some(included) => doc.tax_for(rate, included),
@@ -334,7 +338,7 @@ impl Document {
                 (included, excluded) => included.or(excluded),
             },
         };
-        Ok(found.cloned().map(TaxSummary))
+        Ok(found.cloned().map(|tax| Untracked(TaxSummary(tax))))
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -470,8 +474,8 @@ impl Line {
     }
 
     #[getter]
-    fn tax(&self) -> TaxCategory {
-        TaxCategory(self.line().tax)
+    fn tax(&self) -> Untracked<TaxCategory> {
+        Untracked(TaxCategory(self.line().tax))
     }
 
     /// Whether the line gives back what an earlier document charged,

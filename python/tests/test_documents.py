@@ -62,7 +62,8 @@ def test_lines_are_read_only_values_made_on_each_read() -> None:
         first.amount = Money(0, "JPY")  # type: ignore[misc]
     with pytest.raises(TypeError):
         hash(first)
-    assert not gc.is_tracked(first)
+    assert not gc.is_tracked(first) and not gc.is_tracked(first.tax)
+    assert not any(gc.is_tracked(tax) for tax in invoice.taxes) and not gc.is_tracked(invoice.tax_for("standard"))
     assert first != "Regular fee" and first != invoice
     del invoice
     gc.collect()

@@ -159,7 +159,8 @@ class Membership:
         """The events :meth:`execute` and :meth:`apply` gave this object since it was made, oldest
         first, as an :class:`~memberkit.billing.EventLog`: what :func:`memberkit.billing.bill`
         reads (a :class:`Membership` may be passed there directly). Each read is a snapshot that
-        later commands do not change, and costs no copy. Store them as ``events.to_list()`` or
+        later commands do not change; reading copies nothing (the next command copies the history
+        once while a snapshot is still held). Store them as ``events.to_list()`` or
         ``events.to_json()``.
 
         A membership restored from a state (``Membership(catalog, state)``) records only the
