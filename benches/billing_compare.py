@@ -193,7 +193,7 @@ def bill_memberkit(
 def memberkit_summary(run: Documents | MemberkitError) -> Summary:
     if isinstance(run, Exception):
         raise run
-    return [(doc.date, doc.total.minor, doc.taxes[0]["tax"].minor) for doc in run]
+    return [(doc.date, doc.total.minor, doc.taxes[0].tax.minor) for doc in run]
 
 
 def histories_json(subs: Sequence[Subscription], logs: Sequence[EventLog]) -> str:

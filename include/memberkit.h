@@ -225,6 +225,9 @@ typedef struct MkInterval {
 /**
  * A recurring schedule: the boundaries `anchor + k × interval` for every whole
  * `k`, each computed from the anchor (a month-end anchor returns to its day).
+ * Month and year boundaries fall on `day` of the month, clamped to short
+ * months: `{anchor, interval, 0}` for the anchor's own day, or a schedule
+ * on another day as mk_schedule_on_day writes it.
  */
 typedef struct MkSchedule {
   /**
@@ -235,6 +238,14 @@ typedef struct MkSchedule {
    * The interval between boundaries.
    */
   struct MkInterval interval;
+  /**
+   * The day of the month (1–31) that month and year boundaries fall on,
+   * or 0 for the anchor's day. The anchor must fall on it (or on the last
+   * day of a shorter month), or functions taking the schedule refuse it
+   * with MK_STATUS_INVALID_INTERVAL; above 31 is MK_STATUS_INVALID_DATE.
+   * Day and week intervals ignore it.
+   */
+  uint32_t day;
 } MkSchedule;
 
 /**
@@ -372,6 +383,20 @@ enum MkStatus mk_date_parse(const char *text, struct MkDate *out);
  * `out` is writable.
  */
 enum MkStatus mk_date_add_months(struct MkDate date, int64_t months, struct MkDate *out);
+
+/**
+ * Writes to `out` the schedule repeating every `interval` whose month or
+ * year boundaries fall on `day` of the month (1–31, clamped to short
+ * months and returning to `day` when the month has it), anchored on the
+ * first such boundary on or after `from`: billed on the 31st from
+ * 2026-02-10 gives {2026-02-28, interval, 31}, then 2026-03-31. Day and
+ * week intervals ignore `day` and are anchored on `from`. A `day` outside
+ * 1–31 is MK_STATUS_INVALID_DATE.
+ *
+ * # Safety
+ * `out` is writable.
+ */
+enum MkStatus mk_schedule_on_day(struct MkDate from, struct MkInterval interval, uint32_t day, struct MkSchedule *out);
 
 /**
  * Writes the first boundary of `schedule` strictly after `date` — the next

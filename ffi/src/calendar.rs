@@ -52,6 +52,9 @@ pub struct MkInterval {
 
 /// A recurring schedule: the boundaries `anchor + k × interval` for every whole
 /// `k`, each computed from the anchor (a month-end anchor returns to its day).
+/// Month and year boundaries fall on `day` of the month, clamped to short
+/// months: `{anchor, interval, 0}` for the anchor's own day, or a schedule
+/// on another day as mk_schedule_on_day writes it.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MkSchedule {
@@ -59,6 +62,12 @@ pub struct MkSchedule {
     pub anchor: MkDate,
     /// The interval between boundaries.
     pub interval: MkInterval,
+    /// The day of the month (1–31) that month and year boundaries fall on,
+    /// or 0 for the anchor's day. The anchor must fall on it (or on the last
+    /// day of a shorter month), or functions taking the schedule refuse it
+    /// with MK_STATUS_INVALID_INTERVAL; above 31 is MK_STATUS_INVALID_DATE.
+    /// Day and week intervals ignore it.
+    pub day: u32,
 }
 
 pub(crate) fn to_date(d: MkDate) -> Result<NaiveDate, Failure> {
@@ -90,7 +99,29 @@ fn to_interval(i: MkInterval) -> Result<Interval, Failure> {
 }
 
 fn to_schedule(s: MkSchedule) -> Result<Schedule, Failure> {
-    Ok(Schedule::new(to_date(s.anchor)?, to_interval(s.interval)?))
+    let (anchor, interval) = (to_date(s.anchor)?, to_interval(s.interval)?);
+    match s.day {
+        0 => Ok(Schedule::new(anchor, interval)),
+        day => Ok(Schedule::with_day(anchor, interval, day)?),
+    }
+}
+
+fn schedule_to_c(s: Schedule) -> MkSchedule {
+    let interval = s.interval();
+    let unit = match interval.unit() {
+        IntervalUnit::Day => MK_INTERVAL_UNIT_DAY,
+        IntervalUnit::Week => MK_INTERVAL_UNIT_WEEK,
+        IntervalUnit::Month => MK_INTERVAL_UNIT_MONTH,
+        IntervalUnit::Year => MK_INTERVAL_UNIT_YEAR,
+    };
+    MkSchedule {
+        anchor: to_c(s.anchor()),
+        interval: MkInterval {
+            unit,
+            count: interval.count(),
+        },
+        day: s.day(),
+    }
 }
 
 fn to_period(p: MkPeriod) -> Result<Period, Failure> {
@@ -124,6 +155,29 @@ pub unsafe extern "C" fn mk_date_add_months(
     entry!({
         let shifted = calendar::add_months(to_date(date)?, months)?;
         unsafe { write_out(out, "out", to_c(shifted)) }
+    })
+}
+
+/// Writes to `out` the schedule repeating every `interval` whose month or
+/// year boundaries fall on `day` of the month (1–31, clamped to short
+/// months and returning to `day` when the month has it), anchored on the
+/// first such boundary on or after `from`: billed on the 31st from
+/// 2026-02-10 gives {2026-02-28, interval, 31}, then 2026-03-31. Day and
+/// week intervals ignore `day` and are anchored on `from`. A `day` outside
+/// 1–31 is MK_STATUS_INVALID_DATE.
+///
+/// # Safety
+/// `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mk_schedule_on_day(
+    from: MkDate,
+    interval: MkInterval,
+    day: u32,
+    out: *mut MkSchedule,
+) -> MkStatus {
+    entry!({
+        let schedule = Schedule::on_day(to_date(from)?, to_interval(interval)?, day)?;
+        unsafe { write_out(out, "out", schedule_to_c(schedule)) }
     })
 }
 
@@ -221,6 +275,7 @@ mod tests {
         let mut s = MkSchedule {
             anchor: d(2026, 1, 31),
             interval: MkInterval { unit: 9, count: 1 },
+            day: 0,
         };
         assert_eq!(
             unsafe { mk_schedule_next_after(s, d(2026, 2, 1), &mut out) },
@@ -240,5 +295,35 @@ mod tests {
             MkStatus::Ok
         );
         assert_eq!(out, d(2026, 2, 28));
+    }
+
+    #[test]
+    fn a_schedule_on_a_day_reads_back_as_the_same_schedule() {
+        for unit in [
+            MK_INTERVAL_UNIT_DAY,
+            MK_INTERVAL_UNIT_WEEK,
+            MK_INTERVAL_UNIT_MONTH,
+            MK_INTERVAL_UNIT_YEAR,
+        ] {
+            for day in [1, 15, 29, 30, 31] {
+                let interval = MkInterval { unit, count: 2 };
+                let mut out = MkSchedule {
+                    anchor: d(0, 0, 0),
+                    interval,
+                    day: 0,
+                };
+                let status = unsafe { mk_schedule_on_day(d(2026, 2, 10), interval, day, &mut out) };
+                assert_eq!(status, MkStatus::Ok);
+                let schedule = to_schedule(out).unwrap();
+                assert_eq!(schedule_to_c(schedule), out);
+                let core = Schedule::on_day(
+                    calendar::date(2026, 2, 10).unwrap(),
+                    to_interval(interval).unwrap(),
+                    day,
+                )
+                .unwrap();
+                assert_eq!(schedule, core);
+            }
+        }
     }
 }

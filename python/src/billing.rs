@@ -3,7 +3,7 @@
 //! proration.
 
 use crate::convert::Day;
-use crate::document::{Document, Documents};
+use crate::document::{Document, Documents, Line, TaxCategory, TaxSummary};
 use crate::errors::{invalid_argument, to_py};
 use crate::ledger::{Account, EventLog};
 use crate::membership::Catalog;
@@ -15,6 +15,7 @@ use memberkit::billing::{
 use memberkit::membership::{Event, to_json};
 use memberkit::money::RoundingMode;
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 use std::sync::Arc;
@@ -58,8 +59,9 @@ fn bill<'py>(
 }
 
 /// Bills `(Account, EventLog)` histories with [`bill_all`] and the GIL
-/// released; each item of the result is the `Documents` issued or the
-/// exception that account raised.
+/// released (a `Membership` in place of an `EventLog` gives its `events`);
+/// each item of the result is the `Documents` issued or the exception that
+/// account raised.
 #[pyfunction]
 fn bill_many<'py>(
     py: Python<'py>,
@@ -74,13 +76,10 @@ fn bill_many<'py>(
         let item = item?;
         let (account, events) = history(&item).ok_or_else(|| {
             PyTypeError::new_err(format!(
-                "histories[{i}] must be an (Account, EventLog) pair"
+                "histories[{i}] must be an (Account, EventLog) or (Account, Membership) pair"
             ))
         })?;
-        taken.push((
-            borrow(&account, || format!("histories[{i}]"))?,
-            events.to_owned(),
-        ));
+        taken.push((borrow(&account, || format!("histories[{i}]"))?, events));
     }
     let runs: Vec<(&mut BillingAccount, &[Event])> = taken
         .iter_mut()
@@ -96,13 +95,23 @@ fn bill_many<'py>(
     PyList::new(py, results.into_iter().map(Outcome))
 }
 
-/// The account and events of an `(Account, EventLog)` pair, borrowed from it.
+/// The account and events of an `(Account, EventLog)` pair, or of an
+/// `(Account, Membership)` pair (whatever its `events` attribute is: a
+/// membership's `EventLog`), the account borrowed from it.
 fn history<'a, 'py>(
     item: &'a Bound<'py, PyAny>,
-) -> Option<(Borrowed<'a, 'py, Account>, Borrowed<'a, 'py, EventLog>)> {
+) -> Option<(Borrowed<'a, 'py, Account>, Bound<'py, EventLog>)> {
     let pair = item.cast::<PyTuple>().ok().filter(|pair| pair.len() == 2)?;
     let account = pair.get_borrowed_item(0).ok()?.cast::<Account>().ok()?;
-    let events = pair.get_borrowed_item(1).ok()?.cast::<EventLog>().ok()?;
+    let second = pair.get_borrowed_item(1).ok()?;
+    let events = match second.cast::<EventLog>() {
+        Ok(log) => log.to_owned(),
+        Err(_) => second
+            .getattr(intern!(item.py(), "events"))
+            .ok()?
+            .cast_into::<EventLog>()
+            .ok()?,
+    };
     Some((account, events))
 }
 
@@ -169,6 +178,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<EventLog>()?;
     m.add_class::<Document>()?;
     m.add_class::<Documents>()?;
+    m.add_class::<Line>()?;
+    m.add_class::<TaxCategory>()?;
+    m.add_class::<TaxSummary>()?;
     m.add_function(wrap_pyfunction!(bill, m)?)?;
     m.add_function(wrap_pyfunction!(bill_many, m)?)?;
     m.add_function(wrap_pyfunction!(bill_batch_json, m)?)?;

@@ -2,6 +2,7 @@
 
 use crate::convert::{Day, PyDay};
 use crate::errors::to_py;
+use chrono::Datelike;
 use memberkit::calendar::{
     self, Interval, IntervalUnit, Period as CorePeriod, Schedule as CoreSchedule,
 };
@@ -11,6 +12,12 @@ use pyo3::prelude::*;
 #[pyclass(frozen, eq, hash, module = "memberkit", name = "Period")]
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Period(CorePeriod);
+
+impl From<CorePeriod> for Period {
+    fn from(period: CorePeriod) -> Self {
+        Period(period)
+    }
+}
 
 #[pymethods]
 impl Period {
@@ -48,25 +55,62 @@ impl Period {
 }
 
 /// A recurring schedule: the boundaries `anchor + k × interval` for every
-/// whole `k`, each computed from the anchor.
+/// whole `k`, each computed from the anchor; month and year boundaries fall
+/// on the schedule's day of the month (the anchor's unless given).
 #[pyclass(frozen, eq, hash, module = "memberkit", name = "Schedule")]
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Schedule(CoreSchedule);
 
+/// Every `count` `unit`s, from Python's arguments.
+fn interval(unit: &str, count: i64) -> PyResult<Interval> {
+    let unit: IntervalUnit = unit.parse().map_err(to_py)?;
+    let count: u32 = memberkit::count("count", count).map_err(to_py)?;
+    Interval::new(unit, count).map_err(to_py)
+}
+
+/// A day of the month from Python: 1–31 is checked by the core, so only
+/// what a `u32` cannot hold is refused here.
+fn day_of_month(day: i64) -> PyResult<u32> {
+    memberkit::count("day", day).map_err(to_py)
+}
+
 #[pymethods]
 impl Schedule {
+    /// The schedule through `anchor`; with `day`, its month and year
+    /// boundaries fall on that day of the month, which `anchor` must be on
+    /// (or on the last day of a shorter month).
     #[new]
-    #[pyo3(signature = (anchor, unit = "month", count = 1))]
-    fn new(anchor: Day, unit: &str, count: i64) -> PyResult<Self> {
-        let unit: IntervalUnit = unit.parse().map_err(to_py)?;
-        let count: u32 = memberkit::count("count", count).map_err(to_py)?;
-        let interval = Interval::new(unit, count).map_err(to_py)?;
-        Ok(Schedule(CoreSchedule::new(anchor.0, interval)))
+    #[pyo3(signature = (anchor, unit = "month", count = 1, *, day = None))]
+    fn new(anchor: Day, unit: &str, count: i64, day: Option<i64>) -> PyResult<Self> {
+        let interval = interval(unit, count)?;
+        match day {
+            None => Ok(Schedule(CoreSchedule::new(anchor.0, interval))),
+            Some(day) => CoreSchedule::with_day(anchor.0, interval, day_of_month(day)?)
+                .map(Schedule)
+                .map_err(to_py),
+        }
+    }
+
+    /// The schedule whose month or year boundaries fall on `day` of the
+    /// month (clamped to short months), anchored on the first such boundary
+    /// on or after `start`; day and week schedules ignore `day`.
+    #[staticmethod]
+    #[pyo3(signature = (start, day, unit = "month", count = 1))]
+    fn on_day(start: Day, day: i64, unit: &str, count: i64) -> PyResult<Self> {
+        let interval = interval(unit, count)?;
+        CoreSchedule::on_day(start.0, interval, day_of_month(day)?)
+            .map(Schedule)
+            .map_err(to_py)
     }
 
     #[getter]
     fn anchor(&self) -> PyDay {
         PyDay(self.0.anchor())
+    }
+
+    #[getter]
+    fn day(&self) -> u32 {
+        self.0.day()
     }
 
     #[getter]
@@ -112,8 +156,13 @@ impl Schedule {
 
     fn __repr__(&self) -> String {
         let i = self.0.interval();
+        let day = if self.0.day() == self.0.anchor().day() {
+            String::new()
+        } else {
+            format!(", day={}", self.0.day())
+        };
         format!(
-            "Schedule('{}', unit='{}', count={})",
+            "Schedule('{}', unit='{}', count={}{day})",
             self.0.anchor(),
             i.unit().name(),
             i.count()

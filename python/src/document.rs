@@ -1,22 +1,29 @@
 //! `memberkit.billing.Documents` and `Document`: the invoices and credit
 //! notes of a billing run, kept as Rust data and converted only when read.
 
+use crate::calendar::Period;
 use crate::convert::{PyDay, Untracked, loads, str_repr};
+use crate::errors::invalid_argument;
 use crate::money::Money;
-use memberkit::billing::{Document as CoreDocument, DocumentKind};
+use memberkit::billing::{
+    Document as CoreDocument, DocumentKind, Line as CoreLine, LineKind, Proration,
+    TaxCategory as CoreTaxCategory, TaxSummary as CoreTaxSummary,
+};
 use memberkit::json::to_json;
+use memberkit::membership::TaxRate;
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyList, PySlice, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyList, PySlice, PyTuple, PyType};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The documents issued by one billing run: an immutable sequence of
 /// `Document`, each made when read; equal to a list of the same documents.
 //
 // A batch thus makes one object per account, not one per document. A
-// `Documents` holds no Python object, and a `Document` or an iterator holds
-// only its `Documents`, so none of them can be part of a reference cycle:
-// all are made [`Untracked`].
+// `Documents` holds no Python object, and a `Document`, a `Line` or an
+// iterator holds only its `Documents`, so none of them can be part of a
+// reference cycle: all are made [`Untracked`].
 #[pyclass(frozen, sequence, module = "memberkit.billing", name = "Documents")]
 pub(crate) struct Documents(Vec<CoreDocument>);
 
@@ -281,16 +288,57 @@ impl Document {
         self.doc().amount_due.into()
     }
 
-    /// The lines as dicts, built on each read.
+    /// The lines, as a list of `Line`s made on each read.
     #[getter]
-    fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        loads(py, &to_json(&self.doc().lines))
+    fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let lines = (0..self.doc().lines.len()).map(|index| {
+            Untracked(Line {
+                run: self.run.clone_ref(py),
+                document: self.index,
+                index,
+            })
+        });
+        PyList::new(py, lines)
     }
 
-    /// The consumption tax per rate as dicts, built on each read.
+    /// The consumption tax per rate and inclusion, as a list of `TaxSummary`s.
     #[getter]
-    fn taxes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        loads(py, &to_json(&self.doc().taxes))
+    fn taxes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let taxes = self
+            .doc()
+            .taxes
+            .iter()
+            .cloned()
+            .map(|tax| Untracked(TaxSummary(tax)));
+        PyList::new(py, taxes)
+    }
+
+    /// The tax of the lines at `rate` (`"standard"`, `"reduced"`): those
+    /// whose amounts include it (`included=True`) or not (`False`), or, by
+    /// default, whichever the document has — `InvalidArgumentError` if it
+    /// has both. `None` when it has none (always for `"exempt"`).
+    #[pyo3(signature = (rate, included = None))]
+    fn tax_for(
+        &self,
+        rate: &str,
+        included: Option<bool>,
+    ) -> PyResult<Option<Untracked<TaxSummary>>> {
+        let (doc, rate) = (self.doc(), tax_rate(rate)?);
+        let found = match included {
+            Some(included) => doc.tax_for(rate, included),
+            None => match (doc.tax_for(rate, true), doc.tax_for(rate, false)) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid_argument(format!(
+                        "document {} has {} rate tax both included in its lines' amounts \
+                         and added to them: pass included=True or included=False",
+                        doc.id,
+                        rate_name(rate)
+                    )));
+                }
+                (included, excluded) => included.or(excluded),
+            },
+        };
+        Ok(found.cloned().map(|tax| Untracked(TaxSummary(tax))))
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -303,5 +351,232 @@ impl Document {
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         repr(py, self.doc())
+    }
+}
+
+/// One line of a document; read-only. It refers to its run's `Documents`,
+/// so making one moves no line; its fields are converted when read.
+#[pyclass(frozen, module = "memberkit.billing", name = "Line", eq)]
+pub(crate) struct Line {
+    run: Py<Documents>,
+    document: usize,
+    index: usize,
+}
+
+impl PartialEq for Line {
+    fn eq(&self, other: &Self) -> bool {
+        self.line() == other.line()
+    }
+}
+
+impl Line {
+    /// The line itself.
+    fn line(&self) -> &CoreLine {
+        &self.run.get().0[self.document].lines[self.index]
+    }
+}
+
+/// The names memberkit's JSON gives line kinds.
+fn line_kind(kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::PlanFee => "plan_fee",
+        LineKind::PauseFee => "pause_fee",
+        LineKind::AdmissionFee => "admission_fee",
+        LineKind::TrialFee => "trial_fee",
+        LineKind::EarlyTerminationFee => "early_termination_fee",
+        LineKind::Charge => "charge",
+        LineKind::Discount => "discount",
+    }
+}
+
+/// The names memberkit's JSON gives tax rates.
+fn rate_name(rate: TaxRate) -> &'static str {
+    match rate {
+        TaxRate::Standard => "standard",
+        TaxRate::Reduced => "reduced",
+        TaxRate::Exempt => "exempt",
+    }
+}
+
+/// A tax rate from its name.
+fn tax_rate(name: &str) -> PyResult<TaxRate> {
+    [TaxRate::Standard, TaxRate::Reduced, TaxRate::Exempt]
+        .into_iter()
+        .find(|rate| rate_name(*rate) == name)
+        .ok_or_else(|| {
+            invalid_argument(format!(
+                "unknown tax rate {name:?}: expected \"standard\", \"reduced\" or \"exempt\""
+            ))
+        })
+}
+
+/// `fractions.Fraction`.
+fn fraction_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static FRACTION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    FRACTION.import(py, "fractions", "Fraction")
+}
+
+#[pymethods]
+impl Line {
+    #[getter]
+    fn description(&self) -> &str {
+        &self.line().description
+    }
+
+    #[getter]
+    fn kind(&self) -> &'static str {
+        line_kind(self.line().kind)
+    }
+
+    #[getter]
+    fn plan(&self) -> &str {
+        &self.line().plan
+    }
+
+    #[getter]
+    fn period(&self) -> Option<Period> {
+        self.line().period.map(Period::from)
+    }
+
+    #[getter]
+    fn quantity(&self) -> u32 {
+        self.line().quantity
+    }
+
+    #[getter]
+    fn unit_price(&self) -> Money {
+        self.line().unit_price.into()
+    }
+
+    /// The share of `unit_price` billed, `part / whole` as a
+    /// `fractions.Fraction`; `Fraction(0)` for a first period billed free
+    /// (see `free`); `None` for a line not prorated.
+    #[getter]
+    fn proration<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let (part, whole) = match self.line().proration {
+            None => return Ok(None),
+            Some(Proration::Share { part, whole }) => (part, whole),
+            Some(Proration::Free) => (0, 1),
+        };
+        fraction_type(py)?.call1((part, whole)).map(Some)
+    }
+
+    /// Whether the line is a first period the business does not charge
+    /// (its `proration` is then `Fraction(0)`).
+    #[getter]
+    fn free(&self) -> bool {
+        self.line().proration == Some(Proration::Free)
+    }
+
+    #[getter]
+    fn amount(&self) -> Money {
+        self.line().amount.into()
+    }
+
+    #[getter]
+    fn tax(&self) -> Untracked<TaxCategory> {
+        Untracked(TaxCategory(self.line().tax))
+    }
+
+    /// Whether the line gives back what an earlier document charged,
+    /// whatever its amount (a credit for days billed free is zero);
+    /// discounts are not credits.
+    #[getter]
+    fn is_credit(&self) -> bool {
+        self.line().credit
+    }
+
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        loads(py, &to_json(self.line()))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let line = self.line();
+        Ok(format!(
+            "Line({}, kind='{}', amount={})",
+            str_repr(py, &line.description)?,
+            line_kind(line.kind),
+            Money::from(line.amount).__repr__()
+        ))
+    }
+}
+
+/// How an amount is taxed: the rate (`"standard"`, `"reduced"`, `"exempt"`)
+/// and whether the amount includes the tax.
+#[pyclass(frozen, eq, hash, module = "memberkit.billing", name = "TaxCategory")]
+#[derive(PartialEq, Eq, Hash)]
+pub(crate) struct TaxCategory(CoreTaxCategory);
+
+#[pymethods]
+impl TaxCategory {
+    #[new]
+    #[pyo3(signature = (rate, *, included))]
+    fn new(rate: &str, included: bool) -> PyResult<Self> {
+        let rate = tax_rate(rate)?;
+        Ok(TaxCategory(CoreTaxCategory { rate, included }))
+    }
+
+    #[getter]
+    fn rate(&self) -> &'static str {
+        rate_name(self.0.rate)
+    }
+
+    #[getter]
+    fn included(&self) -> bool {
+        self.0.included
+    }
+
+    fn __repr__(&self) -> String {
+        let included = if self.0.included { "True" } else { "False" };
+        format!("TaxCategory('{}', included={included})", self.rate())
+    }
+}
+
+/// The consumption tax of one rate on a document, over the lines of that
+/// rate and inclusion, rounded once; read-only.
+#[pyclass(frozen, eq, module = "memberkit.billing", name = "TaxSummary")]
+#[derive(PartialEq)]
+pub(crate) struct TaxSummary(CoreTaxSummary);
+
+#[pymethods]
+impl TaxSummary {
+    #[getter]
+    fn rate(&self) -> &'static str {
+        rate_name(self.0.rate)
+    }
+
+    /// The rate as a `decimal.Decimal`, e.g. `Decimal('0.10')`.
+    #[getter]
+    fn percent(&self) -> rust_decimal::Decimal {
+        self.0.percent
+    }
+
+    #[getter]
+    fn included(&self) -> bool {
+        self.0.included
+    }
+
+    #[getter]
+    fn taxable(&self) -> Money {
+        self.0.taxable.into()
+    }
+
+    #[getter]
+    fn tax(&self) -> Money {
+        self.0.tax.into()
+    }
+
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        loads(py, &to_json(&self.0))
+    }
+
+    fn __repr__(&self) -> String {
+        let included = if self.0.included { "True" } else { "False" };
+        format!(
+            "TaxSummary('{}', included={included}, taxable={}, tax={})",
+            self.rate(),
+            Money::from(self.0.taxable).__repr__(),
+            Money::from(self.0.tax).__repr__()
+        )
     }
 }

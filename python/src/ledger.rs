@@ -9,6 +9,7 @@ use memberkit::json::{from_json, to_json};
 use memberkit::membership::{Event, events_from_json, events_to_json};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
+use std::sync::Arc;
 
 /// An account's billing ledger: what has been billed, the documents issued,
 /// the credit carried forward, and the host's charges and discounts.
@@ -112,10 +113,11 @@ fn parse_list<T: serde::de::DeserializeOwned>(
 }
 
 /// A membership's events, parsed once; immutable, so billing runs on other
-/// threads read it freely.
+/// threads read it freely. Shared, not copied, with the `Membership` whose
+/// history it is.
 #[pyclass(frozen, module = "memberkit.billing", name = "EventLog", eq)]
 #[derive(PartialEq)]
-pub(crate) struct EventLog(pub(crate) Vec<Event>);
+pub(crate) struct EventLog(pub(crate) Arc<Vec<Event>>);
 
 #[pymethods]
 impl EventLog {
@@ -126,7 +128,9 @@ impl EventLog {
 
     #[staticmethod]
     fn from_json(json: &str) -> PyResult<Self> {
-        events_from_json(json).map(EventLog).map_err(to_py)
+        events_from_json(json)
+            .map(|events| EventLog(Arc::new(events)))
+            .map_err(to_py)
     }
 
     fn to_json(&self) -> String {

@@ -3,12 +3,13 @@
 
 use crate::convert::Day;
 use crate::errors::to_py;
+use crate::ledger::EventLog;
 use memberkit::membership::{
-    Catalog as CoreCatalog, Command, Membership as CoreMembership, decide, events_from_json,
+    Catalog as CoreCatalog, Command, Event, Membership as CoreMembership, decide, events_from_json,
     events_to_json, to_json,
 };
 use pyo3::prelude::*;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// A catalog of plans, immutable once made and shared freely between threads.
 #[pyclass(frozen, module = "memberkit._memberkit", name = "Catalog")]
@@ -34,19 +35,37 @@ impl Catalog {
     }
 }
 
-/// One membership: its state behind a lock, and the catalog it follows.
+/// One membership: its state and the events executed or applied on it
+/// since it was made, behind one lock, and the catalog it follows.
 #[pyclass(frozen, module = "memberkit._memberkit", name = "Membership")]
 pub(crate) struct Membership {
     catalog: Arc<CoreCatalog>,
-    state: Mutex<CoreMembership>,
+    state: Mutex<History>,
+}
+
+/// A membership's state and the events that made it on this object.
+struct History {
+    state: CoreMembership,
+    /// Shared with the `EventLog`s handed out; copied only when one is
+    /// still held as new events arrive.
+    events: Arc<Vec<Event>>,
+}
+
+impl History {
+    /// Applies `events` to the state and records them.
+    fn record(&mut self, events: Vec<Event>) {
+        self.state = events.iter().fold(self.state.clone(), |m, e| m.apply(e));
+        Arc::make_mut(&mut self.events).extend(events);
+    }
 }
 
 impl Membership {
+    fn lock(&self) -> MutexGuard<'_, History> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn state(&self) -> CoreMembership {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.lock().state.clone()
     }
 }
 
@@ -61,7 +80,10 @@ impl Membership {
         };
         Ok(Membership {
             catalog: Arc::clone(&catalog.0),
-            state: Mutex::new(state),
+            state: Mutex::new(History {
+                state,
+                events: Arc::default(),
+            }),
         })
     }
 
@@ -72,20 +94,27 @@ impl Membership {
         Ok(events_to_json(&events))
     }
 
-    /// Decides and applies under one lock; returns the events as JSON.
+    /// Decides, applies and records under one lock; returns the events as JSON.
     fn execute(&self, command_json: &str, at: Day) -> PyResult<String> {
         let command = Command::from_json(command_json).map_err(to_py)?;
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let events = decide(&state, &self.catalog, &command, at.0).map_err(to_py)?;
-        *state = events.iter().fold(state.clone(), |m, e| m.apply(e));
-        Ok(events_to_json(&events))
+        let mut history = self.lock();
+        let events = decide(&history.state, &self.catalog, &command, at.0).map_err(to_py)?;
+        let json = events_to_json(&events);
+        history.record(events);
+        Ok(json)
     }
 
+    /// Applies and records events decided earlier.
     fn apply(&self, events_json: &str) -> PyResult<()> {
         let events = events_from_json(events_json).map_err(to_py)?;
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        *state = events.iter().fold(state.clone(), |m, e| m.apply(e));
+        self.lock().record(events);
         Ok(())
+    }
+
+    /// The events executed or applied since this object was made, in order.
+    #[getter]
+    fn events(&self) -> EventLog {
+        EventLog(Arc::clone(&self.lock().events))
     }
 
     fn state_json(&self) -> String {

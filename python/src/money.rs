@@ -5,6 +5,7 @@ use crate::errors::to_py;
 use memberkit::money::{Currency, Money as CoreMoney, RoundingMode};
 use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
+use pyo3::types::PyInt;
 use rust_decimal::Decimal;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -88,6 +89,19 @@ impl Money {
 
     fn __add__(&self, other: &Money) -> PyResult<Money> {
         self.0.checked_add(other.0).map(Money).map_err(to_py)
+    }
+
+    /// `0 + money` is `money`, so that `sum(moneys)` needs no start value;
+    /// any other left operand is not added (`TypeError`).
+    fn __radd__<'py>(&self, other: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = other.py();
+        let zero =
+            other.is_exact_instance_of::<PyInt>() && other.extract::<i64>().is_ok_and(|n| n == 0);
+        if zero {
+            Ok(Bound::new(py, *self)?.into_any())
+        } else {
+            Ok(py.NotImplemented().into_bound(py))
+        }
     }
 
     fn __sub__(&self, other: &Money) -> PyResult<Money> {

@@ -3,7 +3,9 @@ from __future__ import annotations
 import collections.abc
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 import gc
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -44,10 +46,10 @@ def test_first_month_daily_proration_and_tax() -> None:
     ]
     first = documents[0]
     assert (first.id, first.kind, first.account, first.corrects) == ("m-1-20260420-1", "invoice", "m-1", None)
-    assert first.lines[0]["proration"] == "11/30"
-    assert first.taxes == [
-        {"rate": "standard", "percent": "0.10", "included": True, "taxable": Money(8726, "JPY"), "tax": Money(793, "JPY")}
-    ]
+    assert first.lines[0].proration == Fraction(11, 30)
+    [tax] = first.taxes
+    assert (tax.rate, tax.percent, tax.included, tax.taxable, tax.tax) == ("standard", Decimal("0.10"), True, Money(8726, "JPY"), Money(793, "JPY"))
+    assert first.tax_for("standard") == tax
     assert repr(first) == "Document('m-1-20260420-1', kind='invoice', date='2026-04-20', total=Money('8726', 'JPY'))"
     assert (account.id, account.documents_issued, account.credit) == ("m-1", 2, None)
     # The account was updated in place: billing the same dates again adds nothing.
@@ -211,9 +213,12 @@ def test_billing_objects_are_not_tracked_by_the_cyclic_collector() -> None:
 def test_document_to_dict_matches_its_attributes() -> None:
     for doc in bill(CATALOG, BillingConfig(), Account("m-1"), joined(dt.date(2026, 4, 20)), dt.date(2026, 6, 1)):
         fields = doc.to_dict()
+        lines, taxes = fields.pop("lines"), fields.pop("taxes")
         assert fields == {name: getattr(doc, name) for name in fields}
+        assert lines == [line.to_dict() for line in doc.lines] and lines
+        assert taxes == [tax.to_dict() for tax in doc.taxes] and taxes
         assert isinstance(doc.date, dt.date) and isinstance(doc.amount_due, Money)
-        assert memberkit.membership._loads(doc.to_json()) == fields
+        assert memberkit.membership._loads(doc.to_json()) == doc.to_dict()
 
 
 def test_account_round_trips_and_equality() -> None:
@@ -275,9 +280,16 @@ def test_an_account_twice_in_a_batch_is_refused_before_billing() -> None:
 
 def test_a_batch_item_that_is_not_an_account_and_event_log_pair_is_refused_before_billing() -> None:
     log, account = EventLog(joined(dt.date(2026, 4, 1))), Account("a")
-    wrong: list[object] = [(account, joined(dt.date(2026, 4, 1))), (log, account), [account, log], (account, log, log), account]
+    wrong: list[object] = [
+        (account, joined(dt.date(2026, 4, 1))),
+        (account, SimpleNamespace(events=joined(dt.date(2026, 4, 1)))),  # events, but not an EventLog
+        (log, account),
+        [account, log],
+        (account, log, log),
+        account,
+    ]
     for item in wrong:
-        with pytest.raises(TypeError, match=r"^histories\[1\] must be an \(Account, EventLog\) pair$"):
+        with pytest.raises(TypeError, match=r"^histories\[1\] must be an \(Account, EventLog\) or \(Account, Membership\) pair$"):
             bill_many(CATALOG, BillingConfig(), [(Account("b"), log), item], "2026-04-30")  # type: ignore[list-item]
     with pytest.raises(TypeError):
         bill_many(CATALOG, BillingConfig(), 3, "2026-04-30")  # type: ignore[arg-type]
@@ -408,7 +420,7 @@ def test_host_charges_and_discounts() -> None:
         Money(220, "JPY"),
         Money(8800, "JPY"),
     ]
-    assert [line["kind"] for line in documents[0].lines] == ["discount", "plan_fee", "admission_fee"]
+    assert [line.kind for line in documents[0].lines] == ["discount", "plan_fee", "admission_fee"]
     with pytest.raises(memberkit.InvalidJsonError, match=r"^invalid charges JSON at \[0\]: missing field `tax`"):
         account.add_charges([{"id": "x", "on": "2026-05-02", "description": "x", "amount": Money(1, "JPY")}])
 

@@ -93,3 +93,63 @@ def test_monthly_boundaries_come_back_to_the_anchor_day(anchor: dt.date, months:
     last_day = (next_month - dt.timedelta(days=1)).day
     assert b.day == min(anchor.day, last_day)
     assert (b.year * 12 + b.month) - (anchor.year * 12 + anchor.month) == k * months
+
+
+def test_a_schedule_on_a_day_of_the_month() -> None:
+    on_31st = Schedule.on_day("2026-02-10", 31)
+    assert (on_31st.anchor, on_31st.day, on_31st.unit, on_31st.count) == (dt.date(2026, 2, 28), 31, "month", 1)
+    assert on_31st.boundary(1) == dt.date(2026, 3, 31) and on_31st.boundary(-1) == dt.date(2026, 1, 31)
+    assert on_31st.next_after("2026-03-01") == dt.date(2026, 3, 31)
+    # Not the schedule through its anchor's own day, which would stay on the 28th.
+    assert on_31st != Schedule("2026-02-28") and Schedule("2026-02-28").boundary(1) == dt.date(2026, 3, 28)
+    assert repr(on_31st) == "Schedule('2026-02-28', unit='month', count=1, day=31)"
+    assert eval(repr(on_31st), {"Schedule": Schedule}) == on_31st
+    assert Schedule(on_31st.anchor, on_31st.unit, on_31st.count, day=on_31st.day) == on_31st
+    assert hash(Schedule("2026-02-28", day=31)) == hash(on_31st)
+    # On the day itself, `start` is the anchor.
+    assert Schedule.on_day("2026-04-27", 27, unit="month", count=3).boundaries("2026-04-01", "2027-01-01") == [
+        dt.date(2026, 4, 27), dt.date(2026, 7, 27), dt.date(2026, 10, 27),
+    ]
+
+
+def test_a_schedule_without_a_day_falls_on_its_anchors_day() -> None:
+    plain = Schedule("2026-01-31")
+    assert plain.day == 31 and plain == Schedule("2026-01-31", day=31)
+    assert repr(plain) == "Schedule('2026-01-31', unit='month', count=1)"
+
+
+def test_day_and_week_schedules_ignore_the_day() -> None:
+    weekly = Schedule.on_day("2026-02-10", 31, unit="week")
+    assert (weekly.anchor, weekly.day) == (dt.date(2026, 2, 10), 10)
+    assert weekly == Schedule("2026-02-10", unit="week")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: Schedule.on_day("2026-02-10", 32), memberkit.InvalidDateError, "invalid day of the month 32: expected 1 to 31"),
+        (lambda: Schedule.on_day("2026-02-10", 0), memberkit.InvalidDateError, "invalid day of the month 0: expected 1 to 31"),
+        (lambda: Schedule.on_day("2026-02-10", -1), memberkit.InvalidArgumentError, "day must be between 0 and 4294967295, got -1"),
+        (lambda: Schedule.on_day("2026-02-10", 10, count=0), memberkit.InvalidIntervalError, "invalid interval: the count must be at least 1, got 0"),
+        (lambda: Schedule("2026-03-28", day=30), memberkit.InvalidIntervalError, "schedule anchor 2026-03-28 does not fall on day 30 of its month"),
+        (lambda: Schedule.on_day("9999-12-31", 30).anchor, memberkit.DateOutOfRangeError,
+         "date out of range while computing conversion to a Python date (years 1 to 9999)"),
+    ],
+)
+def test_bad_days_raise_typed_errors(call: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error) as info:
+        call()  # type: ignore[operator]
+    assert isinstance(info.value, memberkit.MemberkitError) and isinstance(info.value, ValueError)
+    assert str(info.value) == message
+
+
+@given(start=dates, day=st.integers(1, 31), unit=st.sampled_from(["month", "year"]), count=st.integers(1, 12), k=st.integers(-30, 30))
+def test_on_day_boundaries_fall_on_the_day_clamped(start: dt.date, day: int, unit: str, count: int, k: int) -> None:
+    schedule = Schedule.on_day(start, day, unit=unit, count=count)
+    assert schedule.day == day
+    assert schedule.boundary(-1) < start <= schedule.anchor  # the first such boundary from `start`
+    assert schedule.anchor < start + dt.timedelta(days=32)
+    b = schedule.boundary(k)
+    next_month = dt.date(b.year + (b.month == 12), b.month % 12 + 1, 1)
+    assert b.day == min(day, (next_month - dt.timedelta(days=1)).day)
+    assert Schedule(schedule.anchor, unit, count, day=day) == schedule

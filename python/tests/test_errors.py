@@ -62,3 +62,53 @@ def test_error_hierarchy_and_kinds() -> None:
     else:
         raise AssertionError("no error raised")
     assert issubclass(memberkit.UnknownCurrencyError, memberkit.MemberkitError)
+
+
+@given(start=junk, day=junk, unit=junk, count=junk)
+def test_schedules_on_a_day(start: Any, day: Any, unit: Any, count: Any) -> None:
+    _only_memberkit_or_type_errors(lambda: Schedule.on_day(start, day, unit, count))
+    _only_memberkit_or_type_errors(lambda: Schedule.on_day(dt.date(2026, 2, 10), day))
+    _only_memberkit_or_type_errors(lambda: Schedule(dt.date(2026, 2, 28), day=day))
+    _only_memberkit_or_type_errors(lambda: Schedule(start, unit, count, day=day))
+
+
+@given(left=junk, items=st.lists(junk, max_size=3))
+def test_sums_of_money_and_junk(left: Any, items: Any) -> None:
+    _only_memberkit_or_type_errors(lambda: left + Money(1, "JPY"))
+    _only_memberkit_or_type_errors(lambda: sum([Money(1, "JPY"), *items]))
+
+
+def _invoice() -> Any:
+    from memberkit.billing import Account, BillingConfig, bill
+    from memberkit.membership import Catalog, Membership
+
+    catalog = Catalog([{"id": "p", "name": "P", "price": {"amount": "1000", "currency": "JPY"},
+                        "interval": {"unit": "month", "count": 1}}])
+    member = Membership(catalog)
+    member.execute({"type": "join", "plan": "p", "start": "2026-04-10"}, "2026-04-10")
+    return bill(catalog, BillingConfig(), Account("a"), member, "2026-04-10")[0]
+
+
+INVOICE = _invoice()
+
+
+@given(rate=junk, included=junk)
+def test_tax_lookups(rate: Any, included: Any) -> None:
+    from memberkit.billing import TaxCategory
+
+    _only_memberkit_or_type_errors(lambda: INVOICE.tax_for(rate, included))
+    _only_memberkit_or_type_errors(lambda: INVOICE.tax_for(rate))
+    _only_memberkit_or_type_errors(lambda: TaxCategory(rate, included=included))
+
+
+@given(events=st.lists(st.dictionaries(st.sampled_from(["type", "on", "plan", "from"]), junk, max_size=3), max_size=3))
+def test_membership_histories(events: Any) -> None:
+    from memberkit.billing import Account, BillingConfig, bill, bill_many
+    from memberkit.membership import Catalog, Membership
+
+    catalog = Catalog([{"id": "p", "name": "P", "price": {"amount": "1000", "currency": "JPY"},
+                        "interval": {"unit": "month", "count": 1}}])
+    member = Membership(catalog)
+    _only_memberkit_or_type_errors(lambda: member.apply(events))
+    _only_memberkit_or_type_errors(lambda: bill(catalog, BillingConfig(), Account("a"), member, "2026-05-01"))
+    _only_memberkit_or_type_errors(lambda: bill_many(catalog, BillingConfig(), [(Account("a"), member)], "2026-05-01"))

@@ -153,3 +153,90 @@ def test_plans_are_validated_and_usable_in_a_catalog() -> None:
     assert catalog.plan_ids == ["regular", "trial_plan"]
     with pytest.raises(memberkit.InvalidPlanError, match=r"^invalid plan at trial\.days: must be at least 1"):
         Plan(PLAN, trial={"days": 0, "price": {"amount": "0", "currency": "JPY"}})
+
+
+def test_a_membership_keeps_the_events_it_executed_and_applied() -> None:
+    from memberkit.billing import EventLog
+
+    member = Membership(CATALOG)
+    assert isinstance(member.events, EventLog) and len(member.events) == 0
+    collected = member.execute({"type": "join", "plan": "regular", "start": "2026-01-01"}, dt.date(2026, 1, 1))
+    before = member.events
+    member.decide({"type": "cancel", "when": "now"}, dt.date(2026, 2, 1))  # decided, not executed
+    assert member.events == before
+    collected += member.execute({"type": "pause", "from": dt.date(2026, 7, 1), "until": dt.date(2026, 9, 1)}, dt.date(2026, 6, 1))
+    later = member.decide({"type": "cancel", "when": "now"}, dt.date(2026, 10, 1))
+    member.apply(later)
+    collected += later
+    assert member.events.to_list() == collected and len(member.events) == member.version == len(collected)
+    assert EventLog.from_json(member.events.to_json()) == member.events == EventLog(collected)
+    # A snapshot: later events do not change what was read before.
+    assert len(before) == 2 and before.to_list() == collected[:2]
+    # Replaying the stored events restores the state and the history.
+    replayed = Membership(CATALOG)
+    replayed.apply(member.events.to_list())
+    assert replayed.state == member.state and replayed.events == member.events
+    from_log = Membership(CATALOG)
+    from_log.apply(member.events)
+    assert from_log.state == member.state and from_log.events == member.events
+
+
+def test_a_refused_command_records_nothing() -> None:
+    member = member_since(dt.date(2026, 1, 1))
+    before = member.events
+    with pytest.raises(memberkit.InvalidTransitionError):
+        member.execute({"type": "resume", "on": "2026-03-01"}, dt.date(2026, 3, 1))
+    with pytest.raises(memberkit.InvalidJsonError):
+        member.apply([{"type": "teleported"}])
+    assert member.events == before and len(before) == member.version
+
+
+def test_a_membership_restored_from_a_state_records_only_later_events() -> None:
+    member = member_since(dt.date(2026, 1, 1))
+    restored = Membership(CATALOG, member.state)
+    assert len(restored.events) == 0 and restored.version == member.version
+    events = restored.execute({"type": "cancel", "when": "now"}, dt.date(2026, 2, 1))
+    assert restored.events.to_list() == events
+
+
+def test_billing_takes_a_membership_for_its_events() -> None:
+    from memberkit.billing import Account, BillingConfig, Documents, bill, bill_many
+
+    member = member_since(dt.date(2026, 1, 15))
+    by_member = bill(CATALOG, BillingConfig(), Account("m"), member, dt.date(2026, 3, 1))
+    by_log = bill(CATALOG, BillingConfig(), Account("m"), member.events, dt.date(2026, 3, 1))
+    by_dicts = bill(CATALOG, BillingConfig(), Account("m"), member.events.to_list(), dt.date(2026, 3, 1))
+    assert by_member == by_log == by_dicts and len(by_member) == 3
+    runs = bill_many(CATALOG, BillingConfig(), [(Account("m"), member), (Account("n"), member.events)], dt.date(2026, 3, 1))
+    assert isinstance(runs[0], Documents) and runs[0] == by_member
+    assert isinstance(runs[1], Documents) and [doc.total for doc in runs[1]] == [doc.total for doc in by_member]
+
+
+def test_threads_sharing_a_membership_record_every_event_once_in_order() -> None:
+    member = member_since(dt.date(2026, 1, 1))
+    barrier = threading.Barrier(4)
+
+    def toggle() -> None:
+        barrier.wait()
+        for _ in range(50):
+            for command in ({"type": "mark_past_due"}, {"type": "reinstate"}):
+                while True:
+                    try:
+                        member.execute(command, dt.date(2026, 2, 1))
+                        break
+                    except memberkit.InvalidTransitionError:
+                        pass
+            member.events  # read while others write
+
+    threads = [threading.Thread(target=toggle) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    events = member.events.to_list()
+    assert len(events) == member.version
+    kinds = [event["type"] for event in events[2:]]
+    assert len(kinds) == 4 * 50 * 2 and all(a != b for a, b in zip(kinds, kinds[1:]))  # each toggle once, alternating
+    replayed = Membership(CATALOG)
+    replayed.apply(events)
+    assert replayed.state == member.state

@@ -102,3 +102,48 @@ def test_ratio_allocation_conserves_and_tracks_the_exact_share(minor: int, ratio
     assert sum(m.minor for m in split) == minor
     for part, ratio in zip(split, ratios):
         assert abs(Decimal(part.minor) - Decimal(minor) * ratio / total_ratio) < 1
+
+
+def test_sum_needs_no_start_value() -> None:
+    fees = [Money("10.25", "EUR"), Money("0.75", "EUR"), Money("-1.00", "EUR")]
+    assert sum(fees) == Money(10, "EUR")
+    assert 0 + fees[0] == fees[0]
+    assert sum([fees[0]]) == fees[0]
+    assert sum(fees, Money(0, "EUR")) == Money(10, "EUR")
+    assert sum([]) == 0  # nothing to sum: Python's 0, as for any sum
+
+
+@pytest.mark.parametrize("other", [1, -1, 0.0, False, True, Decimal(0), "0", None])
+def test_only_the_int_zero_adds_to_money_from_the_left(other: object) -> None:
+    with pytest.raises(TypeError):
+        other + Money(1, "JPY")  # type: ignore[operator]
+
+
+def test_summing_mixed_currencies_raises_the_currency_mismatch_error() -> None:
+    with pytest.raises(memberkit.CurrencyMismatchError) as info:
+        sum([Money(1, "JPY"), Money(2, "JPY"), Money(1, "USD")])
+    assert str(info.value) == "currency mismatch: cannot combine JPY with USD"
+    assert info.value.kind == "currency_mismatch" and isinstance(info.value, ValueError)
+
+
+@given(
+    minors=st.lists(st.integers(min_value=-(10**15), max_value=10**15), min_size=1, max_size=30),
+    currency=st.sampled_from(["JPY", "USD", "KWD"]),
+)
+def test_sum_is_the_sum_of_minor_units(minors: list[int], currency: str) -> None:
+    total = sum(Money.from_minor(minor, currency) for minor in minors)
+    assert total == Money.from_minor(sum(minors), currency)
+    assert isinstance(total, Money) and total.minor == sum(minors)
+
+
+@given(
+    minors=st.lists(st.integers(min_value=-(10**6), max_value=10**6), min_size=2, max_size=10),
+    currencies=st.lists(st.sampled_from(["JPY", "USD"]), min_size=2, max_size=10),
+)
+def test_sum_over_two_currencies_always_raises(minors: list[int], currencies: list[str]) -> None:
+    moneys = [Money.from_minor(m, c) for m, c in zip(minors, currencies)]
+    if len({m.currency for m in moneys}) == 1:
+        assert sum(moneys) == Money.from_minor(sum(m.minor for m in moneys), moneys[0].currency)
+    else:
+        with pytest.raises(memberkit.CurrencyMismatchError, match="^currency mismatch: cannot combine (JPY with USD|USD with JPY)$"):
+            sum(moneys)

@@ -52,6 +52,7 @@ static MkSchedule monthly(MkDate anchor) {
     s.anchor = anchor;
     s.interval.unit = MK_INTERVAL_UNIT_MONTH;
     s.interval.count = 1;
+    s.day = 0;
     return s;
 }
 
@@ -161,6 +162,60 @@ static void test_schedules(void) {
     leap.interval.unit = MK_INTERVAL_UNIT_YEAR;
     CHECK(mk_schedule_next_after(leap, date(2024, 3, 1), &next) == MK_STATUS_OK && same_date(next, date(2025, 2, 28)));
     CHECK(mk_schedule_next_after(leap, date(2027, 3, 1), &next) == MK_STATUS_OK && same_date(next, date(2028, 2, 29)));
+}
+
+static void test_schedules_on_a_day(void) {
+    MkInterval month = {MK_INTERVAL_UNIT_MONTH, 1};
+    MkSchedule s;
+    /* Billed on the 31st from Feb 10: anchored on Feb 28, then back to the 31st. */
+    CHECK(mk_schedule_on_day(date(2026, 2, 10), month, 31, &s) == MK_STATUS_OK);
+    CHECK(same_date(s.anchor, date(2026, 2, 28)) && s.day == 31);
+    CHECK(s.interval.unit == MK_INTERVAL_UNIT_MONTH && s.interval.count == 1);
+    MkDate next = date(0, 0, 0);
+    CHECK(mk_schedule_next_after(s, date(2026, 3, 1), &next) == MK_STATUS_OK && same_date(next, date(2026, 3, 31)));
+    MkPeriod p;
+    CHECK(mk_schedule_period_containing(s, date(2026, 4, 15), &p) == MK_STATUS_OK);
+    CHECK(same_date(p.start, date(2026, 3, 31)) && same_date(p.end, date(2026, 4, 30)));
+    MkPeriod spring = {date(2026, 2, 1), date(2026, 6, 1)};
+    MkDate boundaries[4];
+    size_t count = 0;
+    CHECK(mk_schedule_boundaries(s, spring, boundaries, 4, &count) == MK_STATUS_OK && count == 4);
+    CHECK(same_date(boundaries[0], date(2026, 2, 28)) && same_date(boundaries[1], date(2026, 3, 31)));
+    CHECK(same_date(boundaries[2], date(2026, 4, 30)) && same_date(boundaries[3], date(2026, 5, 31)));
+
+    /* The same anchor without the day stays on the 28th. */
+    MkSchedule plain = s;
+    plain.day = 0;
+    CHECK(mk_schedule_next_after(plain, date(2026, 3, 1), &next) == MK_STATUS_OK && same_date(next, date(2026, 3, 28)));
+
+    /* On the day itself, `from` is the anchor; a week ignores the day. */
+    CHECK(mk_schedule_on_day(date(2026, 4, 27), month, 27, &s) == MK_STATUS_OK && same_date(s.anchor, date(2026, 4, 27)));
+    MkInterval week = {MK_INTERVAL_UNIT_WEEK, 1};
+    CHECK(mk_schedule_on_day(date(2026, 2, 10), week, 31, &s) == MK_STATUS_OK);
+    CHECK(same_date(s.anchor, date(2026, 2, 10)) && s.day == 10 && s.interval.unit == MK_INTERVAL_UNIT_WEEK);
+
+    /* Refusals leave the output untouched. */
+    MkSchedule untouched = monthly(date(2000, 1, 1));
+    MkSchedule out = untouched;
+    CHECK(mk_schedule_on_day(date(2026, 2, 10), month, 32, &out) == MK_STATUS_INVALID_DATE);
+    CHECK(strstr(mk_last_error_message(), "invalid day of the month 32") != NULL);
+    CHECK(mk_schedule_on_day(date(2026, 2, 10), month, 0, &out) == MK_STATUS_INVALID_DATE);
+    MkInterval none = {MK_INTERVAL_UNIT_MONTH, 0};
+    CHECK(mk_schedule_on_day(date(2026, 2, 10), none, 15, &out) == MK_STATUS_INVALID_INTERVAL);
+    CHECK(mk_schedule_on_day(date(2026, 2, 30), month, 15, &out) == MK_STATUS_INVALID_DATE);
+    CHECK(same_date(out.anchor, untouched.anchor) && out.day == untouched.day);
+    CHECK(mk_schedule_on_day(date(2026, 2, 10), month, 15, NULL) == MK_STATUS_NULL_POINTER);
+
+    /* A schedule whose anchor is not on its day is refused where it is used. */
+    MkSchedule off = monthly(date(2026, 3, 28));
+    off.day = 30;
+    CHECK(mk_schedule_next_after(off, date(2026, 4, 1), &next) == MK_STATUS_INVALID_INTERVAL);
+    CHECK(strstr(mk_last_error_message(), "does not fall on day 30") != NULL);
+    off.day = 32;
+    CHECK(mk_schedule_next_after(off, date(2026, 4, 1), &next) == MK_STATUS_INVALID_DATE);
+    off.anchor = date(2026, 2, 28);
+    off.day = 30;
+    CHECK(mk_schedule_next_after(off, date(2026, 3, 1), &next) == MK_STATUS_OK && same_date(next, date(2026, 3, 30)));
 }
 
 static const char *PLANS =
@@ -395,6 +450,7 @@ int main(void) {
     test_allocation();
     test_dates();
     test_schedules();
+    test_schedules_on_a_day();
     test_last_error_is_per_thread();
     test_membership();
     test_catalog_shared_across_threads();

@@ -79,10 +79,14 @@ int main() {
         CHECK(std::string(e.what()).find("parts") != std::string::npos);
     }
 
-    MkSchedule quarterly{MkDate{2025, 11, 30}, MkInterval{MK_INTERVAL_UNIT_MONTH, 3}};
+    MkSchedule quarterly{MkDate{2025, 11, 30}, MkInterval{MK_INTERVAL_UNIT_MONTH, 3}, 0};
     auto dates = boundaries(quarterly, MkPeriod{MkDate{2026, 1, 1}, MkDate{2027, 1, 1}});
     CHECK(dates.size() == 4);
     CHECK(dates.size() == 4 && dates[0].month == 2 && dates[0].day == 28 && dates[1].month == 5 && dates[1].day == 30);
+    MkSchedule on_31st{};
+    ok(mk_schedule_on_day(MkDate{2025, 11, 10}, MkInterval{MK_INTERVAL_UNIT_MONTH, 3}, 31, &on_31st));
+    dates = boundaries(on_31st, MkPeriod{MkDate{2026, 1, 1}, MkDate{2027, 1, 1}});
+    CHECK(dates.size() == 4 && dates[0].month == 2 && dates[0].day == 28 && dates[1].month == 5 && dates[1].day == 31);
 
     try {
         MkMoney sum{};

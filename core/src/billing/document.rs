@@ -217,6 +217,38 @@ pub struct Document {
     pub amount_due: Money,
 }
 
+impl Document {
+    /// The consumption tax of the document's lines at `rate` whose amounts
+    /// include the tax (`included`) or not; `None` when it has no such lines
+    /// or `rate` is [`TaxRate::Exempt`] (not taxed, so never summarized).
+    ///
+    /// # Example
+    /// ```
+    /// use memberkit::billing::{BillingAccount, BillingConfig, bill};
+    /// use memberkit::calendar::date;
+    /// use memberkit::membership::{Catalog, Command, Membership, TaxRate, decide};
+    /// use memberkit::money::{Currency, Money};
+    ///
+    /// let catalog = Catalog::from_json(r#"[{"id": "regular", "name": "Regular",
+    ///     "price": {"amount": "8800", "currency": "JPY"}, "price_includes_tax": true,
+    ///     "interval": {"unit": "month", "count": 1}}]"#)?;
+    /// let join = Command::Join { plan: "regular".into(), start: date(2026, 5, 1)?, trial: false };
+    /// let events = decide(&Membership::default(), &catalog, &join, date(2026, 5, 1)?)?;
+    /// let run = bill(&BillingAccount::new("m-1"), &events, &catalog, &BillingConfig::default(), date(2026, 5, 1)?)?;
+    /// let invoice = &run.documents[0];
+    /// let standard = invoice.tax_for(TaxRate::Standard, true).map(|t| t.tax);
+    /// assert_eq!(standard, Some(Money::from_minor(800, Currency::JPY))); // 10 % included in ¥8,800
+    /// assert_eq!(invoice.tax_for(TaxRate::Standard, false), None);
+    /// assert_eq!(invoice.tax_for(TaxRate::Reduced, true), None);
+    /// # Ok::<(), memberkit::Error>(())
+    /// ```
+    pub fn tax_for(&self, rate: TaxRate, included: bool) -> Option<&TaxSummary> {
+        self.taxes
+            .iter()
+            .find(|tax| tax.rate == rate && tax.included == included)
+    }
+}
+
 /// The consumption tax summaries and the total of `lines`.
 pub(super) fn taxes_and_total(
     lines: &[Line],

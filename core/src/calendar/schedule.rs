@@ -43,16 +43,7 @@ impl TryFrom<RawSchedule> for Schedule {
     fn try_from(raw: RawSchedule) -> Result<Self, CalendarError> {
         match raw.day {
             None => Ok(Schedule::new(raw.anchor, raw.interval)),
-            Some(day) => {
-                let schedule = Schedule::on_day(raw.anchor, raw.interval, day)?;
-                if schedule.anchor != raw.anchor {
-                    return Err(CalendarError::AnchorNotOnDay {
-                        anchor: raw.anchor,
-                        day,
-                    });
-                }
-                Ok(schedule)
-            }
+            Some(day) => Schedule::with_day(raw.anchor, raw.interval, day),
         }
     }
 }
@@ -135,6 +126,37 @@ impl Schedule {
                 operation: "the next weekday",
             })?;
         Ok(Self::new(anchor, interval))
+    }
+
+    /// The schedule through `anchor` whose month or year boundaries fall on
+    /// `day` of the month, as [`Schedule::on_day`] makes it: `anchor` must
+    /// be on `day`, or on the last day of a month shorter than `day`. This
+    /// rebuilds a schedule from its parts (`anchor()`, `interval()`, `day()`).
+    /// Day and week intervals ignore `day`, as in [`Schedule::on_day`].
+    ///
+    /// # Errors
+    /// [`CalendarError::InvalidDayOfMonth`] unless `day` is 1–31;
+    /// [`CalendarError::AnchorNotOnDay`] when `anchor` is not on `day`.
+    ///
+    /// # Example
+    /// ```
+    /// use memberkit::calendar::{Interval, Schedule, date};
+    /// let s = Schedule::on_day(date(2026, 2, 10)?, Interval::months(1)?, 30)?;
+    /// assert_eq!(Schedule::with_day(s.anchor(), s.interval(), s.day())?, s);
+    /// assert_eq!(s.anchor(), date(2026, 2, 28)?);
+    /// assert!(Schedule::with_day(date(2026, 3, 28)?, Interval::months(1)?, 30).is_err());
+    /// # Ok::<(), memberkit::Error>(())
+    /// ```
+    pub fn with_day(
+        anchor: NaiveDate,
+        interval: Interval,
+        day: u32,
+    ) -> Result<Self, CalendarError> {
+        let schedule = Self::on_day(anchor, interval, day)?;
+        if schedule.anchor != anchor {
+            return Err(CalendarError::AnchorNotOnDay { anchor, day });
+        }
+        Ok(schedule)
     }
 
     /// The day of the month that month and year boundaries fall on.

@@ -10,12 +10,27 @@ objects, converted only when read:
   billing through a date already billed adds nothing.
 - :class:`EventLog`, a membership's events parsed once (from the dicts
   :meth:`~memberkit.membership.Membership.execute` returns, or JSON text).
+  A :class:`~memberkit.membership.Membership` keeps its own
+  (:attr:`~memberkit.membership.Membership.events`), and billing takes the
+  membership itself wherever it takes events.
 - :class:`Documents`, what a run issued: an immutable sequence (a
   :class:`collections.abc.Sequence`) of :class:`Document`, each made when
   read; it compares equal to a list of the same documents.
 - :class:`Document`, an invoice or credit note: dates as
-  :class:`datetime.date`, amounts as :class:`memberkit.Money`, ``lines`` and
-  ``taxes`` as dicts, ``to_dict()`` for all of it.
+  :class:`datetime.date`, amounts as :class:`memberkit.Money`, ``lines`` as
+  :class:`Line` objects, ``taxes`` as :class:`TaxSummary` objects (one per
+  rate and inclusion; :meth:`Document.tax_for` finds one by rate), and
+  ``to_dict()``/``to_json()`` for all of it as plain data.
+- :class:`Line`, one line: ``description``, ``kind``, ``plan``, ``period``
+  (a :class:`memberkit.Period` or ``None``), ``quantity``, ``unit_price``,
+  ``proration`` (the share of ``unit_price`` billed, a
+  :class:`fractions.Fraction`, or ``None`` when not prorated; a first period
+  billed free is ``Fraction(0)`` with ``free`` true), ``amount``, ``tax`` (a
+  :class:`TaxCategory`: ``rate`` and ``included``) and ``is_credit``
+  (whether it gives back what an earlier document charged, whatever its
+  amount: a credit for days billed free is zero; discounts are not credits).
+  ``to_dict()`` gives the dict memberkit's JSON has, the share unreduced
+  (``"15/30"``).
 
 >>> import datetime as dt
 >>> from memberkit.membership import Catalog, Membership
@@ -24,23 +39,30 @@ objects, converted only when read:
 ...     "price": {"amount": "8800", "currency": "JPY"}, "price_includes_tax": True,
 ...     "interval": {"unit": "month", "count": 1}}])
 >>> member = Membership(catalog)
->>> events = member.execute({"type": "join", "plan": "basic", "start": "2026-04-15"}, dt.date(2026, 4, 15))
+>>> _ = member.execute({"type": "join", "plan": "basic", "start": "2026-04-15"}, dt.date(2026, 4, 15))
 >>> account = Account("m-1")
->>> documents = bill(catalog, BillingConfig(), account, events, dt.date(2026, 5, 1))
+>>> documents = bill(catalog, BillingConfig(), account, member, dt.date(2026, 5, 1))
 >>> [(doc.id, str(doc.total)) for doc in documents]
 [('m-1-20260415-1', '4693 JPY'), ('m-1-20260501-1', '8800 JPY')]
 >>> documents[-1]
 Document('m-1-20260501-1', kind='invoice', date='2026-05-01', total=Money('8800', 'JPY'))
+>>> [line] = documents[0].lines
+>>> line
+Line('Basic fee, 2026-04-15 to 2026-04-30', kind='plan_fee', amount=Money('4693', 'JPY'))
+>>> line.proration, line.period, line.is_credit
+(Fraction(8, 15), Period('2026-04-15', '2026-05-01'), False)
+>>> documents[0].tax_for("standard")
+TaxSummary('standard', included=True, taxable=Money('4693', 'JPY'), tax=Money('426', 'JPY'))
 >>> account
 Account('m-1', documents_issued=2, credit=None)
->>> bill(catalog, BillingConfig(), account, events, dt.date(2026, 5, 1))
+>>> bill(catalog, BillingConfig(), account, member, dt.date(2026, 5, 1))
 Documents([])
 
 Many accounts at once, with the GIL released while billing:
 
 >>> from memberkit.billing import EventLog, bill_many
->>> log = EventLog(events)
->>> runs = bill_many(catalog, BillingConfig(), [(Account("m-2"), log), (Account("m-3"), log)], "2026-04-30")
+>>> log = member.events
+>>> runs = bill_many(catalog, BillingConfig(), [(Account("m-2"), log), (Account("m-3"), member)], "2026-04-30")
 >>> [[doc.id for doc in documents] for documents in runs]
 [['m-2-20260415-1'], ['m-3-20260415-1']]
 """
@@ -52,9 +74,9 @@ import datetime as dt
 from typing import Any, Iterable, Mapping, Sequence, Union
 
 from memberkit import _memberkit
-from memberkit._memberkit import Account, Document, Documents, EventLog, Money
+from memberkit._memberkit import Account, Document, Documents, EventLog, Line, Money, TaxCategory, TaxSummary
 from memberkit.errors import MemberkitError
-from memberkit.membership import Catalog, _dumps, _loads
+from memberkit.membership import Catalog, Membership, _dumps, _loads
 
 __all__ = [
     "Account",
@@ -62,6 +84,9 @@ __all__ = [
     "Document",
     "Documents",
     "EventLog",
+    "Line",
+    "TaxCategory",
+    "TaxSummary",
     "bill",
     "bill_many",
     "bill_many_json",
@@ -71,7 +96,7 @@ __all__ = [
 collections.abc.Sequence.register(Documents)
 
 DateLike = Union[dt.date, str]
-Events = Union[EventLog, Sequence[Mapping[str, Any]]]
+Events = Union[EventLog, Membership, Sequence[Mapping[str, Any]]]
 
 
 class BillingConfig:
@@ -89,28 +114,36 @@ class BillingConfig:
 
 def bill(catalog: Catalog, config: BillingConfig, account: Account, events: Events, through: DateLike) -> Documents:
     """Bills ``account`` through ``through`` (included) for ``events`` (an
-    :class:`EventLog` or event dicts); records the run in ``account`` and
-    returns the documents issued, as :class:`Documents`. On an error
-    ``account`` is left as it was.
+    :class:`EventLog`, a :class:`~memberkit.membership.Membership`, whose
+    :attr:`~memberkit.membership.Membership.events` are billed, or event
+    dicts); records the run in ``account`` and returns the documents issued,
+    as :class:`Documents`. On an error ``account`` is left as it was.
     """
-    log = events if isinstance(events, EventLog) else EventLog(events)
+    if isinstance(events, EventLog):
+        log = events
+    elif isinstance(events, Membership):
+        log = events.events
+    else:
+        log = EventLog(events)
     return _memberkit.bill(catalog._inner, config._inner, account, log, through)
 
 
 def bill_many(
     catalog: Catalog,
     config: BillingConfig,
-    histories: Iterable[tuple[Account, EventLog]],
+    histories: Iterable[tuple[Account, Union[EventLog, Membership]]],
     through: DateLike,
 ) -> list[Union[Documents, MemberkitError]]:
     """Bills many ``(account, events)`` pairs through one date, each account
-    updated in place, with the GIL released while billing. Each item of the
-    result is the :class:`Documents` issued or the :class:`memberkit.MemberkitError`
-    that account raised (its ledger left as it was). ``histories`` may be
-    any iterable of pairs; an item that is not an ``(Account, EventLog)``
-    tuple raises ``TypeError``, and an :class:`Account` given twice, or
-    being billed by another thread, :class:`memberkit.InvalidArgumentError`,
-    both before anything is billed.
+    updated in place, with the GIL released while billing; ``events`` is an
+    :class:`EventLog` or a :class:`~memberkit.membership.Membership` (its
+    :attr:`~memberkit.membership.Membership.events`, read when the batch is
+    read). Each item of the result is the :class:`Documents` issued or the
+    :class:`memberkit.MemberkitError` that account raised (its ledger left as
+    it was). ``histories`` may be any iterable of pairs; an item that is not
+    such a tuple raises ``TypeError``, and an :class:`Account` given twice,
+    or being billed by another thread,
+    :class:`memberkit.InvalidArgumentError`, both before anything is billed.
     """
     return _memberkit.bill_many(catalog._inner, config._inner, histories, through)
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence, Union
 
 from memberkit import _memberkit
-from memberkit._memberkit import Money
+from memberkit._memberkit import EventLog, Money
 
 __all__ = ["Catalog", "Membership", "Plan"]
 
@@ -130,9 +130,10 @@ class Catalog:
 
 
 class Membership:
-    """One membership: its state and the catalog its plans come from.
+    """One membership: its state, the catalog its plans come from, and the
+    events executed or applied on it (:attr:`events`), ready to bill.
 
-    Thread-safe: :meth:`execute` decides and applies under one lock.
+    Thread-safe: :meth:`execute` decides, applies and records under one lock.
     """
 
     def __init__(self, catalog: Catalog, state: Mapping[str, Any] | None = None) -> None:
@@ -148,9 +149,33 @@ class Membership:
         events: list[dict[str, Any]] = _loads(self._inner.execute(_dumps(command), at))
         return events
 
-    def apply(self, events: Sequence[Mapping[str, Any]]) -> None:
-        """Applies events decided earlier (replaying a stored history)."""
-        self._inner.apply(_dumps(list(events)))
+    def apply(self, events: EventLog | Sequence[Mapping[str, Any]]) -> None:
+        """Applies events decided earlier (replaying a stored history: event dicts or an
+        :class:`~memberkit.billing.EventLog`) and records them in :attr:`events`."""
+        self._inner.apply(events.to_json() if isinstance(events, EventLog) else _dumps(list(events)))
+
+    @property
+    def events(self) -> EventLog:
+        """The events :meth:`execute` and :meth:`apply` gave this object since it was made, oldest
+        first, as an :class:`~memberkit.billing.EventLog`: what :func:`memberkit.billing.bill`
+        reads (a :class:`Membership` may be passed there directly). Each read is a snapshot that
+        later commands do not change; reading copies nothing (the next command copies the history
+        once while a snapshot is still held). Store them as ``events.to_list()`` or
+        ``events.to_json()``.
+
+        A membership restored from a state (``Membership(catalog, state)``) records only the
+        events after it; to bill one, replay its stored events instead:
+        ``member = Membership(catalog); member.apply(stored)``.
+
+        >>> member = Membership(Catalog([{"id": "basic", "name": "Basic",
+        ...     "price": {"amount": "5500", "currency": "JPY"},
+        ...     "interval": {"unit": "month", "count": 1}}]))
+        >>> _ = member.execute({"type": "join", "plan": "basic", "start": "2026-04-01"}, "2026-04-01")
+        >>> _ = member.execute({"type": "cancel", "when": "now"}, "2026-04-10")
+        >>> [event["type"] for event in member.events.to_list()]
+        ['joined', 'started', 'cancelled']
+        """
+        return self._inner.events
 
     @property
     def status(self) -> str:
