@@ -1,7 +1,7 @@
 //! What a billing run reads: an account's ledger (`Account`, billed in place)
 //! and its membership's events (`EventLog`, parsed once, immutable).
 
-use crate::convert::{Untracked, dumps, dumps_list, loads, str_repr};
+use crate::convert::{Day, PyDay, Untracked, dumps, dumps_list, loads, str_repr};
 use crate::errors::to_py;
 use crate::money::Money;
 use memberkit::billing::BillingAccount;
@@ -25,14 +25,18 @@ impl Account {
     // (returning an object from `#[new]` ignores `cls`: fine while `Account`
     // cannot be subclassed).
     #[new]
-    #[pyo3(signature = (account_id, charges = Vec::new(), discounts = Vec::new()))]
+    #[pyo3(signature = (account_id, charges = Vec::new(), discounts = Vec::new(), *, billed_until = None))]
     fn new(
         py: Python<'_>,
         account_id: PyBackedStr,
         charges: Vec<Bound<'_, PyAny>>,
         discounts: Vec<Bound<'_, PyAny>>,
+        billed_until: Option<Day>,
     ) -> PyResult<Untracked<Self>> {
-        let mut account = Account(BillingAccount::new(&*account_id));
+        let mut account = Account(match billed_until {
+            Some(Day(day)) => BillingAccount::migrated(&*account_id, day),
+            None => BillingAccount::new(&*account_id),
+        });
         account.add_charges(py, charges)?;
         account.add_discounts(py, discounts)?;
         Ok(Untracked(account))
@@ -80,6 +84,12 @@ impl Account {
     #[getter]
     fn credit(&self) -> Option<Money> {
         self.0.credit.map(Money::from)
+    }
+
+    /// For a member migrated in: the first day memberkit bills.
+    #[getter]
+    fn billed_until(&self) -> Option<PyDay> {
+        self.0.billed_until.map(PyDay)
     }
 
     #[getter]

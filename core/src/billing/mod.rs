@@ -20,6 +20,23 @@
 //!   the credit and charge cancel exactly in advance, and in arrears the
 //!   period is charged in two prorated pieces (equal within one minor unit
 //!   per line).
+//! - Between plans of one interval the membership keeps its billing
+//!   schedule (the joined plan's billing day), whatever the new plan's
+//!   alignment. A change to a plan of another interval (monthly to yearly,
+//!   weekly to monthly, ...) starts the new plan's schedule on the change
+//!   day, on its own billing day ([`Plan::schedule_from`](crate::membership::Plan::schedule_from)):
+//!   the old plan's period is billed for its days before the change, its
+//!   unused rest credited at once as replaced (carried forward, whatever the
+//!   refund policy), and the new plan's first period is prorated when its
+//!   billing day is not the change day. The membership's
+//!   [`billing_schedule`](crate::membership::Membership::billing_schedule),
+//!   its renewals and its period-end dates follow the same schedule. A change
+//!   to a plan priced in another currency is refused
+//!   ([`MembershipError::CurrencyMismatch`]).
+//! - Days no longer owed after a change the term outlived are credited as
+//!   replaced, even when a cancel follows; other days no longer owed are
+//!   replaced while the membership runs, and after its end follow the refund
+//!   policy of the plan it ended on.
 //! - While paused, no plan fee: the pause fee is charged per paused period
 //!   instead, and a pause or resume mid-period prorates both.
 //! - Cancel before the period end: a credit for the unused days as the plan's
@@ -38,6 +55,16 @@
 //!   lines, and rounded once (the qualified-invoice rule; default: down);
 //!   each document shows, per rate, the taxable total and the tax
 //!   ([`TaxSummary`]). Early-termination fees are not taxed.
+//! - A cancel on a chosen date ([`CancelTiming::On`](crate::membership::CancelTiming::On))
+//!   ends the term then like any other: the last partial period follows
+//!   the refund policy. A period collected ahead (a plan's
+//!   `collect_next_period_at_join`: the first invoice, on the first paid
+//!   day, also bills the whole next period, billing in advance only) that
+//!   the membership ends before is given back whatever the policy, as is any
+//!   period billed that begins on or after the end.
+//! - A member migrated in from another system starts from
+//!   [`BillingAccount::migrated`]: days and one-off fees before the date it
+//!   names were billed there, and are neither charged nor credited.
 //! - A plan's admission fee (入会金) is charged once, on the join date of each
 //!   term (waived on a rejoin within the plan's window). A host adds one-off
 //!   charges ([`Charge`], billed once on their date) and discounts

@@ -233,7 +233,7 @@ pub struct Plan {
     pub interval: Interval,
     /// Where billing periods start; `None` for the interval's usual start
     /// (see [`Alignment`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub alignment: Option<Alignment>,
     /// Admission fee (入会金) charged on joining.
     #[serde(default)]
@@ -271,7 +271,7 @@ pub struct Plan {
     /// Whether the first invoice (on the first paid day) also bills the
     /// whole period after the first one (入会時に当月分と翌月分), when
     /// billing in advance.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub collect_next_period_at_join: bool,
 }
 

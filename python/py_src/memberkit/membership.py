@@ -74,8 +74,8 @@ class Plan:
     ...              "interval": {"unit": "month", "count": 1}})
     >>> plan.price, plan.interval
     (Money('8800', 'JPY'), {'unit': 'month', 'count': 1})
-    >>> plan.to_dict()["alignment"]
-    'calendar'
+    >>> plan.to_dict()["alignment"] is None  # monthly periods start on the 1st
+    True
     """
 
     def __init__(self, fields: Mapping[str, Any] | None = None, **more: Any) -> None:
