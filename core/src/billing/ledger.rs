@@ -1,6 +1,6 @@
 //! What an account has been billed: the ledger a billing run compares against.
 
-use super::{Charge, Discount};
+use super::host_items::{Charge, Discount};
 use crate::calendar::NaiveDate;
 use crate::money::Money;
 use compact_str::CompactString;

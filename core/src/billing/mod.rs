@@ -122,6 +122,7 @@ mod assemble;
 mod batch;
 mod config;
 mod document;
+mod host_items;
 mod intervals;
 mod ledger;
 mod lines;
@@ -132,12 +133,12 @@ mod run;
 mod term;
 mod timeline;
 
-pub use adjustments::{Charge, Discount, DiscountOff};
 pub use batch::{AccountHistory, bill_batch_json};
 pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Fraction, Timing};
 pub use document::{
     Document, DocumentKind, Line, LineKind, Proration, TaxCategory, TaxSummary, next_business_day,
 };
+pub use host_items::{Charge, Discount, DiscountOff};
 pub use ledger::BillingAccount;
 pub use proration::{DayCount, prorate};
 pub use run::{BillingRun, bill, bill_all, bill_in_place};
