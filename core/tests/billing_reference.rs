@@ -20,7 +20,7 @@
 //! date), the first period prorated from the first paid day, pauses and
 //! resumptions (the pause fee per paused period, prorated like the plan
 //! fee), plan changes now and at the next period, cancels now, at the period
-//! end and by the notice rule, revoked cancels, the refund policies (with
+//! end, by the notice rule and on a date, revoked cancels, the refund policies (with
 //! none, billed in advance, the period a cancel ends in stays paid in full,
 //! on the fee and plan of the day before), minimum terms (refused cancels,
 //! and early-termination fees on the day their cancel takes effect), billing
@@ -102,6 +102,10 @@ enum Action {
         now: bool,
     },
     Cancel(CancelTiming),
+    /// A cancel on the day `ahead` days on.
+    CancelOn {
+        ahead: u64,
+    },
     Revoke,
 }
 
@@ -308,6 +312,7 @@ fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         6 => change(),
         2 => cancel.prop_map(Action::Cancel),
+        1 => (0_u64..90).prop_map(|ahead| Action::CancelOn { ahead }),
         1 => Just(Action::Revoke),
     ]
 }
@@ -414,6 +419,9 @@ fn command(
             },
         },
         Action::Cancel(when) => Command::Cancel { when },
+        Action::CancelOn { ahead } => Command::Cancel {
+            when: CancelTiming::On(after(at, ahead)),
+        },
         Action::Revoke => Command::RevokeCancellation,
     })
 }
