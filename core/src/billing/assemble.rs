@@ -2,10 +2,11 @@
 //! taxed and totalled, with the credit carried forward; and what they
 //! change in the ledger.
 
-use super::document::{collection_date, document_id, taxes_and_total};
+use super::document::{collection_date, taxes_and_total};
 use super::intervals::subtract;
 use super::ledger::{BilledOneOff, BilledPiece, PieceKind};
 use super::pending::{Effect, Pending, PendingLines, PeriodKey};
+use super::text::document_id;
 use super::{BillingAccount, BillingConfig, BillingError, Document, DocumentKind};
 use crate::calendar::{NaiveDate, Period};
 use crate::money::{Currency, Money};

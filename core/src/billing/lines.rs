@@ -1,7 +1,7 @@
 //! The lines a term's fees are billed and credited on.
 
-use super::document::push_dates;
 use super::ledger::PieceKind;
+use super::text::push_dates;
 use super::timeline::OneOffKind;
 use super::{Line, LineKind, Proration, TaxCategory};
 use crate::calendar::Period;

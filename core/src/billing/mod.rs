@@ -128,9 +128,11 @@ mod ledger;
 mod lines;
 mod one_offs;
 mod pending;
+mod pricing;
 mod proration;
 mod run;
 mod term;
+mod text;
 mod timeline;
 
 pub use batch::{AccountHistory, bill_batch_json};

@@ -2,11 +2,11 @@
 //! each billed once, and refunded when the term no longer owes it.
 
 use super::BillingError;
-use super::document::{is_date_text, push_date};
 use super::ledger::BilledOneOff;
 use super::lines::one_off_line;
 use super::pending::{Effect, Pending, PendingLines};
 use super::term::TermBilling;
+use super::text::{is_date_text, push_date};
 use super::timeline::{OneOff, OneOffKind};
 use crate::calendar::NaiveDate;
 
