@@ -72,6 +72,14 @@ fn split_at(piece: Period, at: Option<NaiveDate>) -> SmallVec<[(Period, bool); 2
     parts
 }
 
+/// The fee a stretch of membership in `mode` pays.
+fn fee_of(mode: Mode) -> PieceKind {
+    match mode {
+        Mode::Active => PieceKind::Plan,
+        Mode::Paused => PieceKind::Pause,
+    }
+}
+
 /// Whether `a` and `b` have the same boundaries.
 fn same_periods(a: &Schedule, b: &Schedule) -> Result<bool, BillingError> {
     let by_month = matches!(
@@ -213,10 +221,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                 let Ok(range) = Period::new(from, end) else {
                     continue;
                 };
-                let kind = match segment.mode {
-                    Mode::Active => PieceKind::Plan,
-                    Mode::Paused => PieceKind::Pause,
-                };
+                let kind = fee_of(segment.mode);
                 let key = (kind, segment.plan.as_ref());
                 each_period(&stretch.schedule, range, (index, current), |period| {
                     let piece = Period::new(
@@ -346,10 +351,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
         if self.term.cooled_off || base.until.is_some_and(|until| until <= first.from) {
             return Ok(None);
         }
-        let kind = match first.mode {
-            Mode::Active => PieceKind::Plan,
-            Mode::Paused => PieceKind::Pause,
-        };
+        let kind = fee_of(first.mode);
         let limit = first.until.unwrap_or(self.through).min(self.through);
         let limit = base.until.map_or(limit, |until| limit.min(until));
         let mut settled = None;
@@ -498,10 +500,7 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
             return false;
         }
         let ends_on_day = |s: &Segment<'_>| {
-            let kind = match s.mode {
-                Mode::Active => PieceKind::Plan,
-                Mode::Paused => PieceKind::Pause,
-            };
+            let kind = fee_of(s.mode);
             (kind, s.plan.as_ref()) == key && s.until == Some(day)
         };
         // A change back and forth on one day leaves one segment, but may
