@@ -174,16 +174,19 @@ fn a_migrated_member_is_billed_only_from_the_day_the_old_system_stopped() {
         (d(2026, 5, 3), Command::Advance),
     ])
     .unwrap();
+    let through_june = |account: &BillingAccount| {
+        bill(
+            account,
+            &events,
+            &catalog(),
+            &BillingConfig::default(),
+            d(2026, 6, 1),
+        )
+        .unwrap()
+    };
     let mut account = BillingAccount::migrated("M-7", d(2026, 5, 15));
     account.credit = Some(Money::from_minor(1200, Currency::JPY));
-    let run = bill(
-        &account,
-        &events,
-        &catalog(),
-        &BillingConfig::default(),
-        d(2026, 6, 1),
-    )
-    .unwrap();
+    let run = through_june(&account);
     assert_eq!(
         lines(&run.documents),
         [
@@ -199,14 +202,7 @@ fn a_migrated_member_is_billed_only_from_the_day_the_old_system_stopped() {
     let saved = serde_json::to_string(&run.account).unwrap();
     let again = BillingAccount::from_json(&saved).unwrap();
     assert_eq!(again.billed_until, Some(d(2026, 5, 15)));
-    let rerun = bill(
-        &again,
-        &events,
-        &catalog(),
-        &BillingConfig::default(),
-        d(2026, 6, 1),
-    )
-    .unwrap();
+    let rerun = through_june(&again);
     assert!(rerun.documents.is_empty());
     // A host writes a migrated account as JSON with only what it knows.
     let written = BillingAccount::from_json(
@@ -214,14 +210,7 @@ fn a_migrated_member_is_billed_only_from_the_day_the_old_system_stopped() {
     )
     .unwrap();
     assert_eq!(written.documents_issued(), 0);
-    let first = bill(
-        &written,
-        &events,
-        &catalog(),
-        &BillingConfig::default(),
-        d(2026, 6, 1),
-    )
-    .unwrap();
+    let first = through_june(&written);
     assert_eq!(
         lines(&first.documents),
         [("2026-06-01".into(), LineKind::PlanFee, 9300)]
