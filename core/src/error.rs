@@ -2,6 +2,7 @@
 
 use crate::billing::BillingError;
 use crate::calendar::CalendarError;
+use crate::dunning::DunningError;
 use crate::intent::IntentError;
 use crate::json::JsonError;
 use crate::membership::MembershipError;
@@ -24,6 +25,9 @@ pub enum Error {
     /// A billing run that cannot be made.
     #[error(transparent)]
     Billing(#[from] BillingError),
+    /// An invalid dunning policy or a refused dunning command.
+    #[error(transparent)]
+    Dunning(#[from] DunningError),
     /// A JSON document that does not parse.
     #[error(transparent)]
     Json(#[from] JsonError),
@@ -83,6 +87,8 @@ pub enum ErrorKind {
     InvalidTransition,
     /// A command a rule of the plan refuses (pause too long, inside the minimum term, ...).
     CommandRefused,
+    /// An invoice id dunning does not know.
+    UnknownInvoice,
 }
 
 impl ErrorKind {
@@ -111,6 +117,7 @@ impl ErrorKind {
             Self::UnknownPlan => "unknown_plan",
             Self::InvalidTransition => "invalid_transition",
             Self::CommandRefused => "command_refused",
+            Self::UnknownInvoice => "unknown_invoice",
         }
     }
 }
@@ -129,6 +136,7 @@ impl Error {
             Self::Calendar(e) => e.kind(),
             Self::Membership(e) => e.kind(),
             Self::Billing(e) => e.kind(),
+            Self::Dunning(e) => e.kind(),
             Self::Intent(e) => intent_kind(e),
             Self::Json(_) => ErrorKind::InvalidJson,
             Self::CountOutOfRange { .. } => ErrorKind::InvalidArgument,

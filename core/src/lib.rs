@@ -29,6 +29,7 @@
 
 pub mod billing;
 pub mod calendar;
+pub mod dunning;
 mod error;
 pub mod intent;
 pub mod json;

@@ -3,10 +3,10 @@
 
 use super::proration::div_round;
 use super::{BillingConfig, BillingError, Collection};
-use crate::calendar::{NaiveDate, Period, days_in_month};
+use crate::calendar::{NaiveDate, Period, days_in_month, next_business_day};
 use crate::membership::TaxRate;
 use crate::money::{Currency, Money, RoundingMode};
-use chrono::{Datelike, Weekday};
+use chrono::Datelike;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -406,29 +406,9 @@ pub(super) fn collection_date(
                     1,
                 )?)?;
             }
-            next_business_day(debit, &config.holidays)
+            Ok(next_business_day(debit, &config.holidays)?)
         }
     }
-}
-
-/// `date`, or the first day after it that is neither a weekend day nor a holiday.
-///
-/// # Errors
-/// [`BillingError::Calendar`] at the end of the calendar.
-pub fn next_business_day(
-    date: NaiveDate,
-    holidays: &[NaiveDate],
-) -> Result<NaiveDate, BillingError> {
-    let mut day = date;
-    // Holiday lists are finite, so this ends.
-    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) || holidays.contains(&day) {
-        day = day
-            .succ_opt()
-            .ok_or(crate::calendar::CalendarError::OutOfRange {
-                operation: "business days",
-            })?;
-    }
-    Ok(day)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Building, parsing and shifting calendar dates.
 
 use super::CalendarError;
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 /// The date `year-month-day`.
 ///
@@ -75,6 +75,55 @@ pub fn days_in_month(year: i32, month: u32) -> Option<u32> {
         1..=12 => Some(31),
         _ => None,
     }
+}
+
+/// `date`, or the first day after it that is neither a Saturday, a Sunday
+/// nor one of `holidays`.
+///
+/// # Errors
+/// [`CalendarError::OutOfRange`] at the end of the calendar.
+///
+/// # Example
+/// ```
+/// use memberkit::calendar::{date, next_business_day};
+/// // Saturday May 2, 2026, with Golden Week's May 4-6 as holidays.
+/// let holidays = [date(2026, 5, 4)?, date(2026, 5, 5)?, date(2026, 5, 6)?];
+/// assert_eq!(next_business_day(date(2026, 5, 2)?, &holidays)?, date(2026, 5, 7)?);
+/// assert_eq!(next_business_day(date(2026, 5, 7)?, &holidays)?, date(2026, 5, 7)?);
+/// # Ok::<(), memberkit::calendar::CalendarError>(())
+/// ```
+pub fn next_business_day(
+    date: NaiveDate,
+    holidays: &[NaiveDate],
+) -> Result<NaiveDate, CalendarError> {
+    let mut day = date;
+    // Holiday lists are finite, so this ends.
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) || holidays.contains(&day) {
+        day = day.succ_opt().ok_or(CalendarError::OutOfRange {
+            operation: "business days",
+        })?;
+    }
+    Ok(day)
+}
+
+/// The first date on or after `date` whose day of the month is `day` or
+/// later (the month's last day when the month is shorter): a payday rule,
+/// "on or after the 25th".
+///
+/// # Errors
+/// [`CalendarError::OutOfRange`] at the end of the calendar.
+///
+/// # Example
+/// ```
+/// use memberkit::calendar::{date, on_or_after_day};
+/// assert_eq!(on_or_after_day(date(2026, 5, 3)?, 25)?, date(2026, 5, 25)?);
+/// assert_eq!(on_or_after_day(date(2026, 5, 27)?, 25)?, date(2026, 5, 27)?);
+/// assert_eq!(on_or_after_day(date(2026, 2, 3)?, 31)?, date(2026, 2, 28)?);
+/// # Ok::<(), memberkit::calendar::CalendarError>(())
+/// ```
+pub fn on_or_after_day(date: NaiveDate, day: u32) -> Result<NaiveDate, CalendarError> {
+    let target = with_day_clamped(date, 0, day.max(1))?;
+    Ok(target.max(date))
 }
 
 /// `date` shifted by `months` (negative goes back), keeping its day of the

@@ -26,7 +26,7 @@ mod period;
 mod schedule;
 
 pub use chrono::NaiveDate;
-pub use date::{add_months, date, days_in_month, parse_date};
+pub use date::{add_months, date, days_in_month, next_business_day, on_or_after_day, parse_date};
 pub use interval::{Interval, IntervalUnit};
 pub use period::Period;
 pub use schedule::{Boundaries, Periods, Schedule};

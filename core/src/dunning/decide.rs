@@ -1,0 +1,689 @@
+//! The dunning decider: what follows a command on an account's receivables.
+
+use super::policy::{Action, AfterLastRetry, CountFrom, Policy, Restriction, Standing};
+use super::state::{Applied, Command, Escalation, Event, Invoice, Receivables, SkipReason};
+use super::DunningError;
+use crate::calendar::{CalendarError, NaiveDate};
+use crate::money::Money;
+use chrono::Days;
+use smallvec::SmallVec;
+
+/// Decides what follows `command`, made on `at`, for an account in `state`
+/// under `policy`: the events to apply, or why the command is refused.
+///
+/// Every command first takes what is due by `at` (as [`Command::Advance`]
+/// does), so the result never depends on when the host last advanced; then
+/// the command; then what the command made due. Account events (standing,
+/// restrictions, ladder state) follow the invoice events of each day.
+///
+/// # Errors
+/// A [`DunningError`] naming what is wrong: an unknown, voided or settled
+/// invoice, a currency or amount that does not fit, a date before the
+/// account's latest event.
+pub fn decide(
+    state: &Receivables,
+    policy: &Policy,
+    command: &Command,
+    at: NaiveDate,
+) -> Result<Vec<Event>, DunningError> {
+    if let Some(last) = state.updated_on
+        && at < last
+    {
+        return Err(DunningError::OutOfOrder { at, last });
+    }
+    if matches!(command, Command::Advance) && !anything_due(state, policy, at)? {
+        return Ok(Vec::new());
+    }
+    let mut run = Run {
+        policy,
+        floor: state.updated_on,
+        cursor: state.updated_on,
+        state: state.clone(),
+        events: Vec::new(),
+    };
+    run.advance(at)?;
+    run.command(command, at)?;
+    run.advance(at)?;
+    Ok(run.events)
+}
+
+/// Advances every account to `at` in place: the accounts with events or an
+/// error, by index. The same as [`decide`] with [`Command::Advance`] on
+/// each, then [`Receivables::apply`].
+pub fn advance_all(
+    accounts: &mut [Receivables],
+    policy: &Policy,
+    at: NaiveDate,
+) -> Vec<(usize, Result<Vec<Event>, DunningError>)> {
+    let mut out = Vec::new();
+    for (i, account) in accounts.iter_mut().enumerate() {
+        match decide(account, policy, &Command::Advance, at) {
+            Ok(events) if events.is_empty() => {}
+            Ok(events) => {
+                for event in &events {
+                    account.apply_mut(event);
+                }
+                out.push((i, Ok(events)));
+            }
+            Err(err) => out.push((i, Err(err))),
+        }
+    }
+    out
+}
+
+/// Where an invoice's case counts its days from, if it has begun by then.
+pub(super) fn case_start(invoice: &Invoice, policy: &Policy) -> Option<NaiveDate> {
+    match policy.count_from {
+        CountFrom::FirstFailure => invoice.first_failed_on,
+        CountFrom::DueDate => Some(invoice.due),
+    }
+}
+
+fn plus_days(date: NaiveDate, days: u32) -> Result<NaiveDate, DunningError> {
+    date.checked_add_days(Days::new(u64::from(days)))
+        .ok_or(DunningError::Calendar(CalendarError::OutOfRange {
+            operation: "dunning steps",
+        }))
+}
+
+/// The date step `k` of the policy comes due for a case that began on `start`.
+pub(super) fn step_date(
+    policy: &Policy,
+    start: NaiveDate,
+    k: usize,
+) -> Result<NaiveDate, DunningError> {
+    let step = &policy.steps[k];
+    let date = plus_days(start, step.day)?;
+    match step.action {
+        Action::Retry => policy.retry_timing.adjust(date),
+        _ => Ok(date),
+    }
+}
+
+/// The day an invoice's grace period ends.
+pub(super) fn overdue_date(policy: &Policy, start: NaiveDate) -> Result<NaiveDate, DunningError> {
+    plus_days(start, policy.grace_days)
+}
+
+/// Whether steps still fire for the invoice.
+fn in_dunning(invoice: &Invoice) -> bool {
+    invoice.is_open() && !invoice.marked_unpaid
+}
+
+/// The earliest date, no later than `at`, on which something is due: a
+/// grace period's end, a step, or (after `cursor`) a ladder threshold.
+/// Dates before `floor` (a case begun in the past) are taken on `floor`.
+fn next_date(
+    state: &Receivables,
+    policy: &Policy,
+    at: NaiveDate,
+    floor: Option<NaiveDate>,
+    cursor: Option<NaiveDate>,
+) -> Result<Option<NaiveDate>, DunningError> {
+    let mut next: Option<NaiveDate> = None;
+    let mut consider = |date: NaiveDate| {
+        let date = floor.map_or(date, |f| date.max(f));
+        if date <= at && next.is_none_or(|n| date < n) {
+            next = Some(date);
+        }
+    };
+    let mut oldest: Option<NaiveDate> = None;
+    for invoice in state.invoices.iter().filter(|i| in_dunning(i)) {
+        let Some(start) = case_start(invoice, policy) else {
+            continue;
+        };
+        if start <= at {
+            oldest = Some(oldest.map_or(start, |o| o.min(start)));
+        }
+        if !invoice.overdue {
+            consider(overdue_date(policy, start)?);
+        }
+        for k in 0..policy.steps.len() {
+            if invoice.fired & (1 << k) == 0 {
+                consider(step_date(policy, start, k)?);
+            }
+        }
+    }
+    if let Some(oldest) = oldest {
+        for rung in &policy.ladder {
+            if let Some(days) = rung.days_since_oldest_unpaid {
+                let date = plus_days(oldest, days)?;
+                if cursor.is_none_or(|c| date > c) {
+                    consider(date);
+                }
+            }
+        }
+    }
+    Ok(next)
+}
+
+/// What the account's standing, restrictions and ladder state are on `day`.
+pub(super) struct Derived {
+    pub(super) standing: Standing,
+    pub(super) restrictions: SmallVec<[Restriction; 4]>,
+    pub(super) ladder: Option<usize>,
+}
+
+pub(super) fn derive(state: &Receivables, policy: &Policy, day: NaiveDate) -> Derived {
+    let mut standing = Standing::Good;
+    let mut restrictions: SmallVec<[Restriction; 4]> = SmallVec::new();
+    let mut unpaid = 0u32;
+    let mut balance = rust_decimal::Decimal::ZERO;
+    let mut oldest: Option<NaiveDate> = None;
+    for invoice in state.invoices.iter().filter(|i| i.is_open()) {
+        standing = standing.max(invoice.level);
+        restrictions.extend(invoice.restrictions.iter().cloned());
+        if let Some(start) = case_start(invoice, policy)
+            && start <= day
+        {
+            unpaid += 1;
+            balance += invoice.balance().amount();
+            oldest = Some(oldest.map_or(start, |o| o.min(start)));
+        }
+    }
+    let ladder = oldest.and_then(|oldest| {
+        let days = (day - oldest).num_days();
+        policy.ladder.iter().position(|rung| {
+            rung.unpaid_invoices.is_none_or(|n| unpaid >= n)
+                && rung.unpaid_balance.is_none_or(|b| balance >= b.amount())
+                && rung
+                    .days_since_oldest_unpaid
+                    .is_none_or(|d| days >= i64::from(d))
+        })
+    });
+    if let Some(rung) = ladder.map(|i| &policy.ladder[i]) {
+        standing = standing.max(rung.standing);
+        restrictions.extend(rung.restrict.iter().cloned());
+    }
+    restrictions.sort_unstable();
+    restrictions.dedup();
+    Derived {
+        standing,
+        restrictions,
+        ladder,
+    }
+}
+
+fn ladder_name(policy: &Policy, index: Option<usize>) -> Option<&str> {
+    index.map(|i| policy.ladder[i].name.as_str())
+}
+
+/// Whether an advance to `at` would emit anything (without cloning the state).
+fn anything_due(state: &Receivables, policy: &Policy, at: NaiveDate) -> Result<bool, DunningError> {
+    if next_date(state, policy, at, state.updated_on, state.updated_on)?.is_some() {
+        return Ok(true);
+    }
+    if state.invoices.is_empty() {
+        return Ok(false);
+    }
+    let now = derive(state, policy, at);
+    Ok(now.standing != state.standing
+        || now.restrictions.as_slice() != state.restrictions.as_slice()
+        || ladder_name(policy, now.ladder) != state.ladder_state.as_deref())
+}
+
+struct Run<'a> {
+    policy: &'a Policy,
+    floor: Option<NaiveDate>,
+    cursor: Option<NaiveDate>,
+    state: Receivables,
+    events: Vec<Event>,
+}
+
+impl Run<'_> {
+    fn push(&mut self, event: Event) {
+        self.state.apply_mut(&event);
+        self.events.push(event);
+    }
+
+    /// Takes every day with something due, in order, then settles on `at`.
+    fn advance(&mut self, at: NaiveDate) -> Result<(), DunningError> {
+        while let Some(day) = next_date(&self.state, self.policy, at, self.floor, self.cursor)? {
+            self.take_day(day)?;
+        }
+        self.settle(at);
+        Ok(())
+    }
+
+    fn take_day(&mut self, day: NaiveDate) -> Result<(), DunningError> {
+        let due = |date: NaiveDate| self.floor.map_or(date, |f| date.max(f)) <= day;
+        let mut fired = Vec::new();
+        for invoice in self.state.invoices.iter().filter(|i| in_dunning(i)) {
+            let Some(start) = case_start(invoice, self.policy) else {
+                continue;
+            };
+            if !invoice.overdue && due(overdue_date(self.policy, start)?) {
+                fired.push((invoice.id.clone(), None));
+            }
+            for k in 0..self.policy.steps.len() {
+                if invoice.fired & (1 << k) == 0 && due(step_date(self.policy, start, k)?) {
+                    fired.push((invoice.id.clone(), Some(k)));
+                }
+            }
+        }
+        for (id, step) in fired {
+            let Some(invoice) = self.state.invoice(&id) else {
+                continue;
+            };
+            // An earlier step of the day (a write-off) may have settled it.
+            if !in_dunning(invoice) {
+                continue;
+            }
+            let event = match step {
+                None => Event::Overdue { on: day, invoice: id },
+                Some(k) => self.step_event(invoice, k, day),
+            };
+            self.push(event);
+        }
+        self.settle(day);
+        self.cursor = Some(self.cursor.map_or(day, |c| c.max(day)));
+        Ok(())
+    }
+
+    fn step_event(&self, invoice: &Invoice, k: usize, on: NaiveDate) -> Event {
+        let step = k as u8;
+        let id = invoice.id.clone();
+        match &self.policy.steps[k].action {
+            Action::Retry => {
+                let reason = if self.state.method_update_requested.is_some() {
+                    Some(SkipReason::HardDecline)
+                } else if invoice.retries >= self.policy.max_retries {
+                    Some(SkipReason::MaxRetries)
+                } else {
+                    None
+                };
+                match reason {
+                    Some(reason) => Event::RetrySkipped {
+                        on,
+                        invoice: id,
+                        step,
+                        reason,
+                    },
+                    None => Event::RetryDue {
+                        on,
+                        invoice: id,
+                        step: Some(step),
+                        attempt: invoice.retries + 1,
+                        amount: self.debit_amount(invoice),
+                    },
+                }
+            }
+            Action::Remind { channel, template } => Event::ReminderDue {
+                on,
+                invoice: id,
+                step,
+                channel: *channel,
+                template: template.clone(),
+                amount: self.debit_amount(invoice),
+            },
+            Action::Restrict { restriction } => Event::Escalated {
+                on,
+                invoice: id,
+                step: Some(step),
+                escalation: Escalation::Restrict {
+                    restriction: restriction.clone(),
+                },
+            },
+            Action::Suspend => Event::Escalated {
+                on,
+                invoice: id,
+                step: Some(step),
+                escalation: Escalation::Suspend,
+            },
+            Action::Cancel => Event::Escalated {
+                on,
+                invoice: id,
+                step: Some(step),
+                escalation: Escalation::Cancel,
+            },
+            Action::SendToCollection => Event::SentToCollection {
+                on,
+                invoice: id,
+                step,
+                amount: invoice.balance(),
+            },
+            Action::WriteOff => Event::WrittenOff {
+                on,
+                invoice: id,
+                step: Some(step),
+                amount: invoice.balance(),
+            },
+        }
+    }
+
+    /// What the invoice's collection takes: its balance and the balances
+    /// carried into it.
+    fn debit_amount(&self, invoice: &Invoice) -> Money {
+        self.state
+            .invoices
+            .iter()
+            .filter(|i| i.is_open() && i.carried_into.as_ref() == Some(&invoice.id))
+            .fold(invoice.balance(), |sum, i| {
+                sum.checked_add(i.balance()).unwrap_or(sum)
+            })
+    }
+
+    /// Emits the account events that bring its standing, restrictions and
+    /// ladder state to what they are on `day`.
+    fn settle(&mut self, day: NaiveDate) {
+        if self.state.invoices.is_empty() {
+            return;
+        }
+        let now = derive(&self.state, self.policy, day);
+        let to = ladder_name(self.policy, now.ladder);
+        if to != self.state.ladder_state.as_deref() {
+            let to = to.map(Into::into);
+            let from = self.state.ladder_state.clone();
+            self.push(Event::LadderStateChanged { on: day, from, to });
+        }
+        let before = self.state.standing;
+        if now.standing > before {
+            self.push(match now.standing {
+                Standing::Cancelled => Event::Cancelled { on: day },
+                Standing::Suspended => Event::Suspended { on: day },
+                _ => Event::MarkedPastDue { on: day },
+            });
+        }
+        let added: Vec<Restriction> = now
+            .restrictions
+            .iter()
+            .filter(|r| !self.state.restrictions.contains(r))
+            .cloned()
+            .collect();
+        let lifted: Vec<Restriction> = self
+            .state
+            .restrictions
+            .iter()
+            .filter(|r| !now.restrictions.contains(r))
+            .cloned()
+            .collect();
+        for restriction in added {
+            self.push(Event::Restricted { on: day, restriction });
+        }
+        if now.standing < before {
+            self.push(Event::Recovered {
+                on: day,
+                from: before,
+                to: now.standing,
+                lifted,
+            });
+        } else {
+            for restriction in lifted {
+                self.push(Event::RestrictionLifted { on: day, restriction });
+            }
+        }
+    }
+
+    fn open_invoice(&self, id: &str) -> Result<&Invoice, DunningError> {
+        let invoice = self
+            .state
+            .invoice(id)
+            .ok_or_else(|| DunningError::UnknownInvoice { invoice: id.into() })?;
+        if invoice.voided {
+            return Err(DunningError::VoidedInvoice { invoice: id.into() });
+        }
+        Ok(invoice)
+    }
+
+    fn check_amount(&self, what: &'static str, amount: Money) -> Result<(), DunningError> {
+        if amount.currency() != self.policy.currency {
+            return Err(DunningError::CurrencyMismatch {
+                expected: self.policy.currency,
+                got: amount.currency(),
+            });
+        }
+        if amount.is_zero() || amount.is_negative() {
+            return Err(DunningError::NotPositive { what, amount });
+        }
+        Ok(())
+    }
+
+    fn command(&mut self, command: &Command, at: NaiveDate) -> Result<(), DunningError> {
+        let settled = |invoice: &Invoice| DunningError::SettledInvoice {
+            invoice: invoice.id.clone(),
+        };
+        match command {
+            Command::InvoiceIssued {
+                invoice,
+                amount,
+                due,
+            } => {
+                self.check_amount("an invoice's amount", *amount)?;
+                if self.state.invoice(invoice).is_some() {
+                    return Err(DunningError::DuplicateInvoice {
+                        invoice: invoice.clone(),
+                    });
+                }
+                if self.state.standing >= Standing::Suspended && !self.policy.invoice_while_suspended
+                {
+                    return Err(DunningError::InvoicingSuspended {
+                        invoice: invoice.clone(),
+                        standing: self.state.standing,
+                    });
+                }
+                self.push(Event::InvoiceOpened {
+                    on: at,
+                    invoice: invoice.clone(),
+                    amount: *amount,
+                    due: *due,
+                });
+                if self.policy.collect_with_next_debit {
+                    self.carry_into(invoice, at);
+                }
+            }
+            Command::PaymentFailed {
+                invoice,
+                amount,
+                decline,
+                code,
+            } => {
+                self.check_amount("a failed payment's amount", *amount)?;
+                let found = self.open_invoice(invoice)?;
+                if !found.is_open() {
+                    return Err(settled(found));
+                }
+                let answers_last_retry = found.retries >= self.policy.max_retries
+                    && found.failures >= found.retries
+                    && !self.policy.collect_with_next_debit;
+                self.push(Event::PaymentFailed {
+                    on: at,
+                    invoice: invoice.clone(),
+                    amount: *amount,
+                    decline: *decline,
+                    code: code.clone(),
+                });
+                if *decline == super::Decline::Hard && self.state.method_update_requested.is_none()
+                {
+                    self.push(Event::PaymentMethodUpdateRequested {
+                        on: at,
+                        invoice: invoice.clone(),
+                    });
+                }
+                if answers_last_retry {
+                    self.after_last_retry(invoice, at);
+                }
+            }
+            Command::PaymentSucceeded {
+                payment,
+                invoice,
+                amount,
+            } => {
+                if self.state.payments.binary_search(payment).is_ok() {
+                    self.push(Event::DuplicatePaymentIgnored {
+                        on: at,
+                        payment: payment.clone(),
+                        amount: *amount,
+                    });
+                    return Ok(());
+                }
+                self.check_amount("a payment's amount", *amount)?;
+                self.open_invoice(invoice)?;
+                self.receive(payment, invoice, *amount, at)?;
+            }
+            Command::PaymentMethodUpdated => {
+                self.push(Event::PaymentMethodUpdated { on: at });
+                if !self.policy.collect_with_next_debit {
+                    let retries: Vec<Event> = self
+                        .state
+                        .invoices
+                        .iter()
+                        .filter(|i| {
+                            in_dunning(i)
+                                && i.first_failed_on.is_some()
+                                && !i.in_collection
+                                && i.retries < self.policy.max_retries
+                        })
+                        .map(|i| Event::RetryDue {
+                            on: at,
+                            invoice: i.id.clone(),
+                            step: None,
+                            attempt: i.retries + 1,
+                            amount: self.debit_amount(i),
+                        })
+                        .collect();
+                    for event in retries {
+                        self.push(event);
+                    }
+                }
+            }
+            Command::InvoiceVoided { invoice } => {
+                let found = self.open_invoice(invoice)?;
+                if !found.paid.is_zero() {
+                    return Err(DunningError::InvoiceHasPayments {
+                        invoice: invoice.clone(),
+                        paid: found.paid,
+                    });
+                }
+                if !found.is_open() {
+                    return Err(settled(found));
+                }
+                self.push(Event::InvoiceVoided {
+                    on: at,
+                    invoice: invoice.clone(),
+                });
+            }
+            Command::InvoiceWrittenOff { invoice } => {
+                let found = self.open_invoice(invoice)?;
+                if !found.is_open() {
+                    return Err(settled(found));
+                }
+                let amount = found.balance();
+                self.push(Event::WrittenOff {
+                    on: at,
+                    invoice: invoice.clone(),
+                    step: None,
+                    amount,
+                });
+            }
+            Command::Advance => {}
+        }
+        Ok(())
+    }
+
+    /// With collect-with-next-debit: every unpaid balance whose own debit
+    /// failed joins the new invoice's debit.
+    fn carry_into(&mut self, into: &super::InvoiceId, at: NaiveDate) {
+        let carrier_done = |state: &Receivables, carrier: &super::InvoiceId| {
+            state
+                .invoice(carrier)
+                .is_none_or(|c| !c.is_open() || case_start(c, self.policy).is_some_and(|s| s <= at))
+        };
+        let carried: Vec<Event> = self
+            .state
+            .invoices
+            .iter()
+            .filter(|i| {
+                i.id != *into
+                    && in_dunning(i)
+                    && !i.in_collection
+                    && case_start(i, self.policy).is_some_and(|s| s <= at)
+                    && i.carried_into
+                        .as_ref()
+                        .is_none_or(|c| c != into && carrier_done(&self.state, c))
+            })
+            .map(|i| Event::CarriedToNextDebit {
+                on: at,
+                invoice: i.id.clone(),
+                into: into.clone(),
+                amount: i.balance(),
+            })
+            .collect();
+        for event in carried {
+            self.push(event);
+        }
+    }
+
+    fn after_last_retry(&mut self, invoice: &super::InvoiceId, at: NaiveDate) {
+        let Some(found) = self.state.invoice(invoice) else {
+            return;
+        };
+        match self.policy.after_last_retry {
+            AfterLastRetry::StayPastDue => {}
+            AfterLastRetry::MarkUnpaid if !found.marked_unpaid => self.push(Event::MarkedUnpaid {
+                on: at,
+                invoice: invoice.clone(),
+            }),
+            AfterLastRetry::Cancel if found.level < Standing::Cancelled => {
+                self.push(Event::Escalated {
+                    on: at,
+                    invoice: invoice.clone(),
+                    step: None,
+                    escalation: Escalation::Cancel,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Applies a payment: the invoices carried into `invoice`'s debit first,
+    /// oldest first, then `invoice`; the rest is kept as credit.
+    fn receive(
+        &mut self,
+        payment: &super::PaymentId,
+        invoice: &super::InvoiceId,
+        amount: Money,
+        at: NaiveDate,
+    ) -> Result<(), DunningError> {
+        let mut left = amount;
+        let mut applied: SmallVec<[Applied; 1]> = SmallVec::new();
+        let targets = self
+            .state
+            .invoices
+            .iter()
+            .filter(|i| i.is_open() && i.carried_into.as_ref() == Some(invoice))
+            .chain(self.state.invoice(invoice));
+        for target in targets {
+            if left.is_zero() {
+                break;
+            }
+            let payable = target.payable();
+            if payable.is_zero() {
+                continue;
+            }
+            let part = if left.checked_cmp(&payable)?.is_le() {
+                left
+            } else {
+                payable
+            };
+            left = left.checked_sub(part)?;
+            applied.push(Applied {
+                invoice: target.id.clone(),
+                amount: part,
+            });
+        }
+        self.push(Event::PaymentReceived {
+            on: at,
+            payment: payment.clone(),
+            amount,
+            applied,
+        });
+        if !left.is_zero() {
+            self.push(Event::CreditKept {
+                on: at,
+                payment: payment.clone(),
+                amount: left,
+            });
+        }
+        Ok(())
+    }
+}
