@@ -167,3 +167,75 @@ fn billing_vectors() {
     }
     finish(&path, &doc, bless, &failures);
 }
+
+/// What a dunning case's account looks like at its end, as the vectors record it.
+fn dunning_end(
+    account: &memberkit::dunning::Receivables,
+    policy: &memberkit::dunning::Policy,
+) -> Value {
+    use memberkit::dunning::Language;
+    let amount = |m: Option<memberkit::money::Money>| m.map(|m| m.amount().to_string());
+    let timeline = account.timeline(policy).unwrap();
+    let told = |language| -> Vec<String> { timeline.iter().map(|p| p.message(language)).collect() };
+    serde_json::json!({
+        "standing": account.standing,
+        "restrictions": account.restrictions,
+        "unpaid_balance": amount(account.unpaid_balance()),
+        "collected": amount(account.total_collected()),
+        "timeline": {"ja": told(Language::Ja), "en": told(Language::En)},
+    })
+}
+
+#[test]
+fn dunning_vectors() {
+    use memberkit::dunning::{Command, Policy, Receivables, decide, membership_commands};
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/dunning.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let bless = std::env::var_os("MK_BLESS_VECTORS").is_some();
+    let policies = doc["policies"].clone();
+    let cases = doc["cases"].as_array_mut().unwrap();
+    assert!(cases.len() >= 20, "at least 20 cases");
+    let mut failures = Vec::new();
+    for case in cases.iter_mut() {
+        let name = case["name"].as_str().unwrap().to_owned();
+        let policy =
+            Policy::from_json(&policies[case["policy"].as_str().unwrap()].to_string()).unwrap();
+        let mut account = Receivables::default();
+        for (i, step) in case["steps"].as_array_mut().unwrap().iter_mut().enumerate() {
+            let at = parse_date(step["at"].as_str().unwrap()).unwrap();
+            let command = Command::from_json(&step["command"].to_string()).unwrap();
+            match (
+                decide(&account, &policy, &command, at),
+                step.get("error").and_then(Value::as_str),
+            ) {
+                (Ok(events), None) => {
+                    let got = serde_json::to_value(&events).unwrap();
+                    let membership = serde_json::to_value(membership_commands(&events)).unwrap();
+                    if bless && step["events"].is_null() {
+                        step["events"] = got.clone();
+                        step["membership"] = membership.clone();
+                    }
+                    if step["events"] != got || step["membership"] != membership {
+                        failures.push(format!(
+                            "{name} step {i}: events {got} / membership {membership} != expected {} / {}",
+                            step["events"], step["membership"]
+                        ));
+                    }
+                    account = events.iter().fold(account, |a, e| a.apply(e));
+                }
+                (Err(err), Some(kind)) if err.kind().name() == kind => {}
+                (outcome, expected) => failures.push(format!(
+                    "{name} step {i}: got {outcome:?}, expected error {expected:?}"
+                )),
+            }
+        }
+        let end = dunning_end(&account, &policy);
+        if bless && case["end"].is_null() {
+            case["end"] = end.clone();
+        }
+        if case["end"] != end {
+            failures.push(format!("{name}: end {end:#} != expected {:#}", case["end"]));
+        }
+    }
+    finish(&path, &doc, bless, &failures);
+}

@@ -11,10 +11,12 @@ use smallvec::SmallVec;
 /// Decides what follows `command`, made on `at`, for an account in `state`
 /// under `policy`: the events to apply, or why the command is refused.
 ///
-/// Every command first takes what is due by `at` (as [`Command::Advance`]
-/// does), so the result never depends on when the host last advanced; then
-/// the command; then what the command made due. Account events (standing,
-/// restrictions, ladder state) follow the invoice events of each day.
+/// [`Command::Advance`] takes every step due by `at`, day by day. Other
+/// commands act on the state as it is and take only what they make due
+/// themselves (a failed payment's day-0 steps); steps already due on other
+/// invoices wait for the next advance, and a payment never sets off a retry
+/// of what it paid. Account events (standing, restrictions, ladder state)
+/// follow the invoice events of each day.
 ///
 /// # Errors
 /// A [`DunningError`] naming what is wrong: an unknown, voided or settled
@@ -41,9 +43,17 @@ pub fn decide(
         state: state.clone(),
         events: Vec::new(),
     };
-    run.advance(at)?;
-    run.command(command, at)?;
-    run.advance(at)?;
+    match command {
+        Command::Advance => run.advance(at, None)?,
+        Command::PaymentFailed { invoice, .. } => {
+            run.command(command, at)?;
+            run.advance(at, Some(invoice))?;
+        }
+        _ => {
+            run.command(command, at)?;
+            run.settle(at);
+        }
+    }
     Ok(run.events)
 }
 
@@ -105,20 +115,23 @@ pub(super) fn overdue_date(policy: &Policy, start: NaiveDate) -> Result<NaiveDat
     plus_days(start, policy.grace_days)
 }
 
-/// Whether steps still fire for the invoice.
+/// Whether steps still fire for the invoice (its grace period ends
+/// whenever it is open).
 fn in_dunning(invoice: &Invoice) -> bool {
     invoice.is_open() && !invoice.marked_unpaid
 }
 
 /// The earliest date, no later than `at`, on which something is due: a
-/// grace period's end, a step, or (after `cursor`) a ladder threshold.
-/// Dates before `floor` (a case begun in the past) are taken on `floor`.
+/// grace period's end, a step, or (after `cursor`) a ladder threshold; for
+/// `only` one invoice, its grace period and steps. A date before `floor`,
+/// the account's latest event (the host advanced late), is taken on `floor`,
+/// so an account's events stay in date order.
 fn next_date(
     state: &Receivables,
     policy: &Policy,
     at: NaiveDate,
-    floor: Option<NaiveDate>,
-    cursor: Option<NaiveDate>,
+    (floor, cursor): (Option<NaiveDate>, Option<NaiveDate>),
+    only: Option<&str>,
 ) -> Result<Option<NaiveDate>, DunningError> {
     let mut next: Option<NaiveDate> = None;
     let mut consider = |date: NaiveDate| {
@@ -128,7 +141,8 @@ fn next_date(
         }
     };
     let mut oldest: Option<NaiveDate> = None;
-    for invoice in state.invoices.iter().filter(|i| in_dunning(i)) {
+    let invoices = state.invoices.iter().filter(|i| i.is_open());
+    for invoice in invoices.filter(|i| only.is_none_or(|id| i.id == id)) {
         let Some(start) = case_start(invoice, policy) else {
             continue;
         };
@@ -139,12 +153,12 @@ fn next_date(
             consider(overdue_date(policy, start)?);
         }
         for k in 0..policy.steps.len() {
-            if invoice.fired & (1 << k) == 0 {
+            if invoice.fired & (1 << k) == 0 && in_dunning(invoice) {
                 consider(step_date(policy, start, k)?);
             }
         }
     }
-    if let Some(oldest) = oldest {
+    if let Some(oldest) = oldest.filter(|_| only.is_none()) {
         for rung in &policy.ladder {
             if let Some(days) = rung.days_since_oldest_unpaid {
                 let date = plus_days(oldest, days)?;
@@ -210,7 +224,7 @@ fn ladder_name(policy: &Policy, index: Option<usize>) -> Option<&str> {
 
 /// Whether an advance to `at` would emit anything (without cloning the state).
 fn anything_due(state: &Receivables, policy: &Policy, at: NaiveDate) -> Result<bool, DunningError> {
-    if next_date(state, policy, at, state.updated_on, state.updated_on)?.is_some() {
+    if next_date(state, policy, at, (state.updated_on, state.updated_on), None)?.is_some() {
         return Ok(true);
     }
     if state.invoices.is_empty() {
@@ -236,19 +250,24 @@ impl Run<'_> {
         self.events.push(event);
     }
 
-    /// Takes every day with something due, in order, then settles on `at`.
-    fn advance(&mut self, at: NaiveDate) -> Result<(), DunningError> {
-        while let Some(day) = next_date(&self.state, self.policy, at, self.floor, self.cursor)? {
-            self.take_day(day)?;
+    /// Takes every day with something due (for `only` one invoice), in
+    /// order, then settles on `at`.
+    fn advance(&mut self, at: NaiveDate, only: Option<&str>) -> Result<(), DunningError> {
+        while let Some(day) =
+            next_date(&self.state, self.policy, at, (self.floor, self.cursor), only)?
+        {
+            self.take_day(day, only)?;
         }
         self.settle(at);
         Ok(())
     }
 
-    fn take_day(&mut self, day: NaiveDate) -> Result<(), DunningError> {
+    fn take_day(&mut self, day: NaiveDate, only: Option<&str>) -> Result<(), DunningError> {
         let due = |date: NaiveDate| self.floor.map_or(date, |f| date.max(f)) <= day;
         let mut fired = Vec::new();
-        for invoice in self.state.invoices.iter().filter(|i| in_dunning(i)) {
+        for invoice in (self.state.invoices.iter())
+            .filter(|i| i.is_open() && only.is_none_or(|id| i.id == id))
+        {
             let Some(start) = case_start(invoice, self.policy) else {
                 continue;
             };
@@ -256,7 +275,10 @@ impl Run<'_> {
                 fired.push((invoice.id.clone(), None));
             }
             for k in 0..self.policy.steps.len() {
-                if invoice.fired & (1 << k) == 0 && due(step_date(self.policy, start, k)?) {
+                if invoice.fired & (1 << k) == 0
+                    && in_dunning(invoice)
+                    && due(step_date(self.policy, start, k)?)
+                {
                     fired.push((invoice.id.clone(), Some(k)));
                 }
             }
@@ -266,12 +288,10 @@ impl Run<'_> {
                 continue;
             };
             // An earlier step of the day (a write-off) may have settled it.
-            if !in_dunning(invoice) {
-                continue;
-            }
             let event = match step {
-                None => Event::Overdue { on: day, invoice: id },
-                Some(k) => self.step_event(invoice, k, day),
+                None if invoice.is_open() => Event::Overdue { on: day, invoice: id },
+                Some(k) if in_dunning(invoice) => self.step_event(invoice, k, day),
+                _ => continue,
             };
             self.push(event);
         }
