@@ -25,6 +25,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidConfig => "InvalidConfigError",
         ErrorKind::InvalidTrainingData => "InvalidTrainingDataError",
         ErrorKind::InvalidModel => "InvalidModelError",
+        ErrorKind::UnknownInvoice => "UnknownInvoiceError",
     }
 }
 

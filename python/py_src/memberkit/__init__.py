@@ -42,6 +42,7 @@ from memberkit.errors import (
     MemberkitError,
     SubMinorAmountError,
     UnknownCurrencyError,
+    UnknownInvoiceError,
     UnknownPlanError,
 )
 
@@ -69,6 +70,7 @@ __all__ = [
     "Schedule",
     "SubMinorAmountError",
     "UnknownCurrencyError",
+    "UnknownInvoiceError",
     "UnknownPlanError",
     "__version__",
     "add_months",

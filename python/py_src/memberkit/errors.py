@@ -88,3 +88,7 @@ class InvalidTrainingDataError(MemberkitError, ValueError):
 
 class InvalidModelError(MemberkitError, ValueError):
     """Bytes or JSON that are not a valid intent model (wrong magic, truncated, corrupt)."""
+
+
+class UnknownInvoiceError(MemberkitError, ValueError):
+    """An invoice id dunning does not know."""
