@@ -188,7 +188,9 @@ fn dunning_end(
 
 #[test]
 fn dunning_vectors() {
-    use memberkit::dunning::{Command, Policy, Receivables, decide, membership_commands};
+    use memberkit::dunning::{
+        Command, Policy, Receivables, decide, events_from_json, events_to_json, membership_commands,
+    };
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/dunning.json");
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let bless = std::env::var_os("MK_BLESS_VECTORS").is_some();
@@ -211,6 +213,12 @@ fn dunning_vectors() {
                 (Ok(events), None) => {
                     let got = serde_json::to_value(&events).unwrap();
                     let membership = serde_json::to_value(membership_commands(&events)).unwrap();
+                    let read_back = events_from_json(&events_to_json(&events));
+                    if read_back.as_ref() != Ok(&events) {
+                        failures.push(format!(
+                            "{name} step {i}: events do not read back: {read_back:?}"
+                        ));
+                    }
                     if bless && step["events"].is_null() {
                         step["events"] = got.clone();
                         step["membership"] = membership.clone();

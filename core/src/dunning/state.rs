@@ -283,8 +283,12 @@ pub struct Applied {
 /// `restriction_lifted`, `suspended`, `cancelled`, `recovered`,
 /// `ladder_state_changed`) say what the account's standing became; map them
 /// to membership commands with [`membership_commands`](super::membership_commands).
+///
+/// Read from JSON, an event's unknown fields are ignored: serde cannot deny
+/// them in an enum one of whose variants (`escalated`) flattens a field, and
+/// denying them made every `escalated` event unreadable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// An invoice is owed.
     InvoiceOpened {
