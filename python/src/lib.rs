@@ -7,6 +7,7 @@ mod billing;
 mod calendar;
 mod convert;
 mod document;
+mod dunning;
 mod errors;
 mod intent;
 mod ledger;
@@ -26,6 +27,7 @@ fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     calendar::register(m)?;
     membership::register(m)?;
     billing::register(m)?;
+    dunning::register(m)?;
     intent::register(m)?;
     Ok(())
 }

@@ -33,6 +33,76 @@ def test_case(case: dict[str, Any]) -> None:
     assert member.status == case["status"]
 
 
+DUNNING = json.loads((Path(__file__).resolve().parents[2] / "tests/vectors/dunning.json").read_text(encoding="utf-8"))
+
+
+def _error_class(kind: str) -> type[memberkit.MemberkitError]:
+    """The exception class of an error kind: ``unknown_invoice`` → ``UnknownInvoiceError``."""
+    cls: type[memberkit.MemberkitError] = getattr(memberkit, "".join(w.title() for w in kind.split("_")) + "Error")
+    return cls
+
+
+def _amount(money: memberkit.Money | None) -> str | None:
+    return None if money is None else str(money.amount)
+
+
+def test_there_are_enough_dunning_cases() -> None:
+    assert len(DUNNING["cases"]) >= 25
+
+
+@pytest.mark.parametrize("case", DUNNING["cases"], ids=lambda c: c["name"])
+def test_dunning_case(case: dict[str, Any]) -> None:
+    from memberkit.dunning import Policy, Receivables, membership_commands
+
+    account = Receivables(Policy(DUNNING["policies"][case["policy"]]))
+    for step in case["steps"]:
+        if "error" in step:
+            before = account.state
+            with pytest.raises(_error_class(step["error"])) as info:
+                account.execute(step["command"], step["at"])
+            assert info.value.kind == step["error"]
+            assert account.state == before
+        else:
+            events = account.execute(step["command"], step["at"])
+            assert events == _loads(_dumps(step["events"]))
+            assert membership_commands(events) == step["membership"]
+    end = case["end"]
+    assert account.standing == end["standing"]
+    assert account.restrictions == end["restrictions"]
+    assert _amount(account.unpaid_balance) == end["unpaid_balance"]
+    assert _amount(account.total_collected) == end["collected"]
+    assert [step.message for step in account.timeline("ja")] == end["timeline"]["ja"]
+    assert [step.message for step in account.timeline("en")] == end["timeline"]["en"]
+
+
+@pytest.mark.parametrize("case", DUNNING["cases"], ids=lambda c: c["name"])
+def test_dunning_case_advanced_in_batches(case: dict[str, Any]) -> None:
+    """Every advance of a case made through ``advance_all`` (with an idle
+    account beside it) gives the vector's events, as ``execute`` does."""
+    from memberkit.dunning import Events, Policy, Receivables, advance_all
+
+    policy = Policy(DUNNING["policies"][case["policy"]])
+    account, idle = Receivables(policy), Receivables(policy)
+    for step in case["steps"]:
+        if step["command"] == {"type": "advance"}:
+            changed = advance_all([idle, account], policy, step["at"])
+            if "error" in step:
+                [(changed_account, error)] = changed
+                assert changed_account is account
+                assert isinstance(error, _error_class(step["error"]))
+            elif step["events"]:
+                [(changed_account, events)] = changed
+                assert changed_account is account and isinstance(events, Events)
+                assert events == _loads(_dumps(step["events"]))
+                assert events.types() == [e["type"] for e in step["events"]]
+            else:
+                assert changed == []
+        elif "error" not in step:
+            account.execute(step["command"], step["at"])
+    assert account.standing == case["end"]["standing"]
+    assert _amount(account.unpaid_balance) == case["end"]["unpaid_balance"]
+
+
 BILLING = json.loads((Path(__file__).resolve().parents[2] / "tests/vectors/billing.json").read_text(encoding="utf-8"))
 BILLING_CATALOG = Catalog(BILLING["plans"])
 

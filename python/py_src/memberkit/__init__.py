@@ -22,7 +22,7 @@ from memberkit._memberkit import (
     minor_units,
     parse_date,
 )
-from memberkit import billing, intent, membership
+from memberkit import billing, dunning, intent, membership
 from memberkit.errors import (
     AmountOutOfRangeError,
     CommandRefusedError,
@@ -75,6 +75,7 @@ __all__ = [
     "__version__",
     "add_months",
     "billing",
+    "dunning",
     "intent",
     "membership",
     "minor_units",
