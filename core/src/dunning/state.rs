@@ -34,15 +34,13 @@ pub enum SkipReason {
     MaxRetries,
 }
 
-/// What an invoice's case puts in force on the account.
+/// What an invoice's case puts in force on the account: `"suspend"`,
+/// `"cancel"` or `{"restrict": "no_new_bookings"}` in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "to", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Escalation {
     /// A named restriction.
-    Restrict {
-        /// The restriction.
-        restriction: Restriction,
-    },
+    Restrict(Restriction),
     /// Suspension.
     Suspend,
     /// Cancellation.
@@ -427,7 +425,6 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         step: Option<u8>,
         /// What.
-        #[serde(flatten)]
         escalation: Escalation,
     },
     /// Hand the invoice to a collection agency.
@@ -665,8 +662,8 @@ impl Receivables {
                 escalation,
                 ..
             } => self.fire(invoice, *step, |i| match escalation {
-                Escalation::Restrict { restriction } => {
-                    insert_sorted(&mut i.restrictions, restriction);
+                Escalation::Restrict(restriction) => {
+                    insert_sorted(&mut i.restrictions, restriction)
                 }
                 Escalation::Suspend => i.level = i.level.max(Standing::Suspended),
                 Escalation::Cancel => i.level = Standing::Cancelled,
@@ -682,11 +679,15 @@ impl Receivables {
             } => self.fire(invoice, *step, |i| {
                 i.written_off = i.written_off.checked_add(*amount).unwrap_or(i.written_off);
             }),
-            Event::MarkedUnpaid { invoice, .. } => self.fire(invoice, None, |i| i.marked_unpaid = true),
+            Event::MarkedUnpaid { invoice, .. } => {
+                self.fire(invoice, None, |i| i.marked_unpaid = true)
+            }
             Event::MarkedPastDue { .. } => self.standing = Standing::PastDue,
             Event::Suspended { .. } => self.standing = Standing::Suspended,
             Event::Cancelled { .. } => self.standing = Standing::Cancelled,
-            Event::Restricted { restriction, .. } => insert_sorted(&mut self.restrictions, restriction),
+            Event::Restricted { restriction, .. } => {
+                insert_sorted(&mut self.restrictions, restriction)
+            }
             Event::RestrictionLifted { restriction, .. } => {
                 self.restrictions.retain(|r| r != restriction);
             }
