@@ -153,18 +153,28 @@ fn next_date(
         if !policy.ladder.is_empty() && only.is_none() && cursor.is_none_or(|c| start > c) {
             consider(start);
         }
-        if !invoice.overdue {
+        // Retry timing only moves a date later: a step more days after the
+        // start than `at` is cannot be due, and needs no date.
+        let offset = (at - start).num_days();
+        let reachable = |days: u32| i64::from(days) <= offset;
+        if !invoice.overdue && reachable(policy.grace_days) {
             consider(overdue_date(policy, start)?);
         }
-        for k in 0..policy.steps.len() {
-            if invoice.fired & (1 << k) == 0 && in_dunning(invoice) {
-                consider(step_date(policy, start, k)?);
+        if in_dunning(invoice) {
+            for (k, step) in policy.steps.iter().enumerate() {
+                if invoice.fired & (1 << k) == 0 && reachable(step.day) {
+                    consider(step_date(policy, start, k)?);
+                }
             }
         }
     }
     if let Some(oldest) = oldest.filter(|_| only.is_none()) {
+        let offset = (at - oldest).num_days();
         for rung in &policy.ladder {
-            if let Some(days) = rung.days_since_oldest_unpaid {
+            if let Some(days) = rung
+                .days_since_oldest_unpaid
+                .filter(|d| i64::from(*d) <= offset)
+            {
                 let date = plus_days(oldest, days)?;
                 if cursor.is_none_or(|c| date > c) {
                     consider(date);
@@ -176,21 +186,21 @@ fn next_date(
 }
 
 /// What the account's standing, restrictions and ladder state are on `day`.
-pub(super) struct Derived {
-    pub(super) standing: Standing,
-    pub(super) restrictions: SmallVec<[Restriction; 4]>,
-    pub(super) ladder: Option<usize>,
+struct Derived<'a> {
+    standing: Standing,
+    restrictions: SmallVec<[&'a str; 4]>,
+    ladder: Option<usize>,
 }
 
-pub(super) fn derive(state: &Receivables, policy: &Policy, day: NaiveDate) -> Derived {
+fn derive<'a>(state: &'a Receivables, policy: &'a Policy, day: NaiveDate) -> Derived<'a> {
     let mut standing = Standing::Good;
-    let mut restrictions: SmallVec<[Restriction; 4]> = SmallVec::new();
+    let mut restrictions: SmallVec<[&str; 4]> = SmallVec::new();
     let mut unpaid = 0u32;
     let mut balance = rust_decimal::Decimal::ZERO;
     let mut oldest: Option<NaiveDate> = None;
     for invoice in state.invoices.iter().filter(|i| i.is_open()) {
         standing = standing.max(invoice.level);
-        restrictions.extend(invoice.restrictions.iter().cloned());
+        restrictions.extend(invoice.restrictions.iter().map(Restriction::as_str));
         if let Some(start) = case_start(invoice, policy)
             && start <= day
         {
@@ -211,10 +221,12 @@ pub(super) fn derive(state: &Receivables, policy: &Policy, day: NaiveDate) -> De
     });
     if let Some(rung) = ladder.map(|i| &policy.ladder[i]) {
         standing = standing.max(rung.standing);
-        restrictions.extend(rung.restrict.iter().cloned());
+        restrictions.extend(rung.restrict.iter().map(Restriction::as_str));
     }
-    restrictions.sort_unstable();
-    restrictions.dedup();
+    if restrictions.len() > 1 {
+        restrictions.sort_unstable();
+        restrictions.dedup();
+    }
     Derived {
         standing,
         restrictions,
@@ -244,7 +256,7 @@ fn anything_due(state: &Receivables, policy: &Policy, at: NaiveDate) -> Result<b
     }
     let now = derive(state, policy, at);
     Ok(now.standing != state.standing
-        || now.restrictions.as_slice() != state.restrictions.as_slice()
+        || !now.restrictions.iter().eq(state.restrictions.iter())
         || ladder_name(policy, now.ladder) != state.ladder_state.as_deref())
 }
 
@@ -406,45 +418,44 @@ impl Run<'_> {
         if self.state.invoices.is_empty() {
             return;
         }
-        let now = derive(&self.state, self.policy, day);
-        let to = ladder_name(self.policy, now.ladder);
-        if to != self.state.ladder_state.as_deref() {
-            let to = to.map(Into::into);
+        let (standing, to, added, lifted) = {
+            let now = derive(&self.state, self.policy, day);
+            let to: Option<compact_str::CompactString> =
+                ladder_name(self.policy, now.ladder).map(Into::into);
+            let held = &self.state.restrictions;
+            let added: Vec<Restriction> = (now.restrictions.iter())
+                .filter(|r| !held.iter().any(|h| h == **r))
+                .map(|r| Restriction::from(*r))
+                .collect();
+            let lifted: Vec<Restriction> = (held.iter())
+                .filter(|h| !now.restrictions.contains(&h.as_str()))
+                .cloned()
+                .collect();
+            (now.standing, to, added, lifted)
+        };
+        if to != self.state.ladder_state {
             let from = self.state.ladder_state.clone();
             self.push(Event::LadderStateChanged { on: day, from, to });
         }
         let before = self.state.standing;
-        if now.standing > before {
-            self.push(match now.standing {
+        if standing > before {
+            self.push(match standing {
                 Standing::Cancelled => Event::Cancelled { on: day },
                 Standing::Suspended => Event::Suspended { on: day },
                 _ => Event::MarkedPastDue { on: day },
             });
         }
-        let added: Vec<Restriction> = now
-            .restrictions
-            .iter()
-            .filter(|r| !self.state.restrictions.contains(r))
-            .cloned()
-            .collect();
-        let lifted: Vec<Restriction> = self
-            .state
-            .restrictions
-            .iter()
-            .filter(|r| !now.restrictions.contains(r))
-            .cloned()
-            .collect();
         for restriction in added {
             self.push(Event::Restricted {
                 on: day,
                 restriction,
             });
         }
-        if now.standing < before {
+        if standing < before {
             self.push(Event::Recovered {
                 on: day,
                 from: before,
-                to: now.standing,
+                to: standing,
                 lifted,
             });
         } else {

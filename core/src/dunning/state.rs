@@ -102,6 +102,9 @@ impl Invoice {
         if self.voided {
             return Money::zero(self.amount.currency());
         }
+        if self.paid.is_zero() && self.written_off.is_zero() {
+            return self.amount;
+        }
         // The three share a currency and payments never exceed the amount.
         self.amount
             .checked_sub(self.paid)
