@@ -43,7 +43,7 @@
  * The result of every fallible call. Values are stable and never renumbered;
  * they are grouped by module (general 0–99, money 100–199, calendar 200–299,
  * membership 300–399, billing
- * 400–499, intent 500–599).
+ * 400–499, intent 500–599, dunning 600–699).
  */
 typedef enum MkStatus {
   /**
@@ -127,7 +127,7 @@ typedef enum MkStatus {
    */
   MK_STATUS_COMMAND_REFUSED = 303,
   /**
-   * A config (billing, training, routing) that is not valid; the message names the bad field.
+   * A config (billing, dunning policy, training, routing) that is not valid; the message names the bad field.
    */
   MK_STATUS_INVALID_CONFIG = 400,
   /**
@@ -138,6 +138,10 @@ typedef enum MkStatus {
    * Bytes or JSON that are not a valid intent model.
    */
   MK_STATUS_INVALID_MODEL = 501,
+  /**
+   * An invoice id the dunning state does not have.
+   */
+  MK_STATUS_UNKNOWN_INVOICE = 600,
 } MkStatus;
 
 /**
