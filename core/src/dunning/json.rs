@@ -61,3 +61,40 @@ pub fn events_from_json(json: &str) -> Result<Vec<Event>, DunningError> {
 pub fn events_to_json(events: &[Event]) -> String {
     crate::json::to_json(events)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::date;
+    use crate::dunning::Escalation;
+
+    #[test]
+    fn escalated_events_read_back_and_still_deny_unknown_fields() {
+        let on = date(2026, 5, 8).unwrap();
+        let events = vec![
+            Event::Escalated {
+                on,
+                invoice: "m-1".into(),
+                step: Some(3),
+                escalation: Escalation::Restrict {
+                    restriction: "no_new_bookings".into(),
+                },
+            },
+            Event::Escalated {
+                on,
+                invoice: "m-1".into(),
+                step: None,
+                escalation: Escalation::Cancel,
+            },
+        ];
+        let json = events_to_json(&events);
+        assert_eq!(events_from_json(&json).unwrap(), events);
+        for bad in [
+            r#"[{"type":"escalated","on":"2026-05-08","invoice":"m-1","to":"suspend","extra":1}]"#,
+            r#"[{"type":"escalated","on":"2026-05-08","invoice":"m-1","to":"suspend","restriction":"x"}]"#,
+            r#"[{"type":"escalated","on":"2026-05-08","invoice":"m-1","to":"restrict"}]"#,
+        ] {
+            assert!(events_from_json(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -36,7 +36,7 @@ pub enum SkipReason {
 
 /// What an invoice's case puts in force on the account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "to", rename_all = "snake_case")]
+#[serde(tag = "to", rename_all = "snake_case", try_from = "EscalationFields")]
 pub enum Escalation {
     /// A named restriction.
     Restrict {
@@ -47,6 +47,40 @@ pub enum Escalation {
     Suspend,
     /// Cancellation.
     Cancel,
+}
+
+/// [`Escalation`] read as a struct: the `escalated` event flattens it and
+/// denies unknown fields, and serde's flatten hands a struct only its own
+/// fields but an internally tagged enum all of them, which the event then
+/// refuses as unknown.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EscalationFields {
+    to: EscalationTo,
+    #[serde(default)]
+    restriction: Option<Restriction>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EscalationTo {
+    Restrict,
+    Suspend,
+    Cancel,
+}
+
+impl TryFrom<EscalationFields> for Escalation {
+    type Error = &'static str;
+
+    fn try_from(fields: EscalationFields) -> Result<Self, Self::Error> {
+        match (fields.to, fields.restriction) {
+            (EscalationTo::Restrict, Some(restriction)) => Ok(Self::Restrict { restriction }),
+            (EscalationTo::Restrict, None) => Err("missing field `restriction`"),
+            (EscalationTo::Suspend, None) => Ok(Self::Suspend),
+            (EscalationTo::Cancel, None) => Ok(Self::Cancel),
+            (_, Some(_)) => Err("unknown field `restriction`: only a restrict escalation has one"),
+        }
+    }
 }
 
 /// One invoice and its dunning case.
