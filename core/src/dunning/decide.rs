@@ -1,8 +1,8 @@
 //! The dunning decider: what follows a command on an account's receivables.
 
+use super::DunningError;
 use super::policy::{Action, AfterLastRetry, CountFrom, Policy, Restriction, Standing};
 use super::state::{Applied, Command, Escalation, Event, Invoice, Receivables, SkipReason};
-use super::DunningError;
 use crate::calendar::{CalendarError, NaiveDate};
 use crate::money::Money;
 use chrono::Days;
@@ -224,7 +224,15 @@ fn ladder_name(policy: &Policy, index: Option<usize>) -> Option<&str> {
 
 /// Whether an advance to `at` would emit anything (without cloning the state).
 fn anything_due(state: &Receivables, policy: &Policy, at: NaiveDate) -> Result<bool, DunningError> {
-    if next_date(state, policy, at, (state.updated_on, state.updated_on), None)?.is_some() {
+    if next_date(
+        state,
+        policy,
+        at,
+        (state.updated_on, state.updated_on),
+        None,
+    )?
+    .is_some()
+    {
         return Ok(true);
     }
     if state.invoices.is_empty() {
@@ -253,9 +261,13 @@ impl Run<'_> {
     /// Takes every day with something due (for `only` one invoice), in
     /// order, then settles on `at`.
     fn advance(&mut self, at: NaiveDate, only: Option<&str>) -> Result<(), DunningError> {
-        while let Some(day) =
-            next_date(&self.state, self.policy, at, (self.floor, self.cursor), only)?
-        {
+        while let Some(day) = next_date(
+            &self.state,
+            self.policy,
+            at,
+            (self.floor, self.cursor),
+            only,
+        )? {
             self.take_day(day, only)?;
         }
         self.settle(at);
@@ -265,8 +277,8 @@ impl Run<'_> {
     fn take_day(&mut self, day: NaiveDate, only: Option<&str>) -> Result<(), DunningError> {
         let due = |date: NaiveDate| self.floor.map_or(date, |f| date.max(f)) <= day;
         let mut fired = Vec::new();
-        for invoice in (self.state.invoices.iter())
-            .filter(|i| i.is_open() && only.is_none_or(|id| i.id == id))
+        for invoice in
+            (self.state.invoices.iter()).filter(|i| i.is_open() && only.is_none_or(|id| i.id == id))
         {
             let Some(start) = case_start(invoice, self.policy) else {
                 continue;
@@ -289,7 +301,10 @@ impl Run<'_> {
             };
             // An earlier step of the day (a write-off) may have settled it.
             let event = match step {
-                None if invoice.is_open() => Event::Overdue { on: day, invoice: id },
+                None if invoice.is_open() => Event::Overdue {
+                    on: day,
+                    invoice: id,
+                },
                 Some(k) if in_dunning(invoice) => self.step_event(invoice, k, day),
                 _ => continue,
             };
@@ -418,7 +433,10 @@ impl Run<'_> {
             .cloned()
             .collect();
         for restriction in added {
-            self.push(Event::Restricted { on: day, restriction });
+            self.push(Event::Restricted {
+                on: day,
+                restriction,
+            });
         }
         if now.standing < before {
             self.push(Event::Recovered {
@@ -429,7 +447,10 @@ impl Run<'_> {
             });
         } else {
             for restriction in lifted {
-                self.push(Event::RestrictionLifted { on: day, restriction });
+                self.push(Event::RestrictionLifted {
+                    on: day,
+                    restriction,
+                });
             }
         }
     }
@@ -474,7 +495,8 @@ impl Run<'_> {
                         invoice: invoice.clone(),
                     });
                 }
-                if self.state.standing >= Standing::Suspended && !self.policy.invoice_while_suspended
+                if self.state.standing >= Standing::Suspended
+                    && !self.policy.invoice_while_suspended
                 {
                     return Err(DunningError::InvoicingSuspended {
                         invoice: invoice.clone(),

@@ -125,7 +125,9 @@ pub enum DunningError {
         invoice: InvoiceId,
     },
     /// A void of an invoice that has payments: billing corrects it with a credit note.
-    #[error("invoice {invoice:?} has {paid} paid on it; correct it with a credit note instead of voiding it")]
+    #[error(
+        "invoice {invoice:?} has {paid} paid on it; correct it with a credit note instead of voiding it"
+    )]
     InvoiceHasPayments {
         /// The id.
         invoice: InvoiceId,
@@ -149,7 +151,9 @@ pub enum DunningError {
         got: Currency,
     },
     /// An invoice issued to a suspended account under a policy that stops invoicing then.
-    #[error("invoice {invoice:?} cannot be issued: the account is {standing} and the policy stops invoicing while suspended")]
+    #[error(
+        "invoice {invoice:?} cannot be issued: the account is {standing} and the policy stops invoicing while suspended"
+    )]
     InvoicingSuspended {
         /// The invoice.
         invoice: InvoiceId,

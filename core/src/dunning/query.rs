@@ -1,10 +1,10 @@
 //! What a host asks of an account's receivables: balances, open invoices,
 //! the account's standing, and the planned timeline of its cases.
 
+use super::DunningError;
 use super::decide::{case_start, step_date};
 use super::policy::{Action, Policy, Restriction, Standing};
 use super::state::{Invoice, InvoiceId, Receivables};
-use super::DunningError;
 use crate::calendar::NaiveDate;
 use crate::money::Money;
 use compact_str::CompactString;
@@ -83,9 +83,13 @@ pub struct Planned {
 impl Receivables {
     fn sum(&self, part: impl Fn(&Invoice) -> Money) -> Option<Money> {
         let currency = self.currency?;
-        Some(self.invoices.iter().fold(Money::zero(currency), |sum, invoice| {
-            sum.checked_add(part(invoice)).unwrap_or(sum)
-        }))
+        Some(
+            self.invoices
+                .iter()
+                .fold(Money::zero(currency), |sum, invoice| {
+                    sum.checked_add(part(invoice)).unwrap_or(sum)
+                }),
+        )
     }
 
     /// What the account still owes; `None` before its first invoice.
@@ -173,7 +177,11 @@ impl Receivables {
     /// [`DunningError::Calendar`] when a step's date leaves the calendar.
     pub fn timeline(&self, policy: &Policy) -> Result<Vec<Planned>, DunningError> {
         let mut planned = Vec::new();
-        for invoice in self.invoices.iter().filter(|i| i.is_open() && !i.marked_unpaid) {
+        for invoice in self
+            .invoices
+            .iter()
+            .filter(|i| i.is_open() && !i.marked_unpaid)
+        {
             let Some(start) = case_start(invoice, policy) else {
                 continue;
             };

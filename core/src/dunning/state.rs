@@ -716,11 +716,15 @@ impl Receivables {
             } => self.fire(invoice, *step, |i| {
                 i.written_off = i.written_off.checked_add(*amount).unwrap_or(i.written_off);
             }),
-            Event::MarkedUnpaid { invoice, .. } => self.fire(invoice, None, |i| i.marked_unpaid = true),
+            Event::MarkedUnpaid { invoice, .. } => {
+                self.fire(invoice, None, |i| i.marked_unpaid = true)
+            }
             Event::MarkedPastDue { .. } => self.standing = Standing::PastDue,
             Event::Suspended { .. } => self.standing = Standing::Suspended,
             Event::Cancelled { .. } => self.standing = Standing::Cancelled,
-            Event::Restricted { restriction, .. } => insert_sorted(&mut self.restrictions, restriction),
+            Event::Restricted { restriction, .. } => {
+                insert_sorted(&mut self.restrictions, restriction)
+            }
             Event::RestrictionLifted { restriction, .. } => {
                 self.restrictions.retain(|r| r != restriction);
             }
