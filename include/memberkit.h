@@ -496,7 +496,7 @@ enum MkStatus mk_dunning_membership_commands(const char *events_json, char **out
 
 /**
  * Writes the account as dunning sees it — standing, restrictions, ladder
- * state, payment_method_update_requested, unpaid_invoices — with its
+ * state, payment_method_update_requested, overdue_invoices — with its
  * unpaid_balance, total_collected and totals (invoiced, collected, applied,
  * written_off, open, credit) as JSON to `*out_view` (free with
  * mk_string_free). The amounts are null before the first invoice.

@@ -408,6 +408,8 @@ impl Run<'_> {
             .iter()
             .filter(|i| i.is_open() && i.carried_into.as_ref() == Some(&invoice.id))
             .fold(invoice.balance(), |sum, i| {
+                // Amounts are at most MAX_AMOUNT each (decide refuses larger), so
+                // no account's sum overflows.
                 sum.checked_add(i.balance()).unwrap_or(sum)
             })
     }
@@ -488,6 +490,9 @@ impl Run<'_> {
         }
         if amount.is_zero() || amount.is_negative() {
             return Err(DunningError::NotPositive { what, amount });
+        }
+        if amount.amount() > rust_decimal::Decimal::from(super::MAX_AMOUNT) {
+            return Err(DunningError::TooLarge { what, amount });
         }
         Ok(())
     }

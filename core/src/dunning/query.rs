@@ -60,8 +60,8 @@ pub struct AccountView {
     pub ladder_state: Option<CompactString>,
     /// Since when a new payment method is awaited.
     pub payment_method_update_requested: Option<NaiveDate>,
-    /// Unpaid invoices.
-    pub unpaid_invoices: u32,
+    /// Open invoices past their grace period.
+    pub overdue_invoices: u32,
 }
 
 /// A step still to come for an unpaid invoice, unless it is paid first.
@@ -87,6 +87,8 @@ impl Receivables {
             self.invoices
                 .iter()
                 .fold(Money::zero(currency), |sum, invoice| {
+                    // Amounts are at most MAX_AMOUNT each (decide refuses larger), so
+                    // no account's sum overflows.
                     sum.checked_add(part(invoice)).unwrap_or(sum)
                 }),
         )
@@ -160,10 +162,10 @@ impl Receivables {
             restrictions: self.restrictions.clone(),
             ladder_state: self.ladder_state.clone(),
             payment_method_update_requested: self.method_update_requested,
-            unpaid_invoices: self
+            overdue_invoices: self
                 .invoices
                 .iter()
-                .filter(|i| i.is_open() && (i.first_failed_on.is_some() || i.overdue))
+                .filter(|i| i.is_open() && i.overdue)
                 .count() as u32,
         }
     }

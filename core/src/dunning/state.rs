@@ -155,6 +155,7 @@ impl Invoice {
 #[serde(deny_unknown_fields)]
 pub struct Receivables {
     /// Events applied.
+    #[serde(default)]
     pub version: u64,
     /// The currency of every invoice, from the first.
     #[serde(default)]
@@ -543,6 +544,9 @@ impl Event {
     }
 }
 
+/// Adds to a running total. Amounts are at most
+/// [`MAX_AMOUNT`](super::MAX_AMOUNT) each (decide refuses larger), so no
+/// account's total overflows.
 fn add(total: &mut Option<Money>, amount: Money) {
     *total = Some(match total {
         Some(t) => t.checked_add(amount).unwrap_or(*t),
