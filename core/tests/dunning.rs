@@ -342,3 +342,28 @@ fn queries_report_what_is_owed() {
         (yen(12_100), yen(1_800), yen(10_300))
     );
 }
+
+/// Receivables come from billing's documents: the invoice's id, amount due
+/// and collection date (here the 27th's bank debit); a document with nothing
+/// due gives no command.
+#[test]
+fn billing_documents_open_receivables() {
+    use memberkit::billing::{BillingAccount, BillingConfig, bill};
+    let catalog = Catalog::from_json(
+        r#"[{"id": "regular", "name": "Regular", "price": {"amount": "8800", "currency": "JPY"},
+            "price_includes_tax": true, "interval": {"unit": "month", "count": 1}}]"#,
+    )
+    .unwrap();
+    let join = memberkit::membership::Command::Join { plan: "regular".into(), start: d(5, 1), trial: false };
+    let events = memberkit::membership::decide(&Membership::default(), &catalog, &join, d(4, 20)).unwrap();
+    let config = BillingConfig::from_json(r#"{"collection": {"kind": "debit_day", "day": 27}}"#).unwrap();
+    let run = bill(&BillingAccount::new("M-7"), &events, &catalog, &config, d(5, 1)).unwrap();
+    let commands: Vec<Command> = run.documents.iter().filter_map(Command::from_document).collect();
+    assert_eq!(
+        commands,
+        [Command::InvoiceIssued { invoice: "M-7-20260501-1".into(), amount: yen(8_800), due: d(5, 27) }]
+    );
+    let mut account = Receivables::default();
+    step(&mut account, &card(), commands[0].clone(), d(5, 1));
+    assert_eq!(account.unpaid_balance(), Some(yen(8_800)));
+}
