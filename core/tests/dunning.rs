@@ -354,14 +354,35 @@ fn billing_documents_open_receivables() {
             "price_includes_tax": true, "interval": {"unit": "month", "count": 1}}]"#,
     )
     .unwrap();
-    let join = memberkit::membership::Command::Join { plan: "regular".into(), start: d(5, 1), trial: false };
-    let events = memberkit::membership::decide(&Membership::default(), &catalog, &join, d(4, 20)).unwrap();
-    let config = BillingConfig::from_json(r#"{"collection": {"kind": "debit_day", "day": 27}}"#).unwrap();
-    let run = bill(&BillingAccount::new("M-7"), &events, &catalog, &config, d(5, 1)).unwrap();
-    let commands: Vec<Command> = run.documents.iter().filter_map(Command::from_document).collect();
+    let join = memberkit::membership::Command::Join {
+        plan: "regular".into(),
+        start: d(5, 1),
+        trial: false,
+    };
+    let events =
+        memberkit::membership::decide(&Membership::default(), &catalog, &join, d(4, 20)).unwrap();
+    let config =
+        BillingConfig::from_json(r#"{"collection": {"kind": "debit_day", "day": 27}}"#).unwrap();
+    let run = bill(
+        &BillingAccount::new("M-7"),
+        &events,
+        &catalog,
+        &config,
+        d(5, 1),
+    )
+    .unwrap();
+    let commands: Vec<Command> = run
+        .documents
+        .iter()
+        .filter_map(Command::from_document)
+        .collect();
     assert_eq!(
         commands,
-        [Command::InvoiceIssued { invoice: "M-7-20260501-1".into(), amount: yen(8_800), due: d(5, 27) }]
+        [Command::InvoiceIssued {
+            invoice: "M-7-20260501-1".into(),
+            amount: yen(8_800),
+            due: d(5, 27)
+        }]
     );
     let mut account = Receivables::default();
     step(&mut account, &card(), commands[0].clone(), d(5, 1));

@@ -94,6 +94,10 @@ pub struct Invoice {
     /// The later invoice whose debit collects this one's balance too.
     #[serde(default)]
     pub carried_into: Option<InvoiceId>,
+    /// Nothing is owed any more (paid, voided or written off); a settled
+    /// invoice never opens again, so an account's history costs nothing to skip.
+    #[serde(default)]
+    pub settled: bool,
 }
 
 impl Invoice {
@@ -114,6 +118,9 @@ impl Invoice {
 
     /// Whether something is still owed.
     pub fn is_open(&self) -> bool {
+        if self.settled {
+            return false;
+        }
         let balance = self.balance();
         !balance.is_zero() && !balance.is_negative()
     }
@@ -143,6 +150,11 @@ impl Invoice {
             .written_off
             .checked_sub(recovered)
             .unwrap_or(self.written_off);
+        self.settle();
+    }
+
+    fn settle(&mut self) {
+        self.settled = self.settled || self.voided || self.balance().is_zero();
     }
 }
 
@@ -616,6 +628,7 @@ impl Receivables {
                     marked_unpaid: false,
                     in_collection: false,
                     carried_into: None,
+                    settled: false,
                 });
             }
             Event::PaymentFailed { invoice, .. } => self.fire(invoice, None, |i| {
@@ -648,7 +661,10 @@ impl Receivables {
                         other.carried_into = None;
                     }
                 }
-                self.fire(invoice, None, |i| i.voided = true);
+                self.fire(invoice, None, |i| {
+                    i.voided = true;
+                    i.settle();
+                });
             }
             Event::CarriedToNextDebit { invoice, into, .. } => {
                 let into = into.clone();
@@ -685,6 +701,7 @@ impl Receivables {
                 ..
             } => self.fire(invoice, *step, |i| {
                 i.written_off = i.written_off.checked_add(*amount).unwrap_or(i.written_off);
+                i.settle();
             }),
             Event::MarkedUnpaid { invoice, .. } => {
                 self.fire(invoice, None, |i| i.marked_unpaid = true)
