@@ -43,7 +43,7 @@
  * The result of every fallible call. Values are stable and never renumbered;
  * they are grouped by module (general 0–99, money 100–199, calendar 200–299,
  * membership 300–399, billing
- * 400–499, intent 500–599).
+ * 400–499, intent 500–599, dunning 600–699).
  */
 typedef enum MkStatus {
   /**
@@ -127,7 +127,7 @@ typedef enum MkStatus {
    */
   MK_STATUS_COMMAND_REFUSED = 303,
   /**
-   * A config (billing, training, routing) that is not valid; the message names the bad field.
+   * A config (billing, dunning policy, training, routing) that is not valid; the message names the bad field.
    */
   MK_STATUS_INVALID_CONFIG = 400,
   /**
@@ -138,6 +138,10 @@ typedef enum MkStatus {
    * Bytes or JSON that are not a valid intent model.
    */
   MK_STATUS_INVALID_MODEL = 501,
+  /**
+   * An invoice id the dunning state does not have.
+   */
+  MK_STATUS_UNKNOWN_INVOICE = 600,
 } MkStatus;
 
 /**
@@ -151,6 +155,13 @@ typedef struct MkBillingConfig MkBillingConfig;
  * from many threads at once.
  */
 typedef struct MkCatalog MkCatalog;
+
+/**
+ * A dunning policy: grace period, retries, the steps of a case and the
+ * account ladder. Immutable once made: a `const MkDunningPolicy *` may be
+ * used from many threads at once.
+ */
+typedef struct MkDunningPolicy MkDunningPolicy;
 
 /**
  * An intent model. Immutable once made: a `const MkIntentModel *` may be
@@ -426,6 +437,98 @@ enum MkStatus mk_schedule_period_containing(struct MkSchedule schedule, struct M
  * `out` is NULL or writable for `out_len` dates; `out_count` is writable.
  */
 enum MkStatus mk_schedule_boundaries(struct MkSchedule schedule, struct MkPeriod range, struct MkDate *out, size_t out_len, size_t *out_count);
+
+/**
+ * Reads a dunning policy from JSON and writes a new handle to `*out`; free
+ * it with mk_dunning_policy_free. A bad policy gives
+ * MK_STATUS_INVALID_CONFIG with the path of the bad field in the message
+ * (e.g. `steps[0].day`).
+ *
+ * # Safety
+ * `policy_json` is a NUL-terminated string; `out` is writable.
+ */
+enum MkStatus mk_dunning_policy_new(const char *policy_json, struct MkDunningPolicy **out);
+
+/**
+ * Frees a dunning policy. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `policy` is NULL or a handle from mk_dunning_policy_new not yet freed.
+ */
+void mk_dunning_policy_free(struct MkDunningPolicy *policy);
+
+/**
+ * Decides `command_json` (e.g. {"type":"payment_failed","invoice":"m-1",
+ * "amount":{"amount":"8800","currency":"JPY"},"decline":"soft"} or
+ * {"type":"advance"}) made on `at` against the receivables `state_json`
+ * (NULL or "" for an account with no invoice yet) under `policy`, writing
+ * the resulting events as a JSON array to `*out_events` (free with
+ * mk_string_free). A refused command gives its status
+ * (MK_STATUS_UNKNOWN_INVOICE, MK_STATUS_COMMAND_REFUSED,
+ * MK_STATUS_CURRENCY_MISMATCH, ...) and changes nothing.
+ *
+ * # Safety
+ * `policy` is a live handle; strings are NUL-terminated (`state_json` may be
+ * NULL); `out_events` is writable.
+ */
+enum MkStatus mk_dunning_decide(const struct MkDunningPolicy *policy, const char *state_json, const char *command_json, struct MkDate at, char **out_events);
+
+/**
+ * Applies the JSON array of dunning events `events_json` to the receivables
+ * `state_json` (NULL or "" for an account with no invoice yet) and writes
+ * the new state as JSON to `*out_state` (free with mk_string_free).
+ *
+ * # Safety
+ * Strings are NUL-terminated (`state_json` may be NULL); `out_state` is writable.
+ */
+enum MkStatus mk_dunning_apply(const char *state_json, const char *events_json, char **out_state);
+
+/**
+ * Writes the membership commands that the JSON array of dunning events
+ * `events_json` calls for, in order, as a JSON array to `*out_commands`
+ * (e.g. [{"type":"suspend"},{"type":"reinstate"}]; free with
+ * mk_string_free): decide each with mk_membership_decide.
+ *
+ * # Safety
+ * `events_json` is NUL-terminated; `out_commands` is writable.
+ */
+enum MkStatus mk_dunning_membership_commands(const char *events_json, char **out_commands);
+
+/**
+ * Writes the account as dunning sees it — standing, restrictions, ladder
+ * state, payment_method_update_requested, overdue_invoices — with its
+ * unpaid_balance, total_collected and totals (invoiced, collected, applied,
+ * written_off, open, credit) as JSON to `*out_view` (free with
+ * mk_string_free). The amounts are null before the first invoice.
+ *
+ * # Safety
+ * `state_json` is NULL or NUL-terminated; `out_view` is writable.
+ */
+enum MkStatus mk_dunning_view(const char *state_json, char **out_view);
+
+/**
+ * Writes the invoices with something still owed, oldest due first, with
+ * their age in days on `at`, as a JSON array to `*out_invoices` (free with
+ * mk_string_free).
+ *
+ * # Safety
+ * `state_json` is NULL or NUL-terminated; `out_invoices` is writable.
+ */
+enum MkStatus mk_dunning_open_invoices(const char *state_json, struct MkDate at, char **out_invoices);
+
+/**
+ * Writes the steps still to come for the unpaid invoices under `policy`, in
+ * date order, as a JSON array to `*out_timeline` (free with
+ * mk_string_free): each has on, invoice, step, action (with its fields),
+ * amount, and `message`, the sentence told to the member in `language`
+ * ("ja" or "en"; anything else is MK_STATUS_INVALID_ARGUMENT) — the same
+ * words as the Rust and Python APIs.
+ *
+ * # Safety
+ * `policy` is a live handle; `state_json` is NULL or NUL-terminated;
+ * `language` is NUL-terminated; `out_timeline` is writable.
+ */
+enum MkStatus mk_dunning_timeline(const struct MkDunningPolicy *policy, const char *state_json, const char *language, char **out_timeline);
 
 /**
  * The name of a status, e.g. `"MK_STATUS_INVALID_DATE"`; a static string,

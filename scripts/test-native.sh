@@ -20,5 +20,5 @@ echo '#include "memberkit.h"' | g++ -std=c++17 "${warn[@]}" -Iinclude -x c++ -fs
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$out/test_c"
-"$out/test_vectors" tests/vectors/membership.json tests/vectors/billing.json
+"$out/test_vectors" tests/vectors/membership.json tests/vectors/billing.json tests/vectors/dunning.json
 "$out/test_cpp"

@@ -91,7 +91,12 @@ fn main() -> Result<(), memberkit::Error> {
     );
     chat()?;
 
-    println!("\n9. Bad input is a typed error, never a panic:");
+    println!(
+        "\n9. A failed payment (督促): reminders and retries, a suspension, the payment, the reinstatement:"
+    );
+    collections()?;
+
+    println!("\n10. Bad input is a typed error, never a panic:");
     let mixed =
         Money::from_minor(100, Currency::JPY).checked_add(Money::from_minor(100, Currency::USD));
     println!("   ¥100 + $1.00      → {}", mixed.unwrap_err());
@@ -119,6 +124,143 @@ const PLANS: &str = r#"[
   {"id": "daytime", "name": "Daytime", "price": {"amount": "6600", "currency": "JPY"}, "price_includes_tax": true,
    "interval": {"unit": "month", "count": 1}, "notice": {"kind": "day_of_month", "day": 10}}
 ]"#;
+
+/// A card payment fails; dunning reminds, retries, restricts and suspends,
+/// the membership follows, and the member's payment reinstates it.
+fn collections() -> Result<(), memberkit::Error> {
+    use memberkit::dunning::{self, Decline, Language, Policy, Receivables};
+    let policy = Policy::from_json(
+        r#"{"currency": "JPY", "grace_days": 3, "max_retries": 2,
+        "retry_timing": {"skip_weekends": true, "holidays": ["2026-05-04", "2026-05-05", "2026-05-06"]},
+        "steps": [
+            {"day": 0, "action": "remind", "channel": "email", "template": "payment_failed"},
+            {"day": 3, "action": "retry"},
+            {"day": 7, "action": "restrict", "restriction": "no_new_bookings"},
+            {"day": 10, "action": "retry"},
+            {"day": 10, "action": "remind", "channel": "sms", "template": "final_notice"},
+            {"day": 14, "action": "suspend"},
+            {"day": 30, "action": "cancel"}]}"#,
+    )?;
+    let catalog = Catalog::from_json(PLANS)?;
+    let mut member = Membership::default();
+    let join = Command::Join {
+        plan: "daytime".into(),
+        start: date(2026, 4, 1)?,
+        trial: false,
+    };
+    for (command, at) in [
+        (join, date(2026, 3, 25)?),
+        (Command::Advance, date(2026, 4, 1)?),
+    ] {
+        for event in decide(&member, &catalog, &command, at)? {
+            member = member.apply(&event);
+        }
+    }
+    let fee = Money::from_minor(6_600, Currency::JPY);
+    let invoice = "m-1-20260501-1";
+    let mut account = Receivables::default();
+    let script = [
+        (
+            date(2026, 4, 25)?,
+            dunning::Command::InvoiceIssued {
+                invoice: invoice.into(),
+                amount: fee,
+                due: date(2026, 5, 1)?,
+            },
+        ),
+        (
+            date(2026, 5, 1)?,
+            dunning::Command::PaymentFailed {
+                invoice: invoice.into(),
+                amount: fee,
+                decline: Decline::Soft,
+                code: Some("insufficient_funds".into()),
+            },
+        ),
+        (date(2026, 5, 7)?, dunning::Command::Advance),
+        (
+            date(2026, 5, 7)?,
+            dunning::Command::PaymentFailed {
+                invoice: invoice.into(),
+                amount: fee,
+                decline: Decline::Soft,
+                code: None,
+            },
+        ),
+        (date(2026, 5, 11)?, dunning::Command::Advance),
+        (
+            date(2026, 5, 11)?,
+            dunning::Command::PaymentFailed {
+                invoice: invoice.into(),
+                amount: fee,
+                decline: Decline::Soft,
+                code: None,
+            },
+        ),
+        (date(2026, 5, 15)?, dunning::Command::Advance),
+        (
+            date(2026, 5, 18)?,
+            dunning::Command::PaymentSucceeded {
+                payment: "pay-7f3a".into(),
+                invoice: invoice.into(),
+                amount: fee,
+            },
+        ),
+    ];
+    for (at, command) in script {
+        let events = dunning::decide(&account, &policy, &command, at)?;
+        for event in &events {
+            account.apply_mut(event);
+            if let Some(text) = describe_dunning(event) {
+                println!("   {}  {text}", event.on());
+            }
+        }
+        for command in dunning::membership_commands(&events) {
+            for event in decide(&member, &catalog, &command, at)? {
+                member = member.apply(&event);
+            }
+            println!("   {at}    → membership {}", member.status);
+        }
+        if matches!(command, dunning::Command::PaymentFailed { .. }) && at == date(2026, 5, 1)? {
+            println!("   what the member is told that day:");
+            for planned in account.timeline(&policy)? {
+                println!("     {}", planned.message(Language::Ja));
+                println!("     {}", planned.message(Language::En));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn describe_dunning(event: &memberkit::dunning::Event) -> Option<String> {
+    use memberkit::dunning::Event as E;
+    Some(match event {
+        E::InvoiceOpened { amount, due, .. } => format!("invoice of {} due {due}", yen(*amount)),
+        E::PaymentFailed { decline, code, .. } => {
+            format!(
+                "payment failed ({} decline{})",
+                format!("{decline:?}").to_lowercase(),
+                code.as_ref().map(|c| format!(", {c}")).unwrap_or_default()
+            )
+        }
+        E::ReminderDue {
+            channel, template, ..
+        } => format!(
+            "send reminder `{template}` by {}",
+            format!("{channel:?}").to_lowercase()
+        ),
+        E::RetryDue {
+            attempt, amount, ..
+        } => format!("retry #{attempt} of {}", yen(*amount)),
+        E::Overdue { .. } => "grace period over: overdue".into(),
+        E::MarkedPastDue { .. } => "account past due".into(),
+        E::Restricted { restriction, .. } => format!("restricted: {restriction}"),
+        E::Suspended { .. } => "account suspended".into(),
+        E::PaymentReceived { amount, .. } => format!("payment of {} received", yen(*amount)),
+        E::Recovered { from, lifted, .. } => format!("recovered from {from}, lifted {lifted:?}"),
+        _ => return None,
+    })
+}
 
 /// Two short conversations through the shipped model and the default routing rules.
 fn chat() -> Result<(), memberkit::Error> {

@@ -263,3 +263,112 @@ pub fn membership_command(start: NaiveDate) -> impl Strategy<Value = Command> {
         Just(Command::Advance),
     ]
 }
+
+/// A valid dunning policy in yen: random steps, grace period, retry timing,
+/// ladder, and either card retries or collect-with-next-debit.
+///
+/// ```
+/// use memberkit::strategies;
+/// use proptest::prelude::*;
+///
+/// proptest!(|(policy in strategies::dunning_policy())| {
+///     let again = memberkit::dunning::Policy::from_json(&policy.to_json()).unwrap();
+///     prop_assert_eq!(again, policy);
+/// });
+/// ```
+pub fn dunning_policy() -> impl Strategy<Value = crate::dunning::Policy> {
+    let action = prop_oneof![
+        4 => Just(r#""action": "retry""#.to_string()),
+        3 => proptest::sample::select(vec!["email", "sms", "push", "letter"])
+            .prop_map(|c| format!(r#""action": "remind", "channel": "{c}", "template": "t_{c}""#)),
+        2 => proptest::sample::select(vec!["no_new_bookings", "no_guests"])
+            .prop_map(|r| format!(r#""action": "restrict", "restriction": "{r}""#)),
+        2 => Just(r#""action": "suspend""#.to_string()),
+        1 => Just(r#""action": "cancel""#.to_string()),
+        1 => Just(r#""action": "send_to_collection""#.to_string()),
+        1 => Just(r#""action": "write_off""#.to_string()),
+    ];
+    let steps = proptest::collection::vec((0_u32..60, action), 0..8);
+    let rung = (
+        proptest::option::of(1_u32..4),
+        proptest::option::of(1_i64..30_000),
+        proptest::option::of(1_u32..60),
+        proptest::sample::select(vec!["past_due", "suspended", "cancelled"]),
+    );
+    let ladder = proptest::collection::vec(rung, 0..3);
+    (
+        steps,
+        0_u32..6,
+        proptest::option::of(0_u32..5),
+        (any::<bool>(), proptest::option::of(1_u32..32), any::<bool>()),
+        (any::<bool>(), any::<bool>()),
+        proptest::sample::select(vec!["stay_past_due", "mark_unpaid", "cancel"]),
+        ladder,
+    )
+        .prop_map(
+            |(steps, grace, max_retries, (weekends, payday, due_date), (debit, invoice_suspended), after, ladder)| {
+                let steps: Vec<String> = steps
+                    .into_iter()
+                    .filter(|(_, a)| !(debit && a.contains("retry")))
+                    .map(|(day, action)| {
+                        let escalates = !(action.contains("retry") || action.contains("remind"));
+                        let day = if escalates { day.max(grace) } else { day };
+                        format!(r#"{{"day": {day}, {action}}}"#)
+                    })
+                    .collect();
+                let mut ladder: Vec<_> = ladder
+                    .into_iter()
+                    .filter(|(n, b, d, _)| n.is_some() || b.is_some() || d.is_some())
+                    .collect();
+                let rank = |s: &str| ["past_due", "suspended", "cancelled"].iter().position(|x| *x == s);
+                ladder.sort_by_key(|(_, _, _, s)| std::cmp::Reverse(rank(s)));
+                let rungs: Vec<String> = ladder
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (n, b, d, standing))| {
+                        let mut fields = vec![format!(r#""name": "s{i}""#), format!(r#""standing": "{standing}""#)];
+                        fields.extend(n.map(|n| format!(r#""unpaid_invoices": {n}"#)));
+                        fields.extend(b.map(|b| format!(r#""unpaid_balance": {{"amount": "{b}", "currency": "JPY"}}"#)));
+                        fields.extend(d.map(|d| format!(r#""days_since_oldest_unpaid": {d}"#)));
+                        format!("{{{}}}", fields.join(", "))
+                    })
+                    .collect();
+                let json = format!(
+                    r#"{{"currency": "JPY", "count_from": "{}", "grace_days": {grace}, {} "retry_timing": {{"skip_weekends": {weekends}, "holidays": ["2026-05-04", "2026-05-05"] {}}}, "collect_with_next_debit": {debit}, "invoice_while_suspended": {invoice_suspended}, "after_last_retry": "{}", "steps": [{}], "ladder": [{}]}}"#,
+                    if due_date { "due_date" } else { "first_failure" },
+                    max_retries.map_or(String::new(), |m| format!(r#""max_retries": {m},"#)),
+                    payday.map_or(String::new(), |d| format!(r#", "on_or_after_day": {d}"#)),
+                    if debit { "stay_past_due" } else { after },
+                    steps.join(", "),
+                    rungs.join(", "),
+                );
+                crate::dunning::Policy::from_json(&json)
+            },
+        )
+        .prop_filter_map("valid policy", Result::ok)
+}
+
+/// A dunning command on one of a few invoices (`i0`..`i3`) and payment ids
+/// (`p0`..`p5`, so duplicates occur), in yen: valid and invalid commands
+/// alike, for state-machine tests. Invoices fall due some days after `start`.
+pub fn dunning_command(start: NaiveDate) -> impl Strategy<Value = crate::dunning::Command> {
+    use crate::dunning::{Command, Decline};
+    let invoice = || proptest::sample::select(vec!["i0", "i1", "i2", "i3"]).prop_map(Into::into);
+    let yen = || (1_i64..12_000).prop_map(|n| Money::from_minor(n, Currency::JPY));
+    prop_oneof![
+        3 => (invoice(), yen(), 0_u64..200).prop_map(move |(invoice, amount, d)| Command::InvoiceIssued {
+            invoice, amount, due: start + chrono::Days::new(d)
+        }),
+        3 => (invoice(), yen(), any::<bool>()).prop_map(|(invoice, amount, hard)| Command::PaymentFailed {
+            invoice, amount, decline: if hard { Decline::Hard } else { Decline::Soft }, code: None
+        }),
+        3 => (proptest::sample::select(vec!["p0", "p1", "p2", "p3", "p4", "p5"]), invoice(), yen())
+            .prop_map(|(payment, invoice, amount)| Command::PaymentSucceeded {
+                payment: payment.into(), invoice, amount
+            }),
+        1 => Just(Command::PaymentMethodUpdated),
+        1 => invoice().prop_map(|invoice| Command::InvoiceVoided { invoice }),
+        1 => invoice().prop_map(|invoice| Command::InvoiceWrittenOff { invoice }),
+        3 => Just(Command::Advance),
+    ]
+}

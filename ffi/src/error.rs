@@ -9,7 +9,7 @@ use std::ffi::{CString, c_char, c_int};
 /// The result of every fallible call. Values are stable and never renumbered;
 /// they are grouped by module (general 0–99, money 100–199, calendar 200–299,
 /// membership 300–399, billing
-/// 400–499, intent 500–599).
+/// 400–499, intent 500–599, dunning 600–699).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MkStatus {
@@ -53,16 +53,18 @@ pub enum MkStatus {
     InvalidTransition = 302,
     /// A command a rule of the plan refuses.
     CommandRefused = 303,
-    /// A config (billing, training, routing) that is not valid; the message names the bad field.
+    /// A config (billing, dunning policy, training, routing) that is not valid; the message names the bad field.
     InvalidConfig = 400,
     /// Training or evaluation examples that cannot be used.
     InvalidTrainingData = 500,
     /// Bytes or JSON that are not a valid intent model.
     InvalidModel = 501,
+    /// An invoice id the dunning state does not have.
+    UnknownInvoice = 600,
 }
 
 impl MkStatus {
-    const ALL: [MkStatus; 23] = [
+    const ALL: [MkStatus; 24] = [
         Self::Ok,
         Self::InvalidArgument,
         Self::NullPointer,
@@ -86,6 +88,7 @@ impl MkStatus {
         Self::InvalidConfig,
         Self::InvalidTrainingData,
         Self::InvalidModel,
+        Self::UnknownInvoice,
     ];
 
     fn name(self) -> &'static std::ffi::CStr {
@@ -113,6 +116,7 @@ impl MkStatus {
             Self::InvalidConfig => c"MK_STATUS_INVALID_CONFIG",
             Self::InvalidTrainingData => c"MK_STATUS_INVALID_TRAINING_DATA",
             Self::InvalidModel => c"MK_STATUS_INVALID_MODEL",
+            Self::UnknownInvoice => c"MK_STATUS_UNKNOWN_INVOICE",
         }
     }
 }
@@ -138,6 +142,7 @@ impl From<ErrorKind> for MkStatus {
             ErrorKind::InvalidConfig => Self::InvalidConfig,
             ErrorKind::InvalidTrainingData => Self::InvalidTrainingData,
             ErrorKind::InvalidModel => Self::InvalidModel,
+            ErrorKind::UnknownInvoice => Self::UnknownInvoice,
         }
     }
 }

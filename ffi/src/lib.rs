@@ -10,6 +10,7 @@
 mod guard;
 mod billing;
 mod calendar;
+mod dunning;
 mod error;
 mod intent;
 mod membership;
@@ -19,6 +20,7 @@ mod version;
 
 pub use billing::*;
 pub use calendar::*;
+pub use dunning::*;
 pub use error::*;
 pub use intent::*;
 pub use membership::*;

@@ -41,12 +41,12 @@ static inline const char *js_value_end(const char *p) {
     return p;
 }
 
-/* The value of `key` in the object starting at obj, or NULL. */
-static inline const char *js_get(const char *obj, const char *key) {
+/* The value of the key of `key_len` bytes at `key` in the object starting
+   at obj, or NULL. */
+static inline const char *js_get_n(const char *obj, const char *key, size_t key_len) {
     const char *p = js_ws(obj);
     if (*p != '{') return NULL;
     p = js_ws(p + 1);
-    size_t key_len = strlen(key);
     while (*p == '"') {
         const char *k = p + 1, *k_end = js_string_end(p) - 1;
         p = js_ws(js_ws(k_end + 1) + 1); /* skip ':' */
@@ -55,6 +55,11 @@ static inline const char *js_get(const char *obj, const char *key) {
         if (*p == ',') p = js_ws(p + 1);
     }
     return NULL;
+}
+
+/* The value of `key` in the object starting at obj, or NULL. */
+static inline const char *js_get(const char *obj, const char *key) {
+    return js_get_n(obj, key, strlen(key));
 }
 
 /* The first element of the array at arr, or NULL when empty. */
@@ -86,6 +91,41 @@ static inline char *js_copy(const char *p) {
         out[n] = '\0';
     }
     return out;
+}
+
+static inline int js_equal(const char *a, const char *b);
+
+/* Whether every key of the object at a has an equal value in the object at b. */
+static inline int js_object_within(const char *a, const char *b) {
+    const char *p = js_ws(js_ws(a) + 1);
+    while (*p == '"') {
+        const char *k = p + 1, *k_end = js_string_end(p) - 1;
+        p = js_ws(js_ws(k_end + 1) + 1); /* skip ':' */
+        const char *other = js_get_n(b, k, (size_t)(k_end - k));
+        if (!other || !js_equal(p, other)) return 0;
+        p = js_ws(js_value_end(p));
+        if (*p == ',') p = js_ws(p + 1);
+    }
+    return 1;
+}
+
+/* Whether the values at a and b are the same JSON: objects key by key in any
+   order, arrays element by element, strings, numbers and literals by their
+   text (so "1.0" and "1" differ, as do two spellings of one string). */
+static inline int js_equal(const char *a, const char *b) {
+    a = js_ws(a);
+    b = js_ws(b);
+    if (*a != *b) return 0;
+    if (*a == '{') return js_object_within(a, b) && js_object_within(b, a);
+    if (*a == '[') {
+        const char *x = js_first(a), *y = js_first(b);
+        for (; x && y; x = js_next(x), y = js_next(y)) {
+            if (!js_equal(x, y)) return 0;
+        }
+        return !x && !y;
+    }
+    size_t len = (size_t)(js_value_end(a) - a);
+    return len == (size_t)(js_value_end(b) - b) && strncmp(a, b, len) == 0;
 }
 
 #endif

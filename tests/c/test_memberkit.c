@@ -306,6 +306,138 @@ static void test_billing(void) {
     mk_catalog_free(catalog);
 }
 
+static const char *DUNNING_POLICY =
+    "{\"currency\":\"JPY\",\"grace_days\":3,\"max_retries\":1,\"steps\":[{\"day\":3,\"action\":\"retry\"},"
+    "{\"day\":7,\"action\":\"remind\",\"channel\":\"email\",\"template\":\"unpaid\"},{\"day\":14,\"action\":\"suspend\"}]}";
+static const char *ISSUE =
+    "{\"type\":\"invoice_issued\",\"invoice\":\"m-1\",\"amount\":{\"amount\":\"8800\",\"currency\":\"JPY\"},"
+    "\"due\":\"2026-05-01\"}";
+static const char *FAIL_SOFT =
+    "{\"type\":\"payment_failed\",\"invoice\":\"m-1\",\"amount\":{\"amount\":\"8800\",\"currency\":\"JPY\"},"
+    "\"decline\":\"soft\"}";
+
+/* Decides `command` on `at` and applies its events to `*state`. */
+static int dunning_step(const MkDunningPolicy *policy, char **state, const char *command, MkDate at) {
+    char *events = NULL, *next = NULL;
+    int ok = mk_dunning_decide(policy, *state, command, at, &events) == MK_STATUS_OK &&
+             mk_dunning_apply(*state, events, &next) == MK_STATUS_OK;
+    if (ok) {
+        mk_string_free(*state);
+        *state = next;
+    }
+    mk_string_free(events);
+    return ok;
+}
+
+static void test_dunning(void) {
+    MkDunningPolicy *policy = NULL;
+    const char *inside_grace = "{\"currency\":\"JPY\",\"grace_days\":7,\"steps\":[{\"day\":3,\"action\":\"suspend\"}]}";
+    CHECK(mk_dunning_policy_new(inside_grace, &policy) == MK_STATUS_INVALID_CONFIG && policy == NULL);
+    CHECK(strstr(mk_last_error_message(), "at steps[0].day") != NULL);
+    CHECK(mk_dunning_policy_new("{\"currency\":\"JPY\",\"steps\":[{\"day\":1,\"action\":\"fly\"}]}", &policy) ==
+          MK_STATUS_INVALID_CONFIG);
+    CHECK(strstr(mk_last_error_message(), "steps[0]") != NULL);
+    CHECK(mk_dunning_policy_new("not json", &policy) == MK_STATUS_INVALID_CONFIG && policy == NULL);
+    CHECK(mk_dunning_policy_new(NULL, &policy) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_policy_new(DUNNING_POLICY, NULL) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_policy_new(DUNNING_POLICY, &policy) == MK_STATUS_OK && policy != NULL);
+
+    /* NULL and "" are an account with no invoice yet. */
+    char *state = NULL, *events = NULL, *out = NULL;
+    CHECK(mk_dunning_decide(policy, "", ISSUE, date(2026, 4, 25), &events) == MK_STATUS_OK);
+    CHECK(events && strstr(events, "\"type\":\"invoice_opened\"") != NULL);
+    mk_string_free(events);
+    events = NULL;
+    CHECK(dunning_step(policy, &state, ISSUE, date(2026, 4, 25)));
+    CHECK(dunning_step(policy, &state, FAIL_SOFT, date(2026, 5, 1)));
+
+    /* NULL pointers. */
+    CHECK(mk_dunning_decide(NULL, state, FAIL_SOFT, date(2026, 5, 2), &events) == MK_STATUS_NULL_POINTER);
+    CHECK(strstr(mk_last_error_message(), "policy is NULL") != NULL);
+    CHECK(mk_dunning_decide(policy, state, NULL, date(2026, 5, 2), &events) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_decide(policy, state, "{\"type\":\"advance\"}", date(2026, 5, 2), NULL) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_apply(state, NULL, &out) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_apply(state, "[]", NULL) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_membership_commands(NULL, &out) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_view(state, NULL) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_open_invoices(state, date(2026, 5, 2), NULL) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_timeline(NULL, state, "en", &out) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_dunning_timeline(policy, state, NULL, &out) == MK_STATUS_NULL_POINTER);
+    CHECK(events == NULL && out == NULL);
+
+    /* An unknown invoice, and other refusals, change nothing. */
+    const char *unknown =
+        "{\"type\":\"payment_succeeded\",\"payment\":\"pay-1\",\"invoice\":\"no-such\","
+        "\"amount\":{\"amount\":\"8800\",\"currency\":\"JPY\"}}";
+    CHECK(mk_dunning_decide(policy, state, unknown, date(2026, 5, 2), &events) == MK_STATUS_UNKNOWN_INVOICE);
+    CHECK(strstr(mk_last_error_message(), "\"no-such\"") != NULL && events == NULL);
+    CHECK(strcmp(mk_status_str(MK_STATUS_UNKNOWN_INVOICE), "MK_STATUS_UNKNOWN_INVOICE") == 0);
+    CHECK(mk_dunning_decide(policy, state, "{\"type\":\"advance\"}", date(2026, 4, 30), &events) ==
+          MK_STATUS_COMMAND_REFUSED);
+    CHECK(mk_dunning_decide(policy, state, "{\"type\":\"fly\"}", date(2026, 5, 2), &events) == MK_STATUS_INVALID_JSON);
+    CHECK(mk_dunning_decide(policy, "{", FAIL_SOFT, date(2026, 5, 2), &events) == MK_STATUS_INVALID_JSON);
+    CHECK(events == NULL);
+
+    /* Queries. */
+    CHECK(mk_dunning_view(state, &out) == MK_STATUS_OK);
+    CHECK(out && strstr(out, "\"unpaid_balance\":{\"amount\":\"8800\",\"currency\":\"JPY\"}") != NULL);
+    CHECK(out && strstr(out, "\"standing\":\"good\"") != NULL && strstr(out, "\"totals\":{") != NULL);
+    mk_string_free(out);
+    CHECK(mk_dunning_view(NULL, &out) == MK_STATUS_OK && strstr(out, "\"unpaid_balance\":null") != NULL);
+    mk_string_free(out);
+    CHECK(mk_dunning_open_invoices(state, date(2026, 5, 11), &out) == MK_STATUS_OK);
+    CHECK(out && strstr(out, "\"invoice\":\"m-1\"") != NULL && strstr(out, "\"age_days\":10") != NULL);
+    mk_string_free(out);
+    CHECK(mk_dunning_timeline(policy, state, "en", &out) == MK_STATUS_OK);
+    CHECK(out && strstr(out, "\"message\":\"Your membership will be suspended on 15 May 2026 unless ¥8,800 is paid.\""));
+    mk_string_free(out);
+    CHECK(mk_dunning_timeline(policy, state, "ja", &out) == MK_STATUS_OK);
+    CHECK(out && strstr(out, "\"message\":\"8,800円のお支払いがない場合、2026年5月15日に会員資格を停止します。\""));
+    mk_string_free(out);
+    out = NULL;
+    CHECK(mk_dunning_timeline(policy, state, "fr", &out) == MK_STATUS_INVALID_ARGUMENT && out == NULL);
+    CHECK(strstr(mk_last_error_message(), "\"fr\"") != NULL);
+
+    /* Advancing to May 15 suspends; the membership is told to suspend. */
+    CHECK(mk_dunning_decide(policy, state, "{\"type\":\"advance\"}", date(2026, 5, 15), &events) == MK_STATUS_OK);
+    CHECK(mk_dunning_membership_commands(events, &out) == MK_STATUS_OK);
+    CHECK(out && strcmp(out, "[{\"type\":\"mark_past_due\"},{\"type\":\"suspend\"}]") == 0);
+    mk_string_free(out);
+    mk_string_free(events);
+    mk_string_free(state);
+    mk_dunning_policy_free(policy);
+    mk_dunning_policy_free(NULL);
+}
+
+/* One dunning policy shared by many threads, each deciding for its own account. */
+static MkDunningPolicy *shared_policy = NULL;
+
+static void *dun_in_thread(void *arg) {
+    (void)arg;
+    int ok = 1;
+    for (int i = 0; i < 100 && ok; i++) {
+        char *state = NULL;
+        ok = dunning_step(shared_policy, &state, ISSUE, date(2026, 4, 25)) &&
+             dunning_step(shared_policy, &state, FAIL_SOFT, date(2026, 5, 1)) &&
+             dunning_step(shared_policy, &state, "{\"type\":\"advance\"}", date(2026, 5, 15)) &&
+             strstr(state, "\"standing\":\"suspended\"") != NULL;
+        mk_string_free(state);
+    }
+    return ok ? (void *)1 : NULL;
+}
+
+static void test_dunning_policy_shared_across_threads(void) {
+    CHECK(mk_dunning_policy_new(DUNNING_POLICY, &shared_policy) == MK_STATUS_OK);
+    pthread_t threads[4];
+    void *results[4];
+    for (int i = 0; i < 4; i++) pthread_create(&threads[i], NULL, dun_in_thread, NULL);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], &results[i]);
+        CHECK(results[i] != NULL);
+    }
+    mk_dunning_policy_free(shared_policy);
+}
+
 static MkIntentModel *shared_model = NULL;
 
 static void *classify_in_thread(void *arg) {
@@ -455,6 +587,8 @@ int main(void) {
     test_membership();
     test_catalog_shared_across_threads();
     test_billing();
+    test_dunning();
+    test_dunning_policy_shared_across_threads();
     test_intent();
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -4,8 +4,12 @@
  *   final status.
  * - tests/vectors/billing.json: the id, total and amount due of every
  *   document issued, in order.
+ * - tests/vectors/dunning.json: each step's events and the membership
+ *   commands they call for (compared as JSON), or the status of a refused
+ *   command; each case's final standing, restrictions, unpaid balance,
+ *   amount collected and timeline messages in Japanese and English.
  * The Rust and Python suites check the same files in full.
- * Usage: test_vectors MEMBERSHIP_JSON BILLING_JSON. */
+ * Usage: test_vectors MEMBERSHIP_JSON BILLING_JSON DUNNING_JSON. */
 #include "json_scan.h"
 #include "memberkit.h"
 
@@ -327,6 +331,136 @@ static int replay_billing(const char *path) {
     return cases;
 }
 
+/* Whether the JSON at got equals the vector's JSON at want (NULL reads as
+   missing); a failure names the case, step and both values. */
+static int same_json(const char *name, int step_no, const char *what, const char *got, const char *want) {
+    if (got && want && js_equal(got, want)) return 1;
+    char *got_text = field_text(got, 0), *want_text = field_text(want, 0);
+    fail(name, step_no, what, got_text, want_text);
+    free(got_text);
+    free(want_text);
+    return 0;
+}
+
+/* The amount of the Money at p, or p itself when it is null: "8800" or null. */
+static const char *amount_or_null(const char *p) {
+    return p && *js_ws(p) == '{' ? js_get(p, "amount") : p;
+}
+
+/* Whether mk_dunning_timeline in `language` tells the messages the vector
+   lists under end.timeline.<language>, in order. */
+static int same_timeline(const char *name, const MkDunningPolicy *policy, const char *state, const char *language,
+                         const char *want) {
+    char *timeline = NULL;
+    if (mk_dunning_timeline(policy, state, language, &timeline) != MK_STATUS_OK) {
+        fail(name, -1, "timeline", mk_last_error_message(), "ok");
+        return 0;
+    }
+    int same = 1;
+    const char *got = js_first(timeline), *expected = js_first(want);
+    for (; got && expected; got = js_next(got), expected = js_next(expected)) {
+        same &= same_json(name, -1, language, js_get(got, "message"), expected);
+    }
+    if (got || expected) {
+        fail(name, -1, language, got ? "more messages" : "fewer messages", "as many as the vector");
+        same = 0;
+    }
+    mk_string_free(timeline);
+    return same;
+}
+
+static void replay_dunning_case(const char *policies, const char *c) {
+    char *name = js_copy(js_get(c, "name"));
+    char *policy_name = js_copy(js_get(c, "policy"));
+    const char *policy_at = js_get(policies, policy_name);
+    char *policy_json = policy_at ? js_copy(policy_at) : NULL;
+    MkDunningPolicy *policy = NULL;
+    if (mk_dunning_policy_new(policy_json, &policy) != MK_STATUS_OK) {
+        fail(name, -1, "policy", mk_last_error_message(), "ok");
+        free(policy_json);
+        free(policy_name);
+        free(name);
+        return;
+    }
+    char *state = NULL;
+    int step_no = 0;
+    for (const char *s = js_first(js_get(c, "steps")); s; s = js_next(s), step_no++) {
+        char *command = js_copy(js_get(s, "command"));
+        const char *expected_error = js_get(s, "error");
+        char *events = NULL;
+        MkStatus status = mk_dunning_decide(policy, state, command, parse_date(js_get(s, "at")), &events);
+        if (expected_error) {
+            char *kind = js_copy(expected_error);
+            char want[64];
+            status_name_for_kind(kind, want, sizeof want);
+            if (strcmp(mk_status_str(status), want) == 0 && events == NULL) {
+                passed++;
+            } else {
+                fail(name, step_no, "status", mk_status_str(status), want);
+            }
+            free(kind);
+        } else if (status != MK_STATUS_OK) {
+            fail(name, step_no, "status", mk_status_str(status), mk_last_error_message());
+        } else {
+            char *commands = NULL, *next = NULL;
+            int same = same_json(name, step_no, "events", events, js_get(s, "events"));
+            if (mk_dunning_membership_commands(events, &commands) != MK_STATUS_OK) {
+                fail(name, step_no, "membership commands", mk_last_error_message(), "ok");
+                same = 0;
+            } else {
+                same &= same_json(name, step_no, "membership", commands, js_get(s, "membership"));
+            }
+            if (same) passed++;
+            if (mk_dunning_apply(state, events, &next) != MK_STATUS_OK) {
+                fail(name, step_no, "apply", mk_last_error_message(), "ok");
+            } else {
+                mk_string_free(state);
+                state = next;
+            }
+            mk_string_free(commands);
+        }
+        mk_string_free(events);
+        free(command);
+    }
+    const char *end = js_get(c, "end");
+    char *view = NULL;
+    if (mk_dunning_view(state, &view) != MK_STATUS_OK) {
+        fail(name, -1, "view", mk_last_error_message(), "ok");
+    } else {
+        int same = same_json(name, -1, "standing", js_get(view, "standing"), js_get(end, "standing"));
+        same &= same_json(name, -1, "restrictions", js_get(view, "restrictions"), js_get(end, "restrictions"));
+        same &= same_json(name, -1, "unpaid balance", amount_or_null(js_get(view, "unpaid_balance")),
+                          js_get(end, "unpaid_balance"));
+        same &= same_json(name, -1, "collected", amount_or_null(js_get(view, "total_collected")),
+                          js_get(end, "collected"));
+        const char *timeline = js_get(end, "timeline");
+        same &= same_timeline(name, policy, state, "ja", js_get(timeline, "ja"));
+        same &= same_timeline(name, policy, state, "en", js_get(timeline, "en"));
+        if (same) passed++;
+    }
+    mk_string_free(view);
+    mk_string_free(state);
+    mk_dunning_policy_free(policy);
+    free(policy_json);
+    free(policy_name);
+    free(name);
+}
+
+static int replay_dunning(const char *path) {
+    char *doc = read_file(path);
+    if (!doc) {
+        fprintf(stderr, "cannot read %s\n", path);
+        return -1;
+    }
+    int cases = 0;
+    const char *policies = js_get(doc, "policies");
+    for (const char *c = js_first(js_get(doc, "cases")); c; c = js_next(c), cases++) {
+        replay_dunning_case(policies, c);
+    }
+    free(doc);
+    return cases;
+}
+
 int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "tests/vectors/membership.json";
     char *doc = read_file(path);
@@ -346,6 +480,8 @@ int main(int argc, char **argv) {
     free(plans);
     free(doc);
     int billing_cases = replay_billing(argc > 2 ? argv[2] : "tests/vectors/billing.json");
-    printf("c vectors (%d membership, %d billing cases): %d passed, %d failed\n", cases, billing_cases, passed, failed);
-    return failed == 0 && cases >= 25 && billing_cases >= 30 ? 0 : 1;
+    int dunning_cases = replay_dunning(argc > 3 ? argv[3] : "tests/vectors/dunning.json");
+    printf("c vectors (%d membership, %d billing, %d dunning cases): %d passed, %d failed\n", cases, billing_cases,
+           dunning_cases, passed, failed);
+    return failed == 0 && cases >= 25 && billing_cases >= 30 && dunning_cases >= 25 ? 0 : 1;
 }

@@ -135,12 +135,10 @@ mod term;
 mod text;
 mod timeline;
 
+pub use crate::calendar::next_business_day;
 pub use batch::{AccountHistory, bill_batch_json};
 pub use config::{BillingConfig, Collection, FirstPeriod, FirstPeriodRow, Fraction, Timing};
-pub use document::{
-    Document, DocumentKind, Line, LineKind, Proration, TaxCategory, TaxSummary,
-};
-pub use crate::calendar::next_business_day;
+pub use document::{Document, DocumentKind, Line, LineKind, Proration, TaxCategory, TaxSummary};
 pub use host_items::{Charge, Discount, DiscountOff};
 pub use ledger::BillingAccount;
 pub use proration::{DayCount, prorate};

@@ -1,8 +1,8 @@
 //! The dunning decider: what follows a command on an account's receivables.
 
+use super::DunningError;
 use super::policy::{Action, AfterLastRetry, CountFrom, Policy, Restriction, Standing};
 use super::state::{Applied, Command, Escalation, Event, Invoice, Receivables, SkipReason};
-use super::DunningError;
 use crate::calendar::{CalendarError, NaiveDate};
 use crate::money::Money;
 use chrono::Days;
@@ -149,18 +149,32 @@ fn next_date(
         if start <= at {
             oldest = Some(oldest.map_or(start, |o| o.min(start)));
         }
-        if !invoice.overdue {
+        // A case that begins counts towards the ladder from its first day.
+        if !policy.ladder.is_empty() && only.is_none() && cursor.is_none_or(|c| start > c) {
+            consider(start);
+        }
+        // Retry timing only moves a date later: a step more days after the
+        // start than `at` is cannot be due, and needs no date.
+        let offset = (at - start).num_days();
+        let reachable = |days: u32| i64::from(days) <= offset;
+        if !invoice.overdue && reachable(policy.grace_days) {
             consider(overdue_date(policy, start)?);
         }
-        for k in 0..policy.steps.len() {
-            if invoice.fired & (1 << k) == 0 && in_dunning(invoice) {
-                consider(step_date(policy, start, k)?);
+        if in_dunning(invoice) {
+            for (k, step) in policy.steps.iter().enumerate() {
+                if invoice.fired & (1 << k) == 0 && reachable(step.day) {
+                    consider(step_date(policy, start, k)?);
+                }
             }
         }
     }
     if let Some(oldest) = oldest.filter(|_| only.is_none()) {
+        let offset = (at - oldest).num_days();
         for rung in &policy.ladder {
-            if let Some(days) = rung.days_since_oldest_unpaid {
+            if let Some(days) = rung
+                .days_since_oldest_unpaid
+                .filter(|d| i64::from(*d) <= offset)
+            {
                 let date = plus_days(oldest, days)?;
                 if cursor.is_none_or(|c| date > c) {
                     consider(date);
@@ -172,21 +186,21 @@ fn next_date(
 }
 
 /// What the account's standing, restrictions and ladder state are on `day`.
-pub(super) struct Derived {
-    pub(super) standing: Standing,
-    pub(super) restrictions: SmallVec<[Restriction; 4]>,
-    pub(super) ladder: Option<usize>,
+struct Derived<'a> {
+    standing: Standing,
+    restrictions: SmallVec<[&'a str; 4]>,
+    ladder: Option<usize>,
 }
 
-pub(super) fn derive(state: &Receivables, policy: &Policy, day: NaiveDate) -> Derived {
+fn derive<'a>(state: &'a Receivables, policy: &'a Policy, day: NaiveDate) -> Derived<'a> {
     let mut standing = Standing::Good;
-    let mut restrictions: SmallVec<[Restriction; 4]> = SmallVec::new();
+    let mut restrictions: SmallVec<[&str; 4]> = SmallVec::new();
     let mut unpaid = 0u32;
     let mut balance = rust_decimal::Decimal::ZERO;
     let mut oldest: Option<NaiveDate> = None;
     for invoice in state.invoices.iter().filter(|i| i.is_open()) {
         standing = standing.max(invoice.level);
-        restrictions.extend(invoice.restrictions.iter().cloned());
+        restrictions.extend(invoice.restrictions.iter().map(Restriction::as_str));
         if let Some(start) = case_start(invoice, policy)
             && start <= day
         {
@@ -207,10 +221,12 @@ pub(super) fn derive(state: &Receivables, policy: &Policy, day: NaiveDate) -> De
     });
     if let Some(rung) = ladder.map(|i| &policy.ladder[i]) {
         standing = standing.max(rung.standing);
-        restrictions.extend(rung.restrict.iter().cloned());
+        restrictions.extend(rung.restrict.iter().map(Restriction::as_str));
     }
-    restrictions.sort_unstable();
-    restrictions.dedup();
+    if restrictions.len() > 1 {
+        restrictions.sort_unstable();
+        restrictions.dedup();
+    }
     Derived {
         standing,
         restrictions,
@@ -224,7 +240,15 @@ fn ladder_name(policy: &Policy, index: Option<usize>) -> Option<&str> {
 
 /// Whether an advance to `at` would emit anything (without cloning the state).
 fn anything_due(state: &Receivables, policy: &Policy, at: NaiveDate) -> Result<bool, DunningError> {
-    if next_date(state, policy, at, (state.updated_on, state.updated_on), None)?.is_some() {
+    if next_date(
+        state,
+        policy,
+        at,
+        (state.updated_on, state.updated_on),
+        None,
+    )?
+    .is_some()
+    {
         return Ok(true);
     }
     if state.invoices.is_empty() {
@@ -232,7 +256,7 @@ fn anything_due(state: &Receivables, policy: &Policy, at: NaiveDate) -> Result<b
     }
     let now = derive(state, policy, at);
     Ok(now.standing != state.standing
-        || now.restrictions.as_slice() != state.restrictions.as_slice()
+        || !now.restrictions.iter().eq(state.restrictions.iter())
         || ladder_name(policy, now.ladder) != state.ladder_state.as_deref())
 }
 
@@ -253,9 +277,13 @@ impl Run<'_> {
     /// Takes every day with something due (for `only` one invoice), in
     /// order, then settles on `at`.
     fn advance(&mut self, at: NaiveDate, only: Option<&str>) -> Result<(), DunningError> {
-        while let Some(day) =
-            next_date(&self.state, self.policy, at, (self.floor, self.cursor), only)?
-        {
+        while let Some(day) = next_date(
+            &self.state,
+            self.policy,
+            at,
+            (self.floor, self.cursor),
+            only,
+        )? {
             self.take_day(day, only)?;
         }
         self.settle(at);
@@ -265,8 +293,8 @@ impl Run<'_> {
     fn take_day(&mut self, day: NaiveDate, only: Option<&str>) -> Result<(), DunningError> {
         let due = |date: NaiveDate| self.floor.map_or(date, |f| date.max(f)) <= day;
         let mut fired = Vec::new();
-        for invoice in (self.state.invoices.iter())
-            .filter(|i| i.is_open() && only.is_none_or(|id| i.id == id))
+        for invoice in
+            (self.state.invoices.iter()).filter(|i| i.is_open() && only.is_none_or(|id| i.id == id))
         {
             let Some(start) = case_start(invoice, self.policy) else {
                 continue;
@@ -289,7 +317,10 @@ impl Run<'_> {
             };
             // An earlier step of the day (a write-off) may have settled it.
             let event = match step {
-                None if invoice.is_open() => Event::Overdue { on: day, invoice: id },
+                None if invoice.is_open() => Event::Overdue {
+                    on: day,
+                    invoice: id,
+                },
                 Some(k) if in_dunning(invoice) => self.step_event(invoice, k, day),
                 _ => continue,
             };
@@ -340,9 +371,7 @@ impl Run<'_> {
                 on,
                 invoice: id,
                 step: Some(step),
-                escalation: Escalation::Restrict {
-                    restriction: restriction.clone(),
-                },
+                escalation: Escalation::Restrict(restriction.clone()),
             },
             Action::Suspend => Event::Escalated {
                 on,
@@ -379,6 +408,8 @@ impl Run<'_> {
             .iter()
             .filter(|i| i.is_open() && i.carried_into.as_ref() == Some(&invoice.id))
             .fold(invoice.balance(), |sum, i| {
+                // Amounts are at most MAX_AMOUNT each (decide refuses larger), so
+                // no account's sum overflows.
                 sum.checked_add(i.balance()).unwrap_or(sum)
             })
     }
@@ -389,47 +420,52 @@ impl Run<'_> {
         if self.state.invoices.is_empty() {
             return;
         }
-        let now = derive(&self.state, self.policy, day);
-        let to = ladder_name(self.policy, now.ladder);
-        if to != self.state.ladder_state.as_deref() {
-            let to = to.map(Into::into);
+        let (standing, to, added, lifted) = {
+            let now = derive(&self.state, self.policy, day);
+            let to: Option<compact_str::CompactString> =
+                ladder_name(self.policy, now.ladder).map(Into::into);
+            let held = &self.state.restrictions;
+            let added: Vec<Restriction> = (now.restrictions.iter())
+                .filter(|r| !held.iter().any(|h| h == **r))
+                .map(|r| Restriction::from(*r))
+                .collect();
+            let lifted: Vec<Restriction> = (held.iter())
+                .filter(|h| !now.restrictions.contains(&h.as_str()))
+                .cloned()
+                .collect();
+            (now.standing, to, added, lifted)
+        };
+        if to != self.state.ladder_state {
             let from = self.state.ladder_state.clone();
             self.push(Event::LadderStateChanged { on: day, from, to });
         }
         let before = self.state.standing;
-        if now.standing > before {
-            self.push(match now.standing {
+        if standing > before {
+            self.push(match standing {
                 Standing::Cancelled => Event::Cancelled { on: day },
                 Standing::Suspended => Event::Suspended { on: day },
                 _ => Event::MarkedPastDue { on: day },
             });
         }
-        let added: Vec<Restriction> = now
-            .restrictions
-            .iter()
-            .filter(|r| !self.state.restrictions.contains(r))
-            .cloned()
-            .collect();
-        let lifted: Vec<Restriction> = self
-            .state
-            .restrictions
-            .iter()
-            .filter(|r| !now.restrictions.contains(r))
-            .cloned()
-            .collect();
         for restriction in added {
-            self.push(Event::Restricted { on: day, restriction });
+            self.push(Event::Restricted {
+                on: day,
+                restriction,
+            });
         }
-        if now.standing < before {
+        if standing < before {
             self.push(Event::Recovered {
                 on: day,
                 from: before,
-                to: now.standing,
+                to: standing,
                 lifted,
             });
         } else {
             for restriction in lifted {
-                self.push(Event::RestrictionLifted { on: day, restriction });
+                self.push(Event::RestrictionLifted {
+                    on: day,
+                    restriction,
+                });
             }
         }
     }
@@ -455,6 +491,9 @@ impl Run<'_> {
         if amount.is_zero() || amount.is_negative() {
             return Err(DunningError::NotPositive { what, amount });
         }
+        if amount.amount() > rust_decimal::Decimal::from(super::MAX_AMOUNT) {
+            return Err(DunningError::TooLarge { what, amount });
+        }
         Ok(())
     }
 
@@ -474,7 +513,8 @@ impl Run<'_> {
                         invoice: invoice.clone(),
                     });
                 }
-                if self.state.standing >= Standing::Suspended && !self.policy.invoice_while_suspended
+                if self.state.standing >= Standing::Suspended
+                    && !self.policy.invoice_while_suspended
                 {
                     return Err(DunningError::InvoicingSuspended {
                         invoice: invoice.clone(),

@@ -82,6 +82,11 @@ pub use text::Language;
 
 use crate::ErrorKind;
 use crate::calendar::{CalendarError, NaiveDate};
+
+/// The largest amount (in currency units: yen, dollars) an invoice or payment
+/// may have: one quadrillion. Amounts this size keep every sum an account
+/// can make exact.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
 use crate::membership::{CancelTiming, Command as MembershipCommand};
 use crate::money::{Currency, Money, MoneyError};
 
@@ -125,7 +130,9 @@ pub enum DunningError {
         invoice: InvoiceId,
     },
     /// A void of an invoice that has payments: billing corrects it with a credit note.
-    #[error("invoice {invoice:?} has {paid} paid on it; correct it with a credit note instead of voiding it")]
+    #[error(
+        "invoice {invoice:?} has {paid} paid on it; correct it with a credit note instead of voiding it"
+    )]
     InvoiceHasPayments {
         /// The id.
         invoice: InvoiceId,
@@ -140,6 +147,14 @@ pub enum DunningError {
         /// The amount given.
         amount: Money,
     },
+    /// An amount larger than dunning accepts ([`MAX_AMOUNT`]).
+    #[error("{what} must be at most {MAX_AMOUNT}, got {amount}")]
+    TooLarge {
+        /// What the amount is.
+        what: &'static str,
+        /// The amount given.
+        amount: Money,
+    },
     /// An amount in another currency than the policy's.
     #[error("the dunning policy is in {expected}, not {got}")]
     CurrencyMismatch {
@@ -149,7 +164,9 @@ pub enum DunningError {
         got: Currency,
     },
     /// An invoice issued to a suspended account under a policy that stops invoicing then.
-    #[error("invoice {invoice:?} cannot be issued: the account is {standing} and the policy stops invoicing while suspended")]
+    #[error(
+        "invoice {invoice:?} cannot be issued: the account is {standing} and the policy stops invoicing while suspended"
+    )]
     InvoicingSuspended {
         /// The invoice.
         invoice: InvoiceId,
@@ -180,10 +197,16 @@ impl DunningError {
             Self::Json(_) => ErrorKind::InvalidJson,
             Self::UnknownInvoice { .. } => ErrorKind::UnknownInvoice,
             Self::NotPositive { .. } => ErrorKind::InvalidArgument,
+            Self::TooLarge { .. } => ErrorKind::AmountOutOfRange,
             Self::CurrencyMismatch { .. } => ErrorKind::CurrencyMismatch,
+            Self::DuplicateInvoice { .. }
+            | Self::VoidedInvoice { .. }
+            | Self::SettledInvoice { .. }
+            | Self::InvoiceHasPayments { .. }
+            | Self::InvoicingSuspended { .. }
+            | Self::OutOfOrder { .. } => ErrorKind::CommandRefused,
             Self::Money(e) => e.kind(),
             Self::Calendar(e) => e.kind(),
-            _ => ErrorKind::CommandRefused,
         }
     }
 }

@@ -254,8 +254,8 @@ impl Policy {
     /// # Errors
     /// [`DunningError::InvalidPolicy`] naming the bad field.
     pub fn from_json(json: &str) -> Result<Self, DunningError> {
-        let raw: RawPolicy =
-            crate::json::from_json(json, "dunning policy").map_err(|err| invalid(err.path, err.message))?;
+        let raw: RawPolicy = crate::json::from_json(json, "dunning policy")
+            .map_err(|err| invalid(err.path, err.message))?;
         raw.validate()
     }
 
@@ -405,7 +405,10 @@ impl RawPolicy {
             .count() as u32;
         let max_retries = self.max_retries.unwrap_or(retry_steps);
         if max_retries > MAX_STEPS as u32 {
-            return Err(invalid("max_retries", format!("must be at most {MAX_STEPS}")));
+            return Err(invalid(
+                "max_retries",
+                format!("must be at most {MAX_STEPS}"),
+            ));
         }
         if self.collect_with_next_debit && self.after_last_retry != AfterLastRetry::StayPastDue {
             return Err(invalid(
@@ -422,6 +425,12 @@ impl RawPolicy {
         let mut ladder: Vec<LadderState> = Vec::with_capacity(self.ladder.len());
         for (i, raw) in self.ladder.into_iter().enumerate() {
             let state = raw.validate(i, self.currency)?;
+            if ladder.last().is_some_and(|s| s.standing < state.standing) {
+                return Err(invalid(
+                    format!("ladder[{i}].standing"),
+                    "the ladder goes from the strongest standing to the weakest",
+                ));
+            }
             if ladder.iter().any(|s| s.name == state.name) {
                 return Err(invalid(
                     format!("ladder[{i}].name"),

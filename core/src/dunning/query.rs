@@ -1,10 +1,10 @@
 //! What a host asks of an account's receivables: balances, open invoices,
 //! the account's standing, and the planned timeline of its cases.
 
+use super::DunningError;
 use super::decide::{case_start, step_date};
 use super::policy::{Action, Policy, Restriction, Standing};
 use super::state::{Invoice, InvoiceId, Receivables};
-use super::DunningError;
 use crate::calendar::NaiveDate;
 use crate::money::Money;
 use compact_str::CompactString;
@@ -60,8 +60,8 @@ pub struct AccountView {
     pub ladder_state: Option<CompactString>,
     /// Since when a new payment method is awaited.
     pub payment_method_update_requested: Option<NaiveDate>,
-    /// Unpaid invoices.
-    pub unpaid_invoices: u32,
+    /// Open invoices past their grace period.
+    pub overdue_invoices: u32,
 }
 
 /// A step still to come for an unpaid invoice, unless it is paid first.
@@ -83,9 +83,15 @@ pub struct Planned {
 impl Receivables {
     fn sum(&self, part: impl Fn(&Invoice) -> Money) -> Option<Money> {
         let currency = self.currency?;
-        Some(self.invoices.iter().fold(Money::zero(currency), |sum, invoice| {
-            sum.checked_add(part(invoice)).unwrap_or(sum)
-        }))
+        Some(
+            self.invoices
+                .iter()
+                .fold(Money::zero(currency), |sum, invoice| {
+                    // Amounts are at most MAX_AMOUNT each (decide refuses larger), so
+                    // no account's sum overflows.
+                    sum.checked_add(part(invoice)).unwrap_or(sum)
+                }),
+        )
     }
 
     /// What the account still owes; `None` before its first invoice.
@@ -156,10 +162,10 @@ impl Receivables {
             restrictions: self.restrictions.clone(),
             ladder_state: self.ladder_state.clone(),
             payment_method_update_requested: self.method_update_requested,
-            unpaid_invoices: self
+            overdue_invoices: self
                 .invoices
                 .iter()
-                .filter(|i| i.is_open() && (i.first_failed_on.is_some() || i.overdue))
+                .filter(|i| i.is_open() && i.overdue)
                 .count() as u32,
         }
     }
@@ -173,7 +179,11 @@ impl Receivables {
     /// [`DunningError::Calendar`] when a step's date leaves the calendar.
     pub fn timeline(&self, policy: &Policy) -> Result<Vec<Planned>, DunningError> {
         let mut planned = Vec::new();
-        for invoice in self.invoices.iter().filter(|i| i.is_open() && !i.marked_unpaid) {
+        for invoice in self
+            .invoices
+            .iter()
+            .filter(|i| i.is_open() && !i.marked_unpaid)
+        {
             let Some(start) = case_start(invoice, policy) else {
                 continue;
             };

@@ -34,15 +34,13 @@ pub enum SkipReason {
     MaxRetries,
 }
 
-/// What an invoice's case puts in force on the account.
+/// What an invoice's case puts in force on the account: `"suspend"`,
+/// `"cancel"` or `{"restrict": "no_new_bookings"}` in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "to", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Escalation {
     /// A named restriction.
-    Restrict {
-        /// The restriction.
-        restriction: Restriction,
-    },
+    Restrict(Restriction),
     /// Suspension.
     Suspend,
     /// Cancellation.
@@ -96,6 +94,10 @@ pub struct Invoice {
     /// The later invoice whose debit collects this one's balance too.
     #[serde(default)]
     pub carried_into: Option<InvoiceId>,
+    /// Nothing is owed any more (paid, voided or written off); a settled
+    /// invoice never opens again, so an account's history costs nothing to skip.
+    #[serde(default)]
+    pub settled: bool,
 }
 
 impl Invoice {
@@ -103,6 +105,9 @@ impl Invoice {
     pub fn balance(&self) -> Money {
         if self.voided {
             return Money::zero(self.amount.currency());
+        }
+        if self.paid.is_zero() && self.written_off.is_zero() {
+            return self.amount;
         }
         // The three share a currency and payments never exceed the amount.
         self.amount
@@ -113,6 +118,9 @@ impl Invoice {
 
     /// Whether something is still owed.
     pub fn is_open(&self) -> bool {
+        if self.settled {
+            return false;
+        }
         let balance = self.balance();
         !balance.is_zero() && !balance.is_negative()
     }
@@ -142,6 +150,11 @@ impl Invoice {
             .written_off
             .checked_sub(recovered)
             .unwrap_or(self.written_off);
+        self.settle();
+    }
+
+    fn settle(&mut self) {
+        self.settled = self.settled || self.voided || self.balance().is_zero();
     }
 }
 
@@ -154,6 +167,7 @@ impl Invoice {
 #[serde(deny_unknown_fields)]
 pub struct Receivables {
     /// Events applied.
+    #[serde(default)]
     pub version: u64,
     /// The currency of every invoice, from the first.
     #[serde(default)]
@@ -283,12 +297,8 @@ pub struct Applied {
 /// `restriction_lifted`, `suspended`, `cancelled`, `recovered`,
 /// `ladder_state_changed`) say what the account's standing became; map them
 /// to membership commands with [`membership_commands`](super::membership_commands).
-///
-/// Read from JSON, an event's unknown fields are ignored: serde cannot deny
-/// them in an enum one of whose variants (`escalated`) flattens a field, and
-/// denying them made every `escalated` event unreadable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Event {
     /// An invoice is owed.
     InvoiceOpened {
@@ -431,7 +441,6 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         step: Option<u8>,
         /// What.
-        #[serde(flatten)]
         escalation: Escalation,
     },
     /// Hand the invoice to a collection agency.
@@ -547,6 +556,9 @@ impl Event {
     }
 }
 
+/// Adds to a running total. Amounts are at most
+/// [`MAX_AMOUNT`](super::MAX_AMOUNT) each (decide refuses larger), so no
+/// account's total overflows.
 fn add(total: &mut Option<Money>, amount: Money) {
     *total = Some(match total {
         Some(t) => t.checked_add(amount).unwrap_or(*t),
@@ -616,6 +628,7 @@ impl Receivables {
                     marked_unpaid: false,
                     in_collection: false,
                     carried_into: None,
+                    settled: false,
                 });
             }
             Event::PaymentFailed { invoice, .. } => self.fire(invoice, None, |i| {
@@ -648,7 +661,10 @@ impl Receivables {
                         other.carried_into = None;
                     }
                 }
-                self.fire(invoice, None, |i| i.voided = true);
+                self.fire(invoice, None, |i| {
+                    i.voided = true;
+                    i.settle();
+                });
             }
             Event::CarriedToNextDebit { invoice, into, .. } => {
                 let into = into.clone();
@@ -669,8 +685,8 @@ impl Receivables {
                 escalation,
                 ..
             } => self.fire(invoice, *step, |i| match escalation {
-                Escalation::Restrict { restriction } => {
-                    insert_sorted(&mut i.restrictions, restriction);
+                Escalation::Restrict(restriction) => {
+                    insert_sorted(&mut i.restrictions, restriction)
                 }
                 Escalation::Suspend => i.level = i.level.max(Standing::Suspended),
                 Escalation::Cancel => i.level = Standing::Cancelled,
@@ -685,12 +701,17 @@ impl Receivables {
                 ..
             } => self.fire(invoice, *step, |i| {
                 i.written_off = i.written_off.checked_add(*amount).unwrap_or(i.written_off);
+                i.settle();
             }),
-            Event::MarkedUnpaid { invoice, .. } => self.fire(invoice, None, |i| i.marked_unpaid = true),
+            Event::MarkedUnpaid { invoice, .. } => {
+                self.fire(invoice, None, |i| i.marked_unpaid = true)
+            }
             Event::MarkedPastDue { .. } => self.standing = Standing::PastDue,
             Event::Suspended { .. } => self.standing = Standing::Suspended,
             Event::Cancelled { .. } => self.standing = Standing::Cancelled,
-            Event::Restricted { restriction, .. } => insert_sorted(&mut self.restrictions, restriction),
+            Event::Restricted { restriction, .. } => {
+                insert_sorted(&mut self.restrictions, restriction)
+            }
             Event::RestrictionLifted { restriction, .. } => {
                 self.restrictions.retain(|r| r != restriction);
             }

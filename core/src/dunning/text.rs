@@ -92,14 +92,29 @@ impl Planned {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn date_text(date: NaiveDate, language: Language) -> String {
     match language {
         Language::Ja => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
-        Language::En => format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year()),
+        Language::En => format!(
+            "{} {} {}",
+            date.day(),
+            MONTHS[date.month0() as usize],
+            date.year()
+        ),
     }
 }
 

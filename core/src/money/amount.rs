@@ -241,6 +241,14 @@ impl Money {
             });
         }
         let amount = op(self.amount, other.amount).ok_or(MoneyError::OutOfRange { operation })?;
+        // Two amounts at the currency's scale add and subtract to that scale,
+        // which is already valid money (what `Money::new` would return).
+        if amount.scale() == self.currency.minor_units() {
+            return Ok(Money {
+                amount,
+                currency: self.currency,
+            });
+        }
         Money::new(amount, self.currency)
     }
 }
