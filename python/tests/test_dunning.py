@@ -169,7 +169,7 @@ def test_an_empty_account() -> None:
         "restrictions": [],
         "ladder_state": None,
         "payment_method_update_requested": None,
-        "unpaid_invoices": 0,
+        "overdue_invoices": 0,
     }
     assert repr(account) == "Receivables(standing='good', unpaid_balance=None, version=0)"
 
@@ -204,7 +204,7 @@ def test_queries_of_an_account_in_dunning() -> None:
     }
     oldest = account.oldest_unpaid
     assert oldest is not None and oldest["id"] == "m-1" and oldest["paid"] == Money(3000, "JPY")
-    assert account.view()["unpaid_invoices"] == 1
+    assert account.view()["overdue_invoices"] == 1
     assert repr(account) == "Receivables(standing='past_due', unpaid_balance=Money('5800', 'JPY'), version=10)"
 
 
@@ -272,7 +272,7 @@ def test_advance_all_events_read_as_dicts() -> None:
     assert events.types() == ["overdue", "marked_past_due", "retry_due", "retry_due", "escalated", "restricted"]
     assert events[0] == {"type": "overdue", "on": dt.date(2026, 5, 4), "invoice": "m-1"}
     assert events[-1] == {"type": "restricted", "on": dt.date(2026, 5, 8), "restriction": "no_new_bookings"}
-    assert events[4] == {"type": "escalated", "on": dt.date(2026, 5, 8), "invoice": "m-1", "step": 3, "to": "restrict", "restriction": "no_new_bookings"}
+    assert events[4] == {"type": "escalated", "on": dt.date(2026, 5, 8), "invoice": "m-1", "step": 3, "escalation": {"restrict": "no_new_bookings"}}
     assert events[1:3] == [events[1], events[2]]
     assert events[::-1] == list(reversed(events.to_list()))
     assert [e["type"] for e in events] == events.types()
