@@ -60,13 +60,17 @@ pub fn decide(
 /// Advances every account to `at` in place: the accounts with events or an
 /// error, by index. The same as [`decide`] with [`Command::Advance`] on
 /// each, then [`Receivables::apply`].
-pub fn advance_all(
-    accounts: &mut [Receivables],
+///
+/// `accounts` is a slice (`&mut accounts`) or any iterator of accounts held
+/// apart, such as a binding's objects each behind its own lock, which are
+/// advanced where they are instead of being moved into a slice and back.
+pub fn advance_all<'a>(
+    accounts: impl IntoIterator<Item = &'a mut Receivables>,
     policy: &Policy,
     at: NaiveDate,
 ) -> Vec<(usize, Result<Vec<Event>, DunningError>)> {
     let mut out = Vec::new();
-    for (i, account) in accounts.iter_mut().enumerate() {
+    for (i, account) in accounts.into_iter().enumerate() {
         match decide(account, policy, &Command::Advance, at) {
             Ok(events) if events.is_empty() => {}
             Ok(events) => {
