@@ -170,7 +170,10 @@ impl Receivables {
     // `Receivables` cannot be subclassed.
     #[new]
     #[pyo3(signature = (policy, state = None))]
-    fn new(policy: Bound<'_, Policy>, state: Option<&Bound<'_, PyAny>>) -> PyResult<Untracked<Self>> {
+    fn new(
+        policy: Bound<'_, Policy>,
+        state: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Untracked<Self>> {
         let state = match state {
             None => CoreReceivables::default(),
             Some(text) if text.is_instance_of::<PyString>() => {
@@ -239,7 +242,11 @@ impl Receivables {
 
     #[getter]
     fn restrictions(&self, py: Python<'_>) -> Vec<String> {
-        self.lock(py).restrictions.iter().map(|r| r.to_string()).collect()
+        self.lock(py)
+            .restrictions
+            .iter()
+            .map(|r| r.to_string())
+            .collect()
     }
 
     fn is_restricted(&self, py: Python<'_>, restriction: &str) -> bool {
@@ -434,7 +441,11 @@ impl Events {
                 PyIndexError::new_err("Events index out of range")
             }
         })?;
-        let position = if index < 0 { index + len as isize } else { index };
+        let position = if index < 0 {
+            index + len as isize
+        } else {
+            index
+        };
         if !(0..len as isize).contains(&position) {
             return Err(PyIndexError::new_err("Events index out of range"));
         }
@@ -488,7 +499,10 @@ fn membership_commands<'py>(events: &Bound<'py, PyAny>) -> PyResult<Bound<'py, P
 
 /// One changed account of a batch advance: `(account, Events)`, or
 /// `(account, exception)` for an account its advance refused.
-struct Changed<'a, 'py>(&'a Bound<'py, Receivables>, Result<Vec<Event>, DunningError>);
+struct Changed<'a, 'py>(
+    &'a Bound<'py, Receivables>,
+    Result<Vec<Event>, DunningError>,
+);
 
 impl<'py> IntoPyObject<'py> for Changed<'_, 'py> {
     type Target = PyTuple;
@@ -518,7 +532,9 @@ fn advance_all<'py>(
     let mut taken: Vec<Bound<'py, Receivables>> = Vec::with_capacity(accounts.len().unwrap_or(0));
     for (i, item) in accounts.try_iter()?.enumerate() {
         let account = item?.cast_into::<Receivables>().map_err(|_| {
-            PyTypeError::new_err(format!("accounts[{i}] is not a memberkit.dunning.Receivables"))
+            PyTypeError::new_err(format!(
+                "accounts[{i}] is not a memberkit.dunning.Receivables"
+            ))
         })?;
         let own = &account.get().policy.get().0;
         if !Arc::ptr_eq(own, policy) && **own != **policy {
@@ -543,19 +559,11 @@ fn advance_all<'py>(
             }
         }
     }
-    let mut states: Vec<CoreReceivables> =
-        guards.iter_mut().map(|state| std::mem::take(&mut **state)).collect();
-    let run = py.detach(|| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            advance_all_core(&mut states, policy, at.0)
-        }))
-    });
-    // The states go back to their accounts even if the run panicked.
-    for (guard, state) in guards.iter_mut().zip(states) {
-        **guard = state;
-    }
+    // Advanced where they are, behind their locks.
+    let states: Vec<&mut CoreReceivables> = guards.iter_mut().map(|state| &mut **state).collect();
+    let policy: &CorePolicy = policy;
+    let changed = py.detach(move || advance_all_core(states, policy, at.0));
     drop(guards);
-    let changed = run.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     PyList::new(
         py,
         changed
