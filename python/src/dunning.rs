@@ -3,15 +3,15 @@
 //! queries and member-facing timeline, and the batch advance with the GIL
 //! released. `memberkit/dunning.py` documents the API.
 
-use crate::convert::{Day, PyDay, Untracked, dumps, dumps_list, loads, str_repr};
+use crate::convert::{Day, PyDay, Untracked, dumps, dumps_list, str_repr};
 use crate::errors::{invalid_argument, to_py};
 use crate::money::Money;
+use crate::pyvalue::to_py as value;
 use memberkit::dunning::{
     Command, DunningError, Event, Language, Planned as CorePlanned, Policy as CorePolicy,
     Receivables as CoreReceivables, advance_all as advance_all_core, decide, events_from_json,
     events_to_json, membership_commands as membership_commands_core,
 };
-use memberkit::json::to_json;
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -63,7 +63,7 @@ impl Policy {
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        loads(py, &self.0.to_json())
+        value(py, &*self.0)
     }
 
     fn to_json(&self) -> String {
@@ -82,7 +82,7 @@ impl Policy {
 
     #[getter]
     fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        loads(py, &to_json(self.0.steps()))
+        value(py, self.0.steps())
     }
 
     fn __repr__(&self) -> String {
@@ -132,15 +132,15 @@ impl Receivables {
         apply: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let command = Command::from_json(&dumps(command)?).map_err(to_py)?;
-        let json = {
+        let events = {
             let mut state = self.lock(py);
             let events = decide(&state, self.rules(), &command, at.0).map_err(to_py)?;
             if apply {
                 events.iter().for_each(|event| state.apply_mut(event));
             }
-            events_to_json(&events)
+            events
         };
-        loads(py, &json)
+        value(py, &events)
     }
 }
 
@@ -222,8 +222,8 @@ impl Receivables {
 
     #[getter]
     fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = self.lock(py).to_json();
-        loads(py, &json)
+        let state = self.lock(py).clone();
+        value(py, &state)
     }
 
     fn to_json(&self, py: Python<'_>) -> String {
@@ -266,23 +266,23 @@ impl Receivables {
     #[getter]
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         let totals = self.lock(py).totals();
-        totals.map(|t| loads(py, &to_json(&t))).transpose()
+        totals.map(|t| value(py, &t)).transpose()
     }
 
     fn open_invoices<'py>(&self, py: Python<'py>, at: Day) -> PyResult<Bound<'py, PyAny>> {
-        let json = to_json(&self.lock(py).open_invoices(at.0));
-        loads(py, &json)
+        let open = self.lock(py).open_invoices(at.0);
+        value(py, &open)
     }
 
     #[getter]
     fn oldest_unpaid<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let json = self.lock(py).oldest_unpaid().map(to_json);
-        json.map(|json| loads(py, &json)).transpose()
+        let oldest = self.lock(py).oldest_unpaid().cloned();
+        oldest.map(|invoice| value(py, &invoice)).transpose()
     }
 
     fn view<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = to_json(&self.lock(py).view());
-        loads(py, &json)
+        let view = self.lock(py).view();
+        value(py, &view)
     }
 
     /// The steps still to come, in date order, each told in `language`.
@@ -361,7 +361,7 @@ impl Planned {
 
     /// The step as a dict: `on`, `invoice`, `step`, `action` and its fields, `amount`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        loads(py, &to_json(&self.planned))
+        value(py, &self.planned)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -425,10 +425,10 @@ impl Events {
         let len = self.0.len();
         if let Ok(slice) = index.cast::<PySlice>() {
             let range = slice.indices(len as isize)?;
-            let picked: Vec<Event> = (0..range.slicelength)
-                .map(|k| self.0[(range.start + k as isize * range.step) as usize].clone())
+            let picked: Vec<&Event> = (0..range.slicelength)
+                .map(|k| &self.0[(range.start + k as isize * range.step) as usize])
                 .collect();
-            return loads(py, &events_to_json(&picked));
+            return value(py, &picked);
         }
         let index: isize = index.extract().map_err(|err: PyErr| {
             if err.is_instance_of::<PyTypeError>(py) {
@@ -449,7 +449,7 @@ impl Events {
         if !(0..len as isize).contains(&position) {
             return Err(PyIndexError::new_err("Events index out of range"));
         }
-        loads(py, &to_json(&self.0[position as usize]))
+        value(py, &self.0[position as usize])
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -477,7 +477,7 @@ impl Events {
     }
 
     fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        loads(py, &self.to_json())
+        value(py, &self.0)
     }
 
     fn to_json(&self) -> String {
@@ -494,7 +494,7 @@ impl Events {
 #[pyfunction]
 fn membership_commands<'py>(events: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let commands = membership_commands_core(&events_of(events)?);
-    loads(events.py(), &to_json(&commands))
+    value(events.py(), &commands)
 }
 
 /// One changed account of a batch advance: `(account, Events)`, or

@@ -13,6 +13,7 @@ mod intent;
 mod ledger;
 mod membership;
 mod money;
+mod pyvalue;
 
 use pyo3::prelude::*;
 

@@ -27,6 +27,14 @@ impl Money {
     pub(crate) fn inner(&self) -> CoreMoney {
         self.0
     }
+
+    /// `amount` (decimal text, as `Money(amount, code)` reads it) of the
+    /// currency `code`, when both are valid.
+    pub(crate) fn from_texts(amount: &str, code: &str) -> Option<Self> {
+        let amount: Decimal = amount.trim().parse().ok()?;
+        let currency = Currency::from_code(code).ok()?;
+        CoreMoney::new(amount, currency).ok().map(Money)
+    }
 }
 
 impl From<CoreMoney> for Money {

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import memberkit
 from memberkit import Money
 from memberkit.dunning import Events, Planned, Policy, Receivables, advance_all, membership_commands
+from memberkit.membership import _encode, _loads
 
 VECTORS = json.loads((Path(__file__).resolve().parents[2] / "tests/vectors/dunning.json").read_text(encoding="utf-8"))
 POLICIES = {name: Policy(policy) for name, policy in VECTORS["policies"].items()}
@@ -522,6 +523,24 @@ def test_many_small_advances_equal_one_advance(
     assert batched.state == once.state
 
 
+def test_values_are_the_objects_their_json_reads_as() -> None:
+    """Events, states, views and policies come to Python without JSON text in
+    between, as the same objects ``_loads`` makes of their JSON."""
+    for name, policy in POLICIES.items():
+        assert policy.to_dict() == _loads(policy.to_json()), name
+        assert policy.steps == _loads(policy.to_json())["steps"]
+    account = failing_account()
+    [(_, events)] = advance_all([account], CARD, "2026-05-31")
+    assert isinstance(events, Events)
+    assert events.to_list() == _loads(events.to_json())
+    assert all(type(a["on"]) is dt.date and a == b for a, b in zip(events, _loads(events.to_json())))
+    assert account.state == _loads(account.to_json())
+    assert account.state["invoices"][0]["due"] == dt.date(2026, 5, 1)
+    assert type(account.state["invoices"][0]["amount"]) is Money
+    # List items stay text, as _loads leaves them.
+    assert CARD.to_dict()["retry_timing"]["holidays"] == ["2026-05-04", "2026-05-05", "2026-05-06"]
+
+
 @settings(max_examples=100, deadline=None)
 @given(histories())
 def test_replaying_events_gives_the_state(history: tuple[str, list[tuple[dict[str, Any], dt.date]]]) -> None:
@@ -530,6 +549,8 @@ def test_replaying_events_gives_the_state(history: tuple[str, list[tuple[dict[st
     replayed = Receivables(POLICIES[policy])
     replayed.apply(log)
     assert replayed.state == account.state
+    assert account.state == _loads(account.to_json())
+    assert log == _loads(json.dumps(log, default=_encode))
     stored = Receivables(POLICIES[policy])
-    stored.apply(json.loads(json.dumps(log, default=lambda v: v.isoformat() if isinstance(v, dt.date) else {"amount": str(v.amount), "currency": v.currency})))
+    stored.apply(json.loads(json.dumps(log, default=_encode)))
     assert stored.state == account.state

@@ -1,0 +1,677 @@
+//! memberkit values made Python objects directly, without JSON text in
+//! between: the objects `memberkit.membership._loads` makes from the same
+//! values' JSON, and equal to them. Maps and structs become dicts, sequences
+//! lists, strings `str`, numbers `int`, `None` for nothing; a dict value that
+//! is an ISO date (`YYYY-MM-DD`) becomes a `datetime.date`, and a dict of
+//! exactly `amount` and `currency` a `memberkit.Money`, as `_loads` makes
+//! them (list items stay as they are, as there).
+
+use crate::convert::PyDay;
+use crate::money::Money;
+use chrono::NaiveDate;
+use memberkit::money::{Currency, Money as CoreMoney};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::{IntoPyObjectExt, PyTypeInfo, intern};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde::ser;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+/// `value` as the Python objects `_loads` would make of its JSON.
+pub(crate) fn to_py<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    value
+        .serialize(Values { py, field: false })
+        .map_err(|Error(err)| err)
+}
+
+/// A Python error while converting, carried through serde.
+pub(crate) struct Error(PyErr);
+
+impl From<PyErr> for Error {
+    fn from(err: PyErr) -> Self {
+        Error(err)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error(PyValueError::new_err(msg.to_string()))
+    }
+}
+
+/// The date an ISO `YYYY-MM-DD` text names, if it names one Python holds.
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+    let year = i32::try_from(number(0..4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?;
+    (year >= 1).then_some(date)
+}
+
+/// Objects made once and shared: field names, dates and amounts repeat across
+/// a batch's many values, and all three are immutable in Python (as CPython
+/// shares small ints). Each table is cleared when it grows past `LIMIT`.
+struct Shared<K, V> {
+    table: OnceLock<Mutex<HashMap<K, Py<V>>>>,
+}
+
+const LIMIT: usize = 4096;
+
+impl<K: std::hash::Hash + Eq, V> Shared<K, V> {
+    const fn new() -> Self {
+        Shared {
+            table: OnceLock::new(),
+        }
+    }
+
+    fn get_or_make<'py>(
+        &self,
+        py: Python<'py>,
+        key: K,
+        make: impl FnOnce() -> PyResult<Bound<'py, V>>,
+    ) -> PyResult<Bound<'py, V>> {
+        let table = self.table.get_or_init(Mutex::default);
+        if let Some(found) = table
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(found.bind(py).clone());
+        }
+        let made = make()?;
+        let mut table = table.lock().unwrap_or_else(PoisonError::into_inner);
+        if table.len() >= LIMIT {
+            table.clear();
+        }
+        table.insert(key, made.clone().unbind());
+        Ok(made)
+    }
+}
+
+/// Field names, by the address and length of their static text.
+static KEYS: Shared<(usize, usize), PyString> = Shared::new();
+static DATES: Shared<NaiveDate, PyAny> = Shared::new();
+static AMOUNTS: Shared<CoreMoney, Money> = Shared::new();
+
+fn key<'py>(py: Python<'py>, name: &'static str) -> PyResult<Bound<'py, PyAny>> {
+    let string = KEYS.get_or_make(py, (name.as_ptr() as usize, name.len()), || {
+        Ok(PyString::intern(py, name))
+    })?;
+    Ok(string.into_any())
+}
+
+fn date<'py>(py: Python<'py>, date: NaiveDate) -> PyResult<Bound<'py, PyAny>> {
+    DATES.get_or_make(py, date, || PyDay(date).into_pyobject(py))
+}
+
+fn amount<'py>(py: Python<'py>, money: CoreMoney) -> PyResult<Bound<'py, PyAny>> {
+    let object = AMOUNTS.get_or_make(py, money, || Bound::new(py, Money::from(money)))?;
+    Ok(object.into_any())
+}
+
+/// Serializes a value into Python objects; `field` when it is a dict's value.
+#[derive(Clone, Copy)]
+struct Values<'py> {
+    py: Python<'py>,
+    field: bool,
+}
+
+impl<'py> Values<'py> {
+    fn object(self, value: impl IntoPyObject<'py>) -> Result<Bound<'py, PyAny>, Error> {
+        Ok(value.into_bound_py_any(self.py)?)
+    }
+
+    fn dict(self) -> Dict<'py> {
+        Dict {
+            py: self.py,
+            dict: PyDict::new(self.py),
+            key: None,
+            variant: None,
+            money: None,
+        }
+    }
+
+    fn list(self, len: Option<usize>, variant: Option<&'static str>) -> List<'py> {
+        List {
+            py: self.py,
+            items: Vec::with_capacity(len.unwrap_or(0)),
+            variant,
+        }
+    }
+
+    /// `{variant: value}`, as serde writes an externally tagged variant.
+    fn tagged(
+        self,
+        variant: &'static str,
+        value: Bound<'py, PyAny>,
+    ) -> Result<Bound<'py, PyAny>, Error> {
+        let dict = PyDict::new(self.py);
+        dict.set_item(variant, value)?;
+        Ok(dict.into_any())
+    }
+}
+
+impl<'py> ser::Serializer for Values<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+    type SerializeSeq = List<'py>;
+    type SerializeTuple = List<'py>;
+    type SerializeTupleStruct = List<'py>;
+    type SerializeTupleVariant = List<'py>;
+    type SerializeMap = Dict<'py>;
+    type SerializeStruct = Dict<'py>;
+    type SerializeStructVariant = Dict<'py>;
+
+    fn serialize_bool(self, v: bool) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_i8(self, v: i8) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<Self::Ok, Error> {
+        self.object(f64::from(v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_char(self, v: char) -> Result<Self::Ok, Error> {
+        self.object(v)
+    }
+    fn serialize_str(self, v: &str) -> Result<Self::Ok, Error> {
+        match iso_date(v).filter(|_| self.field) {
+            Some(day) => Ok(date(self.py, day)?),
+            None => self.object(v),
+        }
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<Self::Ok, Error> {
+        // serde_json writes bytes as an array of numbers.
+        Ok(PyList::new(self.py, v)?.into_any())
+    }
+    fn serialize_none(self) -> Result<Self::Ok, Error> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Self::Ok, Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Self::Ok, Error> {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<Self::Ok, Error> {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<Self::Ok, Error> {
+        // A variant's name is never a date.
+        key(self.py, variant).map_err(Error)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<Self::Ok, Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<Self::Ok, Error> {
+        let value = value.serialize(Values {
+            field: true,
+            ..self
+        })?;
+        self.tagged(variant, value)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<List<'py>, Error> {
+        Ok(self.list(len, None))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<List<'py>, Error> {
+        Ok(self.list(Some(len), None))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<List<'py>, Error> {
+        Ok(self.list(Some(len), None))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<List<'py>, Error> {
+        Ok(self.list(Some(len), Some(variant)))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Dict<'py>, Error> {
+        Ok(self.dict())
+    }
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Dict<'py>, Error> {
+        Ok(Dict {
+            money: (name == "Money").then(MoneyFields::default),
+            ..self.dict()
+        })
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Dict<'py>, Error> {
+        Ok(Dict {
+            variant: Some(variant),
+            ..self.dict()
+        })
+    }
+}
+
+/// A list being made (of a tuple variant's fields, when `variant`).
+pub(crate) struct List<'py> {
+    py: Python<'py>,
+    items: Vec<Bound<'py, PyAny>>,
+    variant: Option<&'static str>,
+}
+
+impl<'py> List<'py> {
+    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let item = value.serialize(Values {
+            py: self.py,
+            field: false,
+        })?;
+        self.items.push(item);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Bound<'py, PyAny>, Error> {
+        let values = Values {
+            py: self.py,
+            field: false,
+        };
+        let list = PyList::new(self.py, self.items)?.into_any();
+        match self.variant {
+            Some(variant) => values.tagged(variant, list),
+            None => Ok(list),
+        }
+    }
+}
+
+impl<'py> ser::SerializeSeq for List<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Self::Ok, Error> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeTuple for List<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Self::Ok, Error> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeTupleStruct for List<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Self::Ok, Error> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeTupleVariant for List<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.push(value)
+    }
+    fn end(self) -> Result<Self::Ok, Error> {
+        self.finish()
+    }
+}
+
+/// A dict being made (of a struct variant's fields, when `variant`).
+pub(crate) struct Dict<'py> {
+    py: Python<'py>,
+    dict: Bound<'py, PyDict>,
+    key: Option<Bound<'py, PyAny>>,
+    variant: Option<&'static str>,
+    /// memberkit's `Money`, read as text into these while all its fields are text.
+    money: Option<MoneyFields>,
+}
+
+/// The fields of a `Money` struct as text.
+#[derive(Default)]
+struct MoneyFields {
+    amount: Option<String>,
+    currency: Option<String>,
+}
+
+impl MoneyFields {
+    /// `Money` from its two texts, or `None` for anything else.
+    fn money(&self) -> Option<CoreMoney> {
+        let amount: Decimal = self.amount.as_deref()?.parse().ok()?;
+        let currency = Currency::from_code(self.currency.as_deref()?).ok()?;
+        CoreMoney::new(amount, currency).ok()
+    }
+}
+
+impl<'py> Dict<'py> {
+    fn set<T: Serialize + ?Sized>(
+        &mut self,
+        key: Bound<'py, PyAny>,
+        value: &T,
+    ) -> Result<(), Error> {
+        let value = value.serialize(Values {
+            py: self.py,
+            field: true,
+        })?;
+        self.dict.set_item(key, value)?;
+        Ok(())
+    }
+
+    /// Gives up reading a `Money` struct as text: its fields so far go
+    /// into the dict as any other fields do.
+    fn flush_money(&mut self) -> Result<(), Error> {
+        if let Some(fields) = self.money.take() {
+            for (name, text) in [("amount", fields.amount), ("currency", fields.currency)] {
+                if let Some(text) = text {
+                    self.set(key(self.py, name)?, text.as_str())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Bound<'py, PyAny>, Error> {
+        let py = self.py;
+        if let Some(money) = self.money.as_ref().and_then(MoneyFields::money) {
+            return Ok(amount(py, money)?);
+        }
+        self.flush_money()?;
+        let object = match money(&self.dict)? {
+            Some(money) => money,
+            None => self.dict.into_any(),
+        };
+        match self.variant {
+            Some(variant) => Values { py, field: false }.tagged(variant, object),
+            None => Ok(object),
+        }
+    }
+}
+
+/// A dict of exactly `amount` and `currency` as `memberkit.Money`, as
+/// `_loads` makes it.
+fn money<'py>(dict: &Bound<'py, PyDict>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = dict.py();
+    if dict.len() != 2 {
+        return Ok(None);
+    }
+    let (Some(amount), Some(currency)) = (
+        dict.get_item(intern!(py, "amount"))?,
+        dict.get_item(intern!(py, "currency"))?,
+    ) else {
+        return Ok(None);
+    };
+    // The usual case, two texts, read here; anything else as `Money(...)` reads it.
+    if let (Ok(text), Ok(code)) = (amount.cast::<PyString>(), currency.cast::<PyString>())
+        && let Some(money) = Money::from_texts(&text.to_cow()?, &code.to_cow()?)
+    {
+        return Ok(Some(money.into_bound_py_any(py)?));
+    }
+    Money::type_object(py).call1((amount, currency)).map(Some)
+}
+
+impl<'py> ser::SerializeMap for Dict<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        let key = key.serialize(Values {
+            py: self.py,
+            field: false,
+        })?;
+        // JSON keys are text: a number key reads back as its digits.
+        self.key = Some(if key.is_instance_of::<PyString>() {
+            key
+        } else {
+            key.str()?.into_any()
+        });
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| <Error as ser::Error>::custom("a map value without its key"))?;
+        self.set(key, value)
+    }
+    fn end(self) -> Result<Self::Ok, Error> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeStruct for Dict<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        if let Some(fields) = &mut self.money {
+            let slot = match name {
+                "amount" => &mut fields.amount,
+                "currency" => &mut fields.currency,
+                _ => &mut None,
+            };
+            if name != "amount" && name != "currency" || slot.is_some() {
+                self.flush_money()?;
+            } else if let Ok(text) = value.serialize(Text) {
+                *slot = Some(text);
+                return Ok(());
+            } else {
+                self.flush_money()?;
+            }
+        }
+        self.set(key(self.py, name)?, value)
+    }
+    fn end(self) -> Result<Self::Ok, Error> {
+        self.finish()
+    }
+}
+
+impl<'py> ser::SerializeStructVariant for Dict<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.set(key(self.py, name)?, value)
+    }
+    fn end(self) -> Result<Self::Ok, Error> {
+        self.finish()
+    }
+}
+
+/// Serializes a text (a `Decimal`, a currency code) into a `String`;
+/// anything else is refused.
+struct Text;
+
+macro_rules! refuse {
+    ($($name:ident($($arg:ty),*)),* $(,)?) => {
+        $(fn $name(self, $(_: $arg),*) -> Result<String, Error> {
+            Err(<Error as ser::Error>::custom("not text"))
+        })*
+    };
+}
+
+impl ser::Serializer for Text {
+    type Ok = String;
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<String, Error>;
+    type SerializeTuple = ser::Impossible<String, Error>;
+    type SerializeTupleStruct = ser::Impossible<String, Error>;
+    type SerializeTupleVariant = ser::Impossible<String, Error>;
+    type SerializeMap = ser::Impossible<String, Error>;
+    type SerializeStruct = ser::Impossible<String, Error>;
+    type SerializeStructVariant = ser::Impossible<String, Error>;
+
+    fn serialize_str(self, v: &str) -> Result<String, Error> {
+        Ok(v.to_owned())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<String, Error> {
+        Ok(variant.to_owned())
+    }
+    refuse!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_bytes(&[u8]),
+        serialize_none(),
+        serialize_unit(),
+        serialize_unit_struct(&'static str),
+    );
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<String, Error> {
+        Err(<Error as ser::Error>::custom("not text"))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<String, Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, Error> {
+        Err(<Error as ser::Error>::custom("not text"))
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(<Error as ser::Error>::custom("not text"))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(<Error as ser::Error>::custom("not text"))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(<Error as ser::Error>::custom("not text"))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(<Error as ser::Error>::custom("not text"))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(<Error as ser::Error>::custom("not text"))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
+        Err(<Error as ser::Error>::custom("not text"))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(<Error as ser::Error>::custom("not text"))
+    }
+}
