@@ -17,9 +17,10 @@ use pyo3::{IntoPyObjectExt, PyTypeInfo, intern};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::ser;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// `value` as the Python objects `_loads` would make of its JSON.
 pub(crate) fn to_py<'py, T: Serialize + ?Sized>(
@@ -81,36 +82,30 @@ fn iso_date(text: &str) -> Option<NaiveDate> {
 
 /// Objects made once and shared: field names, dates and amounts repeat across
 /// a batch's many values, and all three are immutable in Python (as CPython
-/// shares small ints). Each table is cleared when it grows past `LIMIT`.
-struct Shared<K, V> {
-    table: OnceLock<Mutex<HashMap<K, Py<V>>>>,
-}
+/// shares small ints). Each thread keeps its own tables (so no lock is
+/// taken); a table is cleared when it grows past `LIMIT`.
+struct Shared<K, V>(RefCell<HashMap<K, Py<V>, BuildHasherDefault<Fx>>>);
 
 const LIMIT: usize = 4096;
 
-impl<K: std::hash::Hash + Eq, V> Shared<K, V> {
-    const fn new() -> Self {
-        Shared {
-            table: OnceLock::new(),
-        }
+impl<K: Hash + Eq, V> Default for Shared<K, V> {
+    fn default() -> Self {
+        Shared(RefCell::new(HashMap::default()))
     }
+}
 
+impl<K: Hash + Eq, V> Shared<K, V> {
     fn get_or_make<'py>(
         &self,
         py: Python<'py>,
         key: K,
         make: impl FnOnce() -> PyResult<Bound<'py, V>>,
     ) -> PyResult<Bound<'py, V>> {
-        let table = self.table.get_or_init(Mutex::default);
-        if let Some(found) = table
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
+        if let Some(found) = self.0.borrow().get(&key) {
             return Ok(found.bind(py).clone());
         }
         let made = make()?;
-        let mut table = table.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut table = self.0.borrow_mut();
         if table.len() >= LIMIT {
             table.clear();
         }
@@ -119,24 +114,52 @@ impl<K: std::hash::Hash + Eq, V> Shared<K, V> {
     }
 }
 
-/// Field names, by the address and length of their static text.
-static KEYS: Shared<(usize, usize), PyString> = Shared::new();
-static DATES: Shared<NaiveDate, PyAny> = Shared::new();
-static AMOUNTS: Shared<CoreMoney, Money> = Shared::new();
+/// The Fx hash (rustc's): the tables' keys are a few words, hashed fast.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, word: u32) {
+        self.write_u64(u64::from(word));
+    }
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+}
+
+thread_local! {
+    /// Field names, by the address and length of their static text.
+    static KEYS: Shared<(usize, usize), PyString> = Shared::default();
+    static DATES: Shared<NaiveDate, PyAny> = Shared::default();
+    static AMOUNTS: Shared<CoreMoney, Money> = Shared::default();
+}
 
 fn key<'py>(py: Python<'py>, name: &'static str) -> PyResult<Bound<'py, PyAny>> {
-    let string = KEYS.get_or_make(py, (name.as_ptr() as usize, name.len()), || {
-        Ok(PyString::intern(py, name))
-    })?;
+    let at = (name.as_ptr() as usize, name.len());
+    let string = KEYS.with(|keys| keys.get_or_make(py, at, || Ok(PyString::intern(py, name))))?;
     Ok(string.into_any())
 }
 
 fn date<'py>(py: Python<'py>, date: NaiveDate) -> PyResult<Bound<'py, PyAny>> {
-    DATES.get_or_make(py, date, || PyDay(date).into_pyobject(py))
+    DATES.with(|dates| dates.get_or_make(py, date, || PyDay(date).into_pyobject(py)))
 }
 
 fn amount<'py>(py: Python<'py>, money: CoreMoney) -> PyResult<Bound<'py, PyAny>> {
-    let object = AMOUNTS.get_or_make(py, money, || Bound::new(py, Money::from(money)))?;
+    let object = AMOUNTS
+        .with(|amounts| amounts.get_or_make(py, money, || Bound::new(py, Money::from(money))))?;
     Ok(object.into_any())
 }
 

@@ -346,7 +346,8 @@ def test_one_account_shared_by_threads_counts_every_payment() -> None:
 
 def test_malformed_input_raises_memberkit_errors() -> None:
     account = failing_account()
-    for junk in [{"type": "advance_now"}, {"type": 3}, {}, {"type": "payment_failed"}, {**failed(), "colour": "red"}]:
+    bad: list[dict[str, Any]] = [{"type": "advance_now"}, {"type": 3}, {}, {"type": "payment_failed"}, {**failed(), "colour": "red"}]
+    for junk in bad:
         with pytest.raises(memberkit.InvalidJsonError):
             account.execute(junk, "2026-05-02")
     with pytest.raises(memberkit.InvalidDateError):
