@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import memberkit
@@ -38,6 +38,9 @@ def test_money_constructor(amount: Any, currency: Any) -> None:
     _only_memberkit_or_type_errors(lambda: Money(amount, currency))
 
 
+# An integer drawn as `parts` may be near a million: that many Money objects
+# take about 200 ms, and hypothesis's default deadline is 200 ms.
+@settings(deadline=None)
 @given(amount=junk, parts=junk, ratios=st.lists(junk, max_size=4))
 def test_allocation(amount: Any, parts: Any, ratios: Any) -> None:
     _only_memberkit_or_type_errors(lambda: Money(100, "JPY").allocate(parts))
