@@ -15,6 +15,17 @@ on the way in). Refused commands raise a :class:`memberkit.MemberkitError`
 subclass (:class:`memberkit.UnknownInvoiceError`,
 :class:`memberkit.CommandRefusedError`, ...) and change nothing.
 
+What a host asks of an account: ``standing`` (``"good"``, ``"past_due"``,
+``"suspended"``, ``"cancelled"``), ``restrictions`` and
+``is_restricted(name)``, ``unpaid_balance``, ``total_collected`` and
+``totals`` (invoiced = applied + written off + open; collected = applied +
+credit), ``open_invoices(at)``, ``oldest_unpaid``, ``view()``, and
+``timeline(language)``: the steps still to come as :class:`Planned` objects
+(``on``, ``invoice``, ``step``, ``action``, ``amount``, ``message``), each
+told in the core's own words. A :class:`Receivables` is shared safely
+between threads: each call takes its lock. ``state`` (or ``to_json()``)
+stores it; ``Receivables(policy, state)`` restores it.
+
 >>> import datetime as dt
 >>> from memberkit import Money
 >>> from memberkit.dunning import Policy, Receivables, membership_commands
