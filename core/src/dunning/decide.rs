@@ -41,7 +41,7 @@ pub fn decide(
         floor: state.updated_on,
         cursor: state.updated_on,
         state: state.clone(),
-        events: Vec::new(),
+        events: Vec::with_capacity(8),
     };
     match command {
         Command::Advance => run.advance(at, None)?,
@@ -255,7 +255,11 @@ fn anything_due(state: &Receivables, policy: &Policy, at: NaiveDate) -> Result<b
     {
         return Ok(true);
     }
-    if state.invoices.is_empty() {
+    // Every decision ends settled on its date, and without a ladder the
+    // account's standing and restrictions follow from its events alone, so
+    // only a ladder (in the policy, or left in the state by an earlier
+    // policy) can have moved them since.
+    if state.invoices.is_empty() || (policy.ladder.is_empty() && state.ladder_state.is_none()) {
         return Ok(false);
     }
     let now = derive(state, policy, at);
