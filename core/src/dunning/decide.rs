@@ -28,13 +28,24 @@ pub fn decide(
     command: &Command,
     at: NaiveDate,
 ) -> Result<Vec<Event>, DunningError> {
+    Ok(run(state, policy, command, at)?.map_or_else(Vec::new, |run| run.events))
+}
+
+/// The decision with the state it leads to, or `None` for an advance with
+/// nothing due.
+fn run<'a>(
+    state: &Receivables,
+    policy: &'a Policy,
+    command: &Command,
+    at: NaiveDate,
+) -> Result<Option<Run<'a>>, DunningError> {
     if let Some(last) = state.updated_on
         && at < last
     {
         return Err(DunningError::OutOfOrder { at, last });
     }
     if matches!(command, Command::Advance) && !anything_due(state, policy, at)? {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let mut run = Run {
         policy,
@@ -54,7 +65,7 @@ pub fn decide(
             run.settle(at);
         }
     }
-    Ok(run.events)
+    Ok(Some(run))
 }
 
 /// Advances every account to `at` in place: the accounts with events or an
@@ -71,14 +82,13 @@ pub fn advance_all<'a>(
 ) -> Vec<(usize, Result<Vec<Event>, DunningError>)> {
     let mut out = Vec::new();
     for (i, account) in accounts.into_iter().enumerate() {
-        match decide(account, policy, &Command::Advance, at) {
-            Ok(events) if events.is_empty() => {}
-            Ok(events) => {
-                for event in &events {
-                    account.apply_mut(event);
-                }
-                out.push((i, Ok(events)));
+        match run(account, policy, &Command::Advance, at) {
+            Ok(Some(run)) if !run.events.is_empty() => {
+                // The state the events lead to, already made by the run.
+                *account = run.state;
+                out.push((i, Ok(run.events)));
             }
+            Ok(_) => {}
             Err(err) => out.push((i, Err(err))),
         }
     }
