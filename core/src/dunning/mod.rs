@@ -60,7 +60,10 @@
 //! # Ok::<(), memberkit::Error>(())
 //! ```
 
+mod apply;
 mod decide;
+mod due;
+mod event;
 mod json;
 mod policy;
 mod query;
@@ -68,16 +71,14 @@ mod state;
 mod text;
 
 pub use decide::{advance_all, decide};
+pub use event::{Applied, Escalation, Event, SkipReason};
 pub use json::{events_from_json, events_to_json};
 pub use policy::{
     Action, AfterLastRetry, Channel, CountFrom, LadderState, MAX_DAY, MAX_STEPS, Policy,
     Restriction, RetryTiming, Standing, Step,
 };
 pub use query::{AccountView, OpenInvoice, Planned, Totals};
-pub use state::{
-    Applied, Command, Decline, Escalation, Event, Invoice, InvoiceId, PaymentId, Receivables,
-    SkipReason,
-};
+pub use state::{Command, Decline, Invoice, InvoiceId, PaymentId, Receivables};
 pub use text::Language;
 
 use crate::ErrorKind;

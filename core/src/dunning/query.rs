@@ -2,7 +2,7 @@
 //! the account's standing, and the planned timeline of its cases.
 
 use super::DunningError;
-use super::decide::{case_start, step_date};
+use super::due::{case_start, step_date};
 use super::policy::{Action, Policy, Restriction, Standing};
 use super::state::{Invoice, InvoiceId, Receivables};
 use crate::calendar::NaiveDate;
