@@ -87,14 +87,7 @@ unsafe fn read_state(state_json: *const c_char) -> Result<Receivables, Failure> 
 /// # Safety
 /// `language` is NULL or a NUL-terminated string.
 unsafe fn read_language(language: *const c_char) -> Result<Language, Failure> {
-    match unsafe { read_str(language, "language") }? {
-        "ja" => Ok(Language::Ja),
-        "en" => Ok(Language::En),
-        other => Err(Failure::new(
-            MkStatus::InvalidArgument,
-            format!("unknown language {other:?}: expected \"ja\" or \"en\""),
-        )),
-    }
+    Ok(unsafe { read_str(language, "language") }?.parse()?)
 }
 
 /// Decides `command_json` (e.g. {"type":"payment_failed","invoice":"m-1",

@@ -146,13 +146,7 @@ impl Receivables {
 
 /// The language of a member-facing message from its code.
 fn language(code: &str) -> PyResult<Language> {
-    match code {
-        "ja" => Ok(Language::Ja),
-        "en" => Ok(Language::En),
-        other => Err(invalid_argument(format!(
-            "unknown language {other:?}: expected \"ja\" or \"en\""
-        ))),
-    }
+    code.parse().map_err(to_py)
 }
 
 /// Events given as an `Events` or as event dicts.
@@ -353,10 +347,7 @@ impl Planned {
 
     #[getter]
     fn language(&self) -> &'static str {
-        match self.language {
-            Language::Ja => "ja",
-            Language::En => "en",
-        }
+        self.language.code()
     }
 
     /// The step as a dict: `on`, `invoice`, `step`, `action` and its fields, `amount`.

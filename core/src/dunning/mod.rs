@@ -156,6 +156,12 @@ pub enum DunningError {
         /// The amount given.
         amount: Money,
     },
+    /// A language code memberkit has no messages in.
+    #[error("unknown language {code:?}: expected \"ja\" or \"en\"")]
+    UnknownLanguage {
+        /// The code given.
+        code: String,
+    },
     /// An amount in another currency than the policy's.
     #[error("the dunning policy is in {expected}, not {got}")]
     CurrencyMismatch {
@@ -197,7 +203,7 @@ impl DunningError {
             Self::InvalidPolicy { .. } => ErrorKind::InvalidConfig,
             Self::Json(_) => ErrorKind::InvalidJson,
             Self::UnknownInvoice { .. } => ErrorKind::UnknownInvoice,
-            Self::NotPositive { .. } => ErrorKind::InvalidArgument,
+            Self::NotPositive { .. } | Self::UnknownLanguage { .. } => ErrorKind::InvalidArgument,
             Self::TooLarge { .. } => ErrorKind::AmountOutOfRange,
             Self::CurrencyMismatch { .. } => ErrorKind::CurrencyMismatch,
             Self::DuplicateInvoice { .. }

@@ -1,6 +1,7 @@
 //! Member-facing sentences for a planned dunning step, in Japanese and
 //! English, so every layer (and the chatbot) tells a member the same words.
 
+use super::DunningError;
 use super::policy::Action;
 use super::query::Planned;
 use crate::calendar::NaiveDate;
@@ -16,6 +17,37 @@ pub enum Language {
     Ja,
     /// English.
     En,
+}
+
+impl Language {
+    /// The language's code, `"ja"` or `"en"`, as [`str::parse`] reads it.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Ja => "ja",
+            Self::En => "en",
+        }
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = DunningError;
+
+    /// `"ja"` or `"en"`.
+    ///
+    /// ```
+    /// use memberkit::dunning::Language;
+    /// assert_eq!("ja".parse::<Language>()?, Language::Ja);
+    /// assert_eq!("fr".parse::<Language>().unwrap_err().to_string(),
+    ///     r#"unknown language "fr": expected "ja" or "en""#);
+    /// # Ok::<(), memberkit::dunning::DunningError>(())
+    /// ```
+    fn from_str(code: &str) -> Result<Self, DunningError> {
+        match code {
+            "ja" => Ok(Self::Ja),
+            "en" => Ok(Self::En),
+            other => Err(DunningError::UnknownLanguage { code: other.into() }),
+        }
+    }
 }
 
 impl Planned {
