@@ -1,6 +1,7 @@
 //! The crate-wide error and its stable kinds.
 
 use crate::billing::BillingError;
+use crate::booking::BookingError;
 use crate::calendar::CalendarError;
 use crate::dunning::DunningError;
 use crate::intent::IntentError;
@@ -28,6 +29,9 @@ pub enum Error {
     /// An invalid dunning policy or a refused dunning command.
     #[error(transparent)]
     Dunning(#[from] DunningError),
+    /// Invalid booking rules or a refused booking command.
+    #[error(transparent)]
+    Booking(#[from] BookingError),
     /// A JSON document that does not parse.
     #[error(transparent)]
     Json(#[from] JsonError),
@@ -89,6 +93,13 @@ pub enum ErrorKind {
     CommandRefused,
     /// An invoice id dunning does not know.
     UnknownInvoice,
+    /// A session id the book does not have.
+    UnknownSession,
+    /// A member id the book does not have.
+    UnknownMember,
+    /// A booking command refused by a rule (full, outside the window, a
+    /// limit, a restriction, ...); the error's code names which.
+    BookingRefused,
 }
 
 impl ErrorKind {
@@ -118,6 +129,9 @@ impl ErrorKind {
             Self::InvalidTransition => "invalid_transition",
             Self::CommandRefused => "command_refused",
             Self::UnknownInvoice => "unknown_invoice",
+            Self::UnknownSession => "unknown_session",
+            Self::UnknownMember => "unknown_member",
+            Self::BookingRefused => "booking_refused",
         }
     }
 }
@@ -137,6 +151,7 @@ impl Error {
             Self::Membership(e) => e.kind(),
             Self::Billing(e) => e.kind(),
             Self::Dunning(e) => e.kind(),
+            Self::Booking(e) => e.kind(),
             Self::Intent(e) => intent_kind(e),
             Self::Json(_) => ErrorKind::InvalidJson,
             Self::CountOutOfRange { .. } => ErrorKind::InvalidArgument,

@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 
 pub mod billing;
+pub mod booking;
 pub mod calendar;
 pub mod dunning;
 mod error;
