@@ -142,6 +142,19 @@ typedef enum MkStatus {
    * An invoice id the dunning state does not have.
    */
   MK_STATUS_UNKNOWN_INVOICE = 600,
+  /**
+   * A session id the book does not have.
+   */
+  MK_STATUS_UNKNOWN_SESSION = 700,
+  /**
+   * A member id the book does not have.
+   */
+  MK_STATUS_UNKNOWN_MEMBER = 701,
+  /**
+   * A booking command refused by a rule (full, outside the window, a
+   * limit, a restriction, ...); the message says which.
+   */
+  MK_STATUS_BOOKING_REFUSED = 702,
 } MkStatus;
 
 /**

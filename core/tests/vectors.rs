@@ -247,3 +247,106 @@ fn dunning_vectors() {
     }
     finish(&path, &doc, bless, &failures);
 }
+
+/// What a booking case's book looks like at its end, as the vectors record it.
+fn booking_end(book: &memberkit::booking::Book, at: memberkit::booking::Instant) -> Value {
+    let sessions: serde_json::Map<String, Value> = book
+        .sessions
+        .keys()
+        .map(|id| {
+            (
+                id.to_string(),
+                serde_json::to_value(book.session_view(id)).unwrap(),
+            )
+        })
+        .collect();
+    let members: serde_json::Map<String, Value> = book
+        .members
+        .keys()
+        .map(|id| {
+            (
+                id.to_string(),
+                serde_json::to_value(book.member_view(id, at)).unwrap(),
+            )
+        })
+        .collect();
+    serde_json::json!({"version": book.version, "sessions": sessions, "members": members})
+}
+
+#[test]
+fn booking_vectors() {
+    use memberkit::booking::{Book, Command, Rules, decide, events_from_json, events_to_json};
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/booking.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let bless = std::env::var_os("MK_BLESS_VECTORS").is_some();
+    let rule_sets = doc["rules"].clone();
+    let cases = doc["cases"].as_array_mut().unwrap();
+    assert!(cases.len() >= 25, "at least 25 cases");
+    let mut failures = Vec::new();
+    for case in cases.iter_mut() {
+        let name = case["name"].as_str().unwrap().to_owned();
+        let rules =
+            Rules::from_json(&rule_sets[case["rules"].as_str().unwrap()].to_string()).unwrap();
+        let mut book = Book::default();
+        let mut log = Vec::new();
+        let mut last = None;
+        for (i, step) in case["steps"].as_array_mut().unwrap().iter_mut().enumerate() {
+            let at = chrono::DateTime::parse_from_rfc3339(step["at"].as_str().unwrap()).unwrap();
+            last = Some(at);
+            let command = Command::from_json(&step["command"].to_string()).unwrap();
+            let expected = (
+                step.get("error").and_then(Value::as_str),
+                step.get("code").and_then(Value::as_str),
+            );
+            match (decide(&book, &rules, &command, at), expected) {
+                (Ok(events), (None, _)) => {
+                    let got = serde_json::to_value(&events).unwrap();
+                    let read_back = events_from_json(&events_to_json(&events));
+                    if read_back.as_ref() != Ok(&events) {
+                        failures.push(format!(
+                            "{name} step {i}: events do not read back: {read_back:?}"
+                        ));
+                    }
+                    if bless && step["events"].is_null() {
+                        step["events"] = got.clone();
+                    }
+                    if step["events"] != got {
+                        failures.push(format!(
+                            "{name} step {i}: events {got} != expected {}",
+                            step["events"]
+                        ));
+                    }
+                    let mut executed = book.clone();
+                    let again = executed.execute(&rules, &command, at);
+                    events.iter().for_each(|e| book.apply_mut(e));
+                    if again.as_ref() != Ok(&events) || executed != book {
+                        failures.push(format!(
+                            "{name} step {i}: execute differs from decide + apply"
+                        ));
+                    }
+                    log.extend(events);
+                }
+                (Err(err), (Some(kind), Some(code)))
+                    if err.kind().name() == kind && err.code() == code => {}
+                (outcome, expected) => failures.push(format!(
+                    "{name} step {i}: got {outcome:?}, expected error {expected:?}"
+                )),
+            }
+        }
+        let replayed = log.iter().fold(Book::default(), |b, e| b.apply(e));
+        if replayed != book {
+            failures.push(format!("{name}: replaying the events gives another book"));
+        }
+        if Book::from_json(&book.to_json()).as_ref() != Ok(&book) {
+            failures.push(format!("{name}: the book does not read back from its JSON"));
+        }
+        let end = booking_end(&book, last.unwrap());
+        if bless && case["end"].is_null() {
+            case["end"] = end.clone();
+        }
+        if case["end"] != end {
+            failures.push(format!("{name}: end {end:#} != expected {:#}", case["end"]));
+        }
+    }
+    finish(&path, &doc, bless, &failures);
+}

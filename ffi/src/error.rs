@@ -61,10 +61,17 @@ pub enum MkStatus {
     InvalidModel = 501,
     /// An invoice id the dunning state does not have.
     UnknownInvoice = 600,
+    /// A session id the book does not have.
+    UnknownSession = 700,
+    /// A member id the book does not have.
+    UnknownMember = 701,
+    /// A booking command refused by a rule (full, outside the window, a
+    /// limit, a restriction, ...); the message says which.
+    BookingRefused = 702,
 }
 
 impl MkStatus {
-    const ALL: [MkStatus; 24] = [
+    const ALL: [MkStatus; 27] = [
         Self::Ok,
         Self::InvalidArgument,
         Self::NullPointer,
@@ -89,6 +96,9 @@ impl MkStatus {
         Self::InvalidTrainingData,
         Self::InvalidModel,
         Self::UnknownInvoice,
+        Self::UnknownSession,
+        Self::UnknownMember,
+        Self::BookingRefused,
     ];
 
     fn name(self) -> &'static std::ffi::CStr {
@@ -117,6 +127,9 @@ impl MkStatus {
             Self::InvalidTrainingData => c"MK_STATUS_INVALID_TRAINING_DATA",
             Self::InvalidModel => c"MK_STATUS_INVALID_MODEL",
             Self::UnknownInvoice => c"MK_STATUS_UNKNOWN_INVOICE",
+            Self::UnknownSession => c"MK_STATUS_UNKNOWN_SESSION",
+            Self::UnknownMember => c"MK_STATUS_UNKNOWN_MEMBER",
+            Self::BookingRefused => c"MK_STATUS_BOOKING_REFUSED",
         }
     }
 }
@@ -143,6 +156,9 @@ impl From<ErrorKind> for MkStatus {
             ErrorKind::InvalidTrainingData => Self::InvalidTrainingData,
             ErrorKind::InvalidModel => Self::InvalidModel,
             ErrorKind::UnknownInvoice => Self::UnknownInvoice,
+            ErrorKind::UnknownSession => Self::UnknownSession,
+            ErrorKind::UnknownMember => Self::UnknownMember,
+            ErrorKind::BookingRefused => Self::BookingRefused,
         }
     }
 }

@@ -26,6 +26,9 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidTrainingData => "InvalidTrainingDataError",
         ErrorKind::InvalidModel => "InvalidModelError",
         ErrorKind::UnknownInvoice => "UnknownInvoiceError",
+        ErrorKind::UnknownSession => "UnknownSessionError",
+        ErrorKind::UnknownMember => "UnknownMemberError",
+        ErrorKind::BookingRefused => "BookingRefusedError",
     }
 }
 

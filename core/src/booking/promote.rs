@@ -237,7 +237,7 @@ fn session_due(
             freed += entry.party;
         }
     }
-    if !session.waitlist_closed && at >= times.cutoff {
+    if !session.waitlist_closed && at >= times.cutoff && !session.waitlist.is_empty() {
         for entry in session
             .waitlist
             .iter()
@@ -255,7 +255,7 @@ fn session_due(
             session: id.clone(),
             at: times.cutoff,
         });
-    } else if freed > 0 || session.free() > 0 {
+    } else if at < times.cutoff && (freed > 0 || session.free() > 0) {
         // Entries whose offers just expired still carry them, so `fill` skips them.
         fill(
             book,

@@ -43,6 +43,9 @@ from memberkit.errors import (
     SubMinorAmountError,
     UnknownCurrencyError,
     UnknownInvoiceError,
+    UnknownSessionError,
+    UnknownMemberError,
+    BookingRefusedError,
     UnknownPlanError,
 )
 
@@ -71,6 +74,9 @@ __all__ = [
     "SubMinorAmountError",
     "UnknownCurrencyError",
     "UnknownInvoiceError",
+    "UnknownSessionError",
+    "UnknownMemberError",
+    "BookingRefusedError",
     "UnknownPlanError",
     "__version__",
     "add_months",

@@ -92,3 +92,15 @@ class InvalidModelError(MemberkitError, ValueError):
 
 class UnknownInvoiceError(MemberkitError, ValueError):
     """An invoice id dunning does not know."""
+
+
+class UnknownSessionError(MemberkitError, ValueError):
+    """A session id the book does not have."""
+
+
+class UnknownMemberError(MemberkitError, ValueError):
+    """A member id the book does not have (add them with ``set_member`` first)."""
+
+
+class BookingRefusedError(MemberkitError):
+    """A booking command refused by a rule: full, outside the window, a limit, a restriction, ..."""
