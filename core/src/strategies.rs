@@ -372,3 +372,117 @@ pub fn dunning_command(start: NaiveDate) -> impl Strategy<Value = crate::dunning
         3 => Just(Command::Advance),
     ]
 }
+
+/// Booking rules with one random `"default"` policy: windows, cutoffs,
+/// promotion mode, priority, penalties, credit consumption and parties, with
+/// or without limits and strikes.
+pub fn booking_rules() -> impl Strategy<Value = crate::booking::Rules> {
+    use crate::booking::{ConsumeAt, Limits, Penalty, Policy, Priority, Promotion, Rules, Strikes};
+    let penalty = || {
+        prop_oneof![
+            Just(Penalty::ForfeitCredit),
+            Just(Penalty::None),
+            (1_i64..5_000).prop_map(|n| Penalty::Fee {
+                amount: Money::from_minor(n, Currency::JPY)
+            }),
+        ]
+    };
+    let policy = (
+        (proptest::option::of(1_u32..30), 0_u32..120, 0_u32..2_880),
+        (penalty(), penalty()),
+        (proptest::option::of(1_u32..240), 0_u32..240, 0_u32..120),
+        (any::<bool>(), 0_u32..90, 0_u32..60),
+        (any::<bool>(), 1_u32..4),
+    )
+        .prop_map(
+            |(
+                (opens, closes, late),
+                (late_cancel, no_show),
+                (hold, cutoff, grace),
+                (tier, check_in, no_show_after),
+                (at_check_in, party),
+            )| Policy {
+                opens_days_before: opens,
+                closes_minutes_before: closes,
+                late_cancel_minutes_before: late,
+                late_cancel,
+                no_show,
+                promotion: hold.map_or(Promotion::Automatic, |hold_minutes| Promotion::Offer {
+                    hold_minutes,
+                }),
+                waitlist_cutoff_minutes_before: cutoff,
+                promoted_grace_minutes: grace,
+                priority: if tier {
+                    Priority::Tier
+                } else {
+                    Priority::Arrival
+                },
+                check_in_opens_minutes_before: check_in,
+                no_show_after_minutes: no_show_after,
+                consume_credit: if at_check_in {
+                    ConsumeAt::CheckIn
+                } else {
+                    ConsumeAt::Booking
+                },
+                max_party: party,
+            },
+        );
+    let limits = (
+        proptest::option::of(1_u32..5),
+        proptest::option::of(1_u32..4),
+        proptest::option::of(1_u32..8),
+    )
+        .prop_map(|(max_future_bookings, per_day, per_week)| Limits {
+            max_future_bookings,
+            per_day,
+            per_week,
+        });
+    let strikes = proptest::option::of((1_u32..4, 1_u32..30, 1_u32..10, any::<bool>()).prop_map(
+        |(count, within_days, lock_days, late_cancels)| Strikes {
+            count,
+            within_days,
+            lock_days,
+            late_cancels,
+        },
+    ));
+    (policy, limits, strikes).prop_map(|(policy, limits, strikes)| {
+        let mut rules = Rules {
+            limits,
+            strikes,
+            ..Rules::default()
+        };
+        rules.policies.insert("default".into(), policy);
+        rules
+    })
+}
+
+/// A booking command on the given sessions and members: valid and invalid
+/// commands alike (unknown ids are not generated), for state-machine tests.
+pub fn booking_command(
+    sessions: &[&'static str],
+    members: &[&'static str],
+) -> impl Strategy<Value = crate::booking::Command> {
+    use crate::booking::{CancelledBy, Command};
+    let session =
+        proptest::sample::select(sessions.to_vec()).prop_map(crate::booking::SessionId::from);
+    let member =
+        proptest::sample::select(members.to_vec()).prop_map(crate::booking::MemberId::from);
+    let pair = (session.clone(), member);
+    let party = || prop_oneof![4 => Just(1_u32), 1 => 2_u32..4];
+    prop_oneof![
+        6 => (pair.clone(), party()).prop_map(|((session, member), party)| Command::Book { session, member, party }),
+        5 => (pair.clone(), party()).prop_map(|((session, member), party)| Command::JoinWaitlist { session, member, party }),
+        6 => (pair.clone(), any::<bool>()).prop_map(|((session, member), staff)| Command::Cancel {
+            session, member, by: if staff { CancelledBy::Staff } else { CancelledBy::Member }
+        }),
+        1 => pair.clone().prop_map(|(session, member)| Command::LeaveWaitlist { session, member }),
+        2 => pair.clone().prop_map(|(session, member)| Command::AcceptOffer { session, member }),
+        1 => pair.clone().prop_map(|(session, member)| Command::DeclineOffer { session, member }),
+        2 => pair.clone().prop_map(|(session, member)| Command::CheckIn { session, member }),
+        1 => pair.prop_map(|(session, member)| Command::MarkNoShow { session, member }),
+        1 => (session.clone(), 0_u32..6, any::<bool>()).prop_map(|(session, capacity, force)| Command::ChangeCapacity {
+            session, capacity, force
+        }),
+        3 => Just(Command::Advance),
+    ]
+}

@@ -532,8 +532,20 @@ impl<'a> Ctx<'a> {
                 message: format!("capacity must be at most {MAX_CAPACITY}, got {capacity}"),
             });
         }
+        if self.at >= session.spec.start {
+            return Err(BookingError::SessionStarted {
+                session: session_id.clone(),
+                start: session.spec.start,
+            });
+        }
         let taken = session.taken();
-        if capacity < taken && !force {
+        let checked_in: u32 = session
+            .seats
+            .iter()
+            .filter(|s| s.checked_in)
+            .map(|s| s.party)
+            .sum();
+        if capacity < taken && (!force || capacity < checked_in) {
             return Err(BookingError::CapacityBelowTaken {
                 session: session_id.clone(),
                 taken,
@@ -568,7 +580,7 @@ impl<'a> Ctx<'a> {
             });
             over = over.saturating_sub(entry.party);
         }
-        for seat in session.seats.iter().rev() {
+        for seat in session.seats.iter().rev().filter(|s| !s.checked_in) {
             if over == 0 {
                 break;
             }

@@ -427,7 +427,8 @@ pub enum BookingError {
         /// Its start.
         start: Instant,
     },
-    /// Lowering the capacity below the seats taken without `force`.
+    /// Lowering the capacity below the seats taken without `force`, or
+    /// below the seats checked in even with it.
     #[error(
         "session {session:?} has {taken} seats taken; lowering its capacity to {capacity} needs force"
     )]

@@ -413,9 +413,10 @@ pub enum Command {
         /// Who.
         member: MemberId,
     },
-    /// Change the number of seats: raising it promotes; lowering it below
-    /// the seats taken is refused unless `force`, which withdraws open
-    /// offers and moves the latest bookings to the head of the waitlist.
+    /// Change the number of seats before the start: raising it promotes;
+    /// lowering it below the seats taken is refused unless `force`, which
+    /// withdraws open offers and moves the latest bookings not checked in to
+    /// the head of the waitlist.
     ChangeCapacity {
         /// Which session.
         session: SessionId,
