@@ -68,7 +68,7 @@ fn start_of(i: usize) -> Instant {
 fn studio(rules: &Rules) -> Book {
     let now = at("2026-05-25T09:00:00+09:00");
     let mut book = Book::default();
-    let mut run = |book: &mut Book, command: Command| {
+    let run = |book: &mut Book, command: Command| {
         book.execute(rules, &command, now)
             .expect("the benchmark setup is accepted");
     };
