@@ -1,6 +1,8 @@
 //! memberkit's main demo: what the library does so far, shown plainly.
 //! Run it with `scripts/demo.sh` (or `cargo run -p memberkit --example demo`).
 
+mod booking;
+
 use memberkit::billing::{BillingAccount, BillingConfig, bill};
 use memberkit::calendar::{Interval, NaiveDate, Period, Schedule, date};
 use memberkit::intent::slots::SlotExtractor;
@@ -96,7 +98,12 @@ fn main() -> Result<(), memberkit::Error> {
     );
     collections()?;
 
-    println!("\n10. Bad input is a typed error, never a panic:");
+    println!(
+        "\n10. A class day: a waitlist, a late cancel, a promotion inside the late window, a punch card, a member refused while a payment is overdue:"
+    );
+    booking::class_day(&Catalog::from_json(PLANS)?)?;
+
+    println!("\n11. Bad input is a typed error, never a panic:");
     let mixed =
         Money::from_minor(100, Currency::JPY).checked_add(Money::from_minor(100, Currency::USD));
     println!("   ¥100 + $1.00      → {}", mixed.unwrap_err());
