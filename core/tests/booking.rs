@@ -325,3 +325,16 @@ fn rules_and_commands_name_their_bad_fields() {
         }
     );
 }
+
+#[test]
+fn an_empty_book_reads_from_empty_json() {
+    assert_eq!(Book::from_json("{}").unwrap(), Book::default());
+    let book = Book::from_json(
+        r#"{"sessions": {"yoga": {"spec": {"id": "yoga", "capacity": 1,
+            "start": "2026-06-10T10:00:00+09:00", "end": "2026-06-10T11:00:00+09:00"}}},
+           "members": {"aiko": {}}}"#,
+    )
+    .unwrap();
+    assert_eq!(book.sessions["yoga"].free(), 1);
+    assert_eq!(book.members["aiko"], memberkit::booking::Member::default());
+}

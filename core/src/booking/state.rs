@@ -186,6 +186,7 @@ pub struct Holding {
 
 /// A member of the book.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Member {
     /// What decides whether they may book.
     pub eligibility: Eligibility,
@@ -255,17 +256,22 @@ pub struct Session {
     /// As scheduled (its capacity as changed since).
     pub spec: SessionSpec,
     /// Seats taken, in the order taken.
+    #[serde(default)]
     pub seats: Vec<Seat>,
     /// The waitlist, in its order (priority, then arrival).
+    #[serde(default)]
     pub waitlist: Vec<Entry>,
     /// Members who were offered a seat and let it go: never offered again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub passed: Vec<MemberId>,
     /// The session was cancelled.
+    #[serde(default)]
     pub cancelled: bool,
     /// The waitlist cutoff passed.
+    #[serde(default)]
     pub waitlist_closed: bool,
     /// Check-in closed and no-shows were marked.
+    #[serde(default)]
     pub attendance_closed: bool,
 }
 
@@ -313,6 +319,7 @@ impl Session {
 /// snapshots checks it on write (optimistic concurrency), so two servers
 /// deciding on the same book can never both take the last seat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Book {
     /// Events applied.
     pub version: u64,
