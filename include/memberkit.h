@@ -5,16 +5,24 @@
  *
  * Conventions
  * - Every fallible function returns an MkStatus; MK_STATUS_OK is 0. On any
- *   other status, mk_last_error_message() describes the failure; outputs are
- *   written only on success (except where a function says otherwise).
+ *   other status, mk_last_error_message() describes the failure and
+ *   mk_last_error_code() gives its stable snake_case reason (e.g. "full" for
+ *   a refused booking); outputs are written only on success (except where a
+ *   function says otherwise).
  * - Strings are UTF-8 and NUL-terminated. Strings the library returns are
  *   freed with mk_string_free().
  * - Dates are MkDate values in the business's local calendar; periods are
  *   half-open [start, end).
  * - Money is an MkMoney: an amount in minor units (yen, cents) and an ISO 4217
  *   numeric currency code (392 for JPY, 840 for USD).
+ * - Booking instants are RFC 3339 strings with their offset
+ *   ("2026-06-01T10:00:00+09:00") or, on the scalar hot paths, Unix seconds
+ *   and a UTC offset in seconds.
  * - Threads: every function here may be called from many threads at once;
- *   the last-error message is kept per thread.
+ *   a `const MkX *` handle may be shared between threads (MkBookingBook is
+ *   internally locked), while a non-const one (given to a _free function)
+ *   must no longer be in use elsewhere. The last-error message and code are
+ *   kept per thread.
  */
 
 #ifndef MEMBERKIT_H
@@ -43,7 +51,7 @@
  * The result of every fallible call. Values are stable and never renumbered;
  * they are grouped by module (general 0–99, money 100–199, calendar 200–299,
  * membership 300–399, billing
- * 400–499, intent 500–599, dunning 600–699).
+ * 400–499, intent 500–599, dunning 600–699, booking 700–799).
  */
 typedef enum MkStatus {
   /**
@@ -152,7 +160,8 @@ typedef enum MkStatus {
   MK_STATUS_UNKNOWN_MEMBER = 701,
   /**
    * A booking command refused by a rule (full, outside the window, a
-   * limit, a restriction, ...); the message says which.
+   * limit, a restriction, ...); the message says which, and
+   * `mk_last_error_code` gives the reason's stable code (`"full"`, ...).
    */
   MK_STATUS_BOOKING_REFUSED = 702,
 } MkStatus;
@@ -162,6 +171,23 @@ typedef enum MkStatus {
  * may be used from many threads at once.
  */
 typedef struct MkBillingConfig MkBillingConfig;
+
+/**
+ * A book of sessions and members kept in process, with its rules (a copy of
+ * the MkBookingRules it was made with). Internally locked: a
+ * `const MkBookingBook *` may be used from many threads at once, and each
+ * command is decided and applied atomically, so two threads can never both
+ * take the last seat. Only mk_booking_book_free needs the caller to make
+ * sure no other thread still uses the book.
+ */
+typedef struct MkBookingBook MkBookingBook;
+
+/**
+ * Booking rules: session policies (windows, waitlist promotion, penalties),
+ * per-member limits and strikes. Immutable once made: a
+ * `const MkBookingRules *` may be used from many threads at once.
+ */
+typedef struct MkBookingRules MkBookingRules;
 
 /**
  * A catalog of plans. Immutable once made: a `const MkCatalog *` may be used
@@ -392,6 +418,181 @@ enum MkStatus mk_bill_batch(const struct MkCatalog *catalog, const struct MkBill
 enum MkStatus mk_prorate(struct MkMoney price, uint32_t part, uint32_t whole, MkRounding rounding_mode, struct MkMoney *out);
 
 /**
+ * Reads booking rules from JSON (`{}` for the defaults) and writes a new
+ * handle to `*out`; free it with mk_booking_rules_free. Bad rules give
+ * MK_STATUS_INVALID_CONFIG with the path of the bad field in the message
+ * (e.g. `policies.default.max_party`).
+ *
+ * # Safety
+ * `rules_json` is a NUL-terminated string; `out` is writable.
+ */
+enum MkStatus mk_booking_rules_new(const char *rules_json, struct MkBookingRules **out);
+
+/**
+ * Frees booking rules. NULL is accepted and ignored. Books made from them
+ * keep their own copy and stay usable.
+ *
+ * # Safety
+ * `rules` is NULL or a handle from mk_booking_rules_new not yet freed.
+ */
+void mk_booking_rules_free(struct MkBookingRules *rules);
+
+/**
+ * Decides `command_json` (e.g. {"type":"book","session":"yoga-0601",
+ * "member":"m-1"}) made at the instant `at` (RFC 3339 with its offset,
+ * e.g. "2026-06-01T10:00:00+09:00"; anything else is
+ * MK_STATUS_INVALID_DATE) against the book `book_json` (NULL or "" for an
+ * empty book) under `rules`, writing the resulting events as a JSON array to
+ * `*events_json_out` (free with mk_string_free); apply them with
+ * mk_booking_apply. Pure: nothing is stored. A refused command gives its
+ * status (MK_STATUS_BOOKING_REFUSED, MK_STATUS_UNKNOWN_SESSION, ...), with
+ * the reason in mk_last_error_code.
+ *
+ * # Safety
+ * `rules` is a live handle; strings are NUL-terminated (`book_json` may be
+ * NULL); `events_json_out` is writable.
+ */
+enum MkStatus mk_booking_decide(const struct MkBookingRules *rules, const char *book_json, const char *command_json, const char *at, char **events_json_out);
+
+/**
+ * Applies the JSON array of booking events `events_json` to the book
+ * `book_json` (NULL or "" for an empty book) and writes the new book as
+ * JSON to `*book_json_out` (free with mk_string_free). Applying never
+ * refuses an event; its `version` counts the events applied.
+ *
+ * # Safety
+ * Strings are NUL-terminated (`book_json` may be NULL); `book_json_out` is writable.
+ */
+enum MkStatus mk_booking_apply(const char *book_json, const char *events_json, char **book_json_out);
+
+/**
+ * Makes a book kept in process under a copy of `rules`, starting from
+ * `book_json` (a book as mk_booking_apply or mk_booking_book_snapshot wrote
+ * it; NULL or "" for an empty book), and writes the new handle to `*out`;
+ * free it with mk_booking_book_free. The rules may be freed at once.
+ *
+ * # Safety
+ * `rules` is a live handle; `book_json` is NULL or NUL-terminated; `out` is writable.
+ */
+enum MkStatus mk_booking_book_new(const struct MkBookingRules *rules, const char *book_json, struct MkBookingBook **out);
+
+/**
+ * Frees a book. NULL is accepted and ignored. No other thread may be using
+ * the book.
+ *
+ * # Safety
+ * `book` is NULL or a handle from mk_booking_book_new not yet freed.
+ */
+void mk_booking_book_free(struct MkBookingBook *book);
+
+/**
+ * Decides and applies `command_json` (any booking command, e.g.
+ * {"type":"schedule_session","session":{...}}, {"type":"advance"}) made at
+ * the instant `at` (RFC 3339 with its offset) on the book, atomically; when
+ * `events_json_out` is not NULL, writes the events as a JSON array there
+ * (free with mk_string_free). A refused command gives its status, with the
+ * reason in mk_last_error_code, and changes nothing.
+ *
+ * # Safety
+ * `book` is a live handle; strings are NUL-terminated; `events_json_out` is
+ * NULL or writable.
+ */
+enum MkStatus mk_booking_book_execute(const struct MkBookingBook *book, const char *command_json, const char *at, char **events_json_out);
+
+/**
+ * Books `party` seats (1 unless the session's policy allows parties) of
+ * `session` for `member` at the instant `at_unix_seconds` (seconds since
+ * 1970-01-01T00:00:00Z) with the UTC offset `utc_offset_seconds` (32400 for
+ * +09:00; it is how the instants in events read). When `events_json_out` is
+ * not NULL, writes the events there as JSON; with NULL, no JSON is made.
+ * Not enough seats is MK_STATUS_BOOKING_REFUSED with code "full".
+ *
+ * # Safety
+ * `book` is a live handle; `session` and `member` are NUL-terminated;
+ * `events_json_out` is NULL or writable.
+ */
+enum MkStatus mk_booking_book_book(const struct MkBookingBook *book, const char *session, const char *member, uint32_t party, int64_t at_unix_seconds, int32_t utc_offset_seconds, char **events_json_out);
+
+/**
+ * Cancels `member`'s booking of `session` at the instant `at_unix_seconds`
+ * with `utc_offset_seconds` (as mk_booking_book_book), by the member or,
+ * with `by_staff`, by staff (never late, the credit returns). A freed seat
+ * goes to the waitlist as the policy says. When `events_json_out` is not
+ * NULL, writes the events there as JSON.
+ *
+ * # Safety
+ * `book` is a live handle; `session` and `member` are NUL-terminated;
+ * `events_json_out` is NULL or writable.
+ */
+enum MkStatus mk_booking_book_cancel(const struct MkBookingBook *book, const char *session, const char *member, bool by_staff, int64_t at_unix_seconds, int32_t utc_offset_seconds, char **events_json_out);
+
+/**
+ * Puts `member` on the waitlist of `session` for `party` seats at the
+ * instant `at_unix_seconds` with `utc_offset_seconds` (as
+ * mk_booking_book_book). When `events_json_out` is not NULL, writes the
+ * events there as JSON. Seats free to book is MK_STATUS_BOOKING_REFUSED
+ * with code "seats_available".
+ *
+ * # Safety
+ * `book` is a live handle; `session` and `member` are NUL-terminated;
+ * `events_json_out` is NULL or writable.
+ */
+enum MkStatus mk_booking_book_join_waitlist(const struct MkBookingBook *book, const char *session, const char *member, uint32_t party, int64_t at_unix_seconds, int32_t utc_offset_seconds, char **events_json_out);
+
+/**
+ * Checks `member` in to `session` at the instant `at_unix_seconds` with
+ * `utc_offset_seconds` (as mk_booking_book_book). When `events_json_out` is
+ * not NULL, writes the events there as JSON.
+ *
+ * # Safety
+ * `book` is a live handle; `session` and `member` are NUL-terminated;
+ * `events_json_out` is NULL or writable.
+ */
+enum MkStatus mk_booking_book_check_in(const struct MkBookingBook *book, const char *session, const char *member, int64_t at_unix_seconds, int32_t utc_offset_seconds, char **events_json_out);
+
+/**
+ * Writes `session`'s seats and waitlist — session, capacity, taken, free,
+ * seats (member, party, checked_in, no_show) in the order taken, waitlist
+ * (member, position from 1, party, offer_expires) in its order, cancelled —
+ * as JSON to `*json_out` (free with mk_string_free). An unknown session is
+ * MK_STATUS_UNKNOWN_SESSION.
+ *
+ * # Safety
+ * `book` is a live handle; `session` is NUL-terminated; `json_out` is writable.
+ */
+enum MkStatus mk_booking_book_session_view(const struct MkBookingBook *book, const char *session, char **json_out);
+
+/**
+ * Writes `member`'s view at the instant `at` (RFC 3339 with its offset) —
+ * upcoming sessions by start, waiting ([session, position] pairs), packs,
+ * credits_available, locked_until, strikes — as JSON to `*json_out` (free
+ * with mk_string_free). An unknown member is MK_STATUS_UNKNOWN_MEMBER.
+ *
+ * # Safety
+ * `book` is a live handle; strings are NUL-terminated; `json_out` is writable.
+ */
+enum MkStatus mk_booking_book_member_view(const struct MkBookingBook *book, const char *member, const char *at, char **json_out);
+
+/**
+ * Writes the whole book as JSON to `*book_json_out` (free with
+ * mk_string_free): a consistent copy, taken under the lock, that
+ * mk_booking_book_new and mk_booking_decide read back.
+ *
+ * # Safety
+ * `book` is a live handle; `book_json_out` is writable.
+ */
+enum MkStatus mk_booking_book_snapshot(const struct MkBookingBook *book, char **book_json_out);
+
+/**
+ * Writes the book's version (the number of events applied) to `*out`: a
+ * host that stores the book checks it on write (optimistic concurrency).
+ *
+ * # Safety
+ * `book` is a live handle; `out` is writable.
+ */
+enum MkStatus mk_booking_book_version(const struct MkBookingBook *book, uint64_t *out);
+
+/**
  * Parses a date written YYYY-MM-DD into `out`.
  *
  * # Safety
@@ -554,6 +755,18 @@ const char *mk_status_str(int status);
  * Owned by the library; valid until the next mk_* call on this thread.
  */
 const char *mk_last_error_message(void);
+
+/**
+ * The stable snake_case code of the last failed call on the calling thread
+ * ("" if none): for a booking error its reason (`"full"`,
+ * `"waitlist_full"`, `"already_booked"`, `"out_of_order"`, ...; the
+ * `code` of the booking vectors), for any other error its kind
+ * (`"unknown_currency"`, `"invalid_json"`, ...), and for a failure of the C
+ * layer itself the status's own (`"null_pointer"`, `"invalid_utf8"`,
+ * `"panic"`). A static string, never freed, valid for the life of the
+ * process; unlike the message, codes never change between versions.
+ */
+const char *mk_last_error_code(void);
 
 /**
  * Writes the shipped bilingual (Japanese/English) membership-inquiry model

@@ -1,15 +1,16 @@
-//! Status codes, the per-thread last-error message, and the mapping from
-//! memberkit's error kinds.
+//! Status codes, the per-thread last-error message and code, and the mapping
+//! from memberkit's error kinds.
 
 use memberkit::ErrorKind;
 use std::any::Any;
-use std::cell::RefCell;
-use std::ffi::{CString, c_char, c_int};
+use std::cell::{Cell, RefCell};
+use std::ffi::{CStr, CString, c_char, c_int};
+use std::sync::Mutex;
 
 /// The result of every fallible call. Values are stable and never renumbered;
 /// they are grouped by module (general 0–99, money 100–199, calendar 200–299,
 /// membership 300–399, billing
-/// 400–499, intent 500–599, dunning 600–699).
+/// 400–499, intent 500–599, dunning 600–699, booking 700–799).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MkStatus {
@@ -66,7 +67,8 @@ pub enum MkStatus {
     /// A member id the book does not have.
     UnknownMember = 701,
     /// A booking command refused by a rule (full, outside the window, a
-    /// limit, a restriction, ...); the message says which.
+    /// limit, a restriction, ...); the message says which, and
+    /// `mk_last_error_code` gives the reason's stable code (`"full"`, ...).
     BookingRefused = 702,
 }
 
@@ -132,6 +134,41 @@ impl MkStatus {
             Self::BookingRefused => c"MK_STATUS_BOOKING_REFUSED",
         }
     }
+
+    /// The status's snake_case code, e.g. `"invalid_utf8"`: the code
+    /// `mk_last_error_code` reports for a failure with no finer reason. For
+    /// statuses that come from an [`ErrorKind`] it is the kind's name.
+    fn code(self) -> &'static str {
+        match self {
+            Self::Ok => "",
+            Self::NullPointer => "null_pointer",
+            Self::InvalidUtf8 => "invalid_utf8",
+            Self::BufferTooSmall => "buffer_too_small",
+            Self::Panic => "panic",
+            Self::InvalidArgument => ErrorKind::InvalidArgument.name(),
+            Self::InvalidJson => ErrorKind::InvalidJson.name(),
+            Self::UnknownCurrency => ErrorKind::UnknownCurrency.name(),
+            Self::CurrencyMismatch => ErrorKind::CurrencyMismatch.name(),
+            Self::SubMinorAmount => ErrorKind::SubMinorAmount.name(),
+            Self::AmountOutOfRange => ErrorKind::AmountOutOfRange.name(),
+            Self::InvalidAllocation => ErrorKind::InvalidAllocation.name(),
+            Self::InvalidDate => ErrorKind::InvalidDate.name(),
+            Self::InvalidInterval => ErrorKind::InvalidInterval.name(),
+            Self::InvalidPeriod => ErrorKind::InvalidPeriod.name(),
+            Self::DateOutOfRange => ErrorKind::DateOutOfRange.name(),
+            Self::InvalidPlan => ErrorKind::InvalidPlan.name(),
+            Self::UnknownPlan => ErrorKind::UnknownPlan.name(),
+            Self::InvalidTransition => ErrorKind::InvalidTransition.name(),
+            Self::CommandRefused => ErrorKind::CommandRefused.name(),
+            Self::InvalidConfig => ErrorKind::InvalidConfig.name(),
+            Self::InvalidTrainingData => ErrorKind::InvalidTrainingData.name(),
+            Self::InvalidModel => ErrorKind::InvalidModel.name(),
+            Self::UnknownInvoice => ErrorKind::UnknownInvoice.name(),
+            Self::UnknownSession => ErrorKind::UnknownSession.name(),
+            Self::UnknownMember => ErrorKind::UnknownMember.name(),
+            Self::BookingRefused => ErrorKind::BookingRefused.name(),
+        }
+    }
 }
 
 impl From<ErrorKind> for MkStatus {
@@ -163,18 +200,22 @@ impl From<ErrorKind> for MkStatus {
     }
 }
 
-/// A failed call: its status and the message for `mk_last_error_message`.
+/// A failed call: its status, the message for `mk_last_error_message` and
+/// the code for `mk_last_error_code`.
 #[derive(Debug)]
 pub(crate) struct Failure {
     pub(crate) status: MkStatus,
     pub(crate) message: String,
+    pub(crate) code: &'static str,
 }
 
 impl Failure {
+    /// A failure whose code is the status's own (`"null_pointer"`, ...).
     pub(crate) fn new(status: MkStatus, message: impl Into<String>) -> Self {
         Self {
             status,
             message: message.into(),
+            code: status.code(),
         }
     }
 }
@@ -182,19 +223,59 @@ impl Failure {
 impl<E: Into<memberkit::Error>> From<E> for Failure {
     fn from(err: E) -> Self {
         let err = err.into();
-        Self::new(err.kind().into(), err.to_string())
+        // A booking error names its reason ("full", "waitlist_full");
+        // every other error is known by its kind.
+        let code = match &err {
+            memberkit::Error::Booking(booking) => booking.code(),
+            other => other.kind().name(),
+        };
+        Self {
+            status: err.kind().into(),
+            message: err.to_string(),
+            code,
+        }
     }
 }
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_CODE: Cell<&'static CStr> = const { Cell::new(c"") };
 }
 
-fn set_last_error(message: &str) {
+fn set_last_error(message: &str, code: &'static str) {
     // Interior NULs cannot be shown in C; keep the text before the first one.
     let visible = message.split('\0').next().unwrap_or_default();
     let text = CString::new(visible).unwrap_or_default();
     LAST_ERROR.with(|cell| *cell.borrow_mut() = text);
+    LAST_CODE.with(|cell| cell.set(static_c_str(code)));
+}
+
+/// The NUL-terminated form of a static code, made once per distinct code and
+/// kept for the life of the process (there are a few dozen codes). Each
+/// thread remembers the ones it has seen, so a failure on a hot path takes
+/// no lock once its code is known.
+fn static_c_str(code: &'static str) -> &'static CStr {
+    thread_local! {
+        static SEEN: RefCell<Vec<(&'static str, &'static CStr)>> = const { RefCell::new(Vec::new()) };
+    }
+    static INTERNED: Mutex<Vec<(&'static str, &'static CStr)>> = Mutex::new(Vec::new());
+    let find = |list: &[(&'static str, &'static CStr)]| {
+        list.iter().find(|(s, _)| *s == code).map(|(_, c)| *c)
+    };
+    if let Some(c) = SEEN.with(|seen| find(&seen.borrow())) {
+        return c;
+    }
+    let c = {
+        let mut interned = INTERNED.lock().unwrap_or_else(|p| p.into_inner());
+        find(&interned).unwrap_or_else(|| {
+            let c: &'static CStr =
+                Box::leak(CString::new(code).unwrap_or_default().into_boxed_c_str());
+            interned.push((code, c));
+            c
+        })
+    };
+    SEEN.with(|seen| seen.borrow_mut().push((code, c)));
+    c
 }
 
 /// Turns the outcome of an entry point into its status, recording the message
@@ -203,14 +284,14 @@ pub(crate) fn settle(outcome: std::thread::Result<Result<(), Failure>>) -> MkSta
     match outcome {
         Ok(Ok(())) => MkStatus::Ok,
         Ok(Err(failure)) => {
-            set_last_error(&failure.message);
+            set_last_error(&failure.message, failure.code);
             failure.status
         }
         Err(payload) => {
-            set_last_error(&format!(
-                "memberkit panicked: {}",
-                panic_text(payload.as_ref())
-            ));
+            set_last_error(
+                &format!("memberkit panicked: {}", panic_text(payload.as_ref())),
+                MkStatus::Panic.code(),
+            );
             MkStatus::Panic
         }
     }
@@ -239,6 +320,19 @@ pub extern "C" fn mk_last_error_message() -> *const c_char {
     LAST_ERROR.with(|cell| cell.borrow().as_ptr())
 }
 
+/// The stable snake_case code of the last failed call on the calling thread
+/// ("" if none): for a booking error its reason (`"full"`,
+/// `"waitlist_full"`, `"already_booked"`, `"out_of_order"`, ...; the
+/// `code` of the booking vectors), for any other error its kind
+/// (`"unknown_currency"`, `"invalid_json"`, ...), and for a failure of the C
+/// layer itself the status's own (`"null_pointer"`, `"invalid_utf8"`,
+/// `"panic"`). A static string, never freed, valid for the life of the
+/// process; unlike the message, codes never change between versions.
+#[unsafe(no_mangle)]
+pub extern "C" fn mk_last_error_code() -> *const c_char {
+    LAST_CODE.with(Cell::get).as_ptr()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +357,53 @@ mod tests {
         }
         let unknown = unsafe { CStr::from_ptr(mk_status_str(12345)) };
         assert_eq!(unknown.to_str().unwrap(), "MK_STATUS_UNKNOWN");
+    }
+
+    #[test]
+    fn every_status_code_is_its_name_in_snake_case() {
+        for status in MkStatus::ALL.into_iter().filter(|s| *s != MkStatus::Ok) {
+            let name = unsafe { CStr::from_ptr(mk_status_str(status as c_int)) }
+                .to_str()
+                .unwrap();
+            let snake = name.trim_start_matches("MK_STATUS_").to_lowercase();
+            assert_eq!(status.code(), snake);
+        }
+    }
+
+    #[test]
+    fn the_last_code_is_the_booking_reason_or_the_kind_or_the_status() {
+        let code = || {
+            unsafe { CStr::from_ptr(mk_last_error_code()) }
+                .to_str()
+                .unwrap()
+        };
+        let full = memberkit::booking::BookingError::Full {
+            session: "yoga".into(),
+            free: 0,
+            party: 1,
+        };
+        assert_eq!(
+            entry!({ Err(full.clone().into()) }),
+            MkStatus::BookingRefused
+        );
+        assert_eq!(code(), "full");
+        let currency = "XYZ".parse::<memberkit::money::Currency>().unwrap_err();
+        assert_eq!(entry!({ Err(currency.into()) }), MkStatus::UnknownCurrency);
+        assert_eq!(code(), "unknown_currency");
+        let status = entry!({ Err(Failure::new(MkStatus::NullPointer, "x is NULL")) });
+        assert_eq!(status, MkStatus::NullPointer);
+        assert_eq!(code(), "null_pointer");
+        // Success leaves the last failure's code, as it leaves its message.
+        assert_eq!(entry!({ Ok(()) }), MkStatus::Ok);
+        assert_eq!(code(), "null_pointer");
+        // The same code is the same static string on every thread.
+        entry!({ Err(full.clone().into()) });
+        let here = mk_last_error_code() as usize;
+        let there = std::thread::spawn(move || {
+            entry!({ Err(full.into()) });
+            mk_last_error_code() as usize
+        });
+        assert_eq!(there.join().unwrap(), here);
     }
 
     #[test]

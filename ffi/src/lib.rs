@@ -9,6 +9,7 @@
 #[macro_use]
 mod guard;
 mod billing;
+mod booking;
 mod calendar;
 mod dunning;
 mod error;
@@ -19,6 +20,7 @@ mod strings;
 mod version;
 
 pub use billing::*;
+pub use booking::*;
 pub use calendar::*;
 pub use dunning::*;
 pub use error::*;

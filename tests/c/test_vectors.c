@@ -8,18 +8,20 @@
  *   commands they call for (compared as JSON), or the status of a refused
  *   command; each case's final standing, restrictions, unpaid balance,
  *   amount collected and timeline messages in Japanese and English.
+ * - tests/vectors/booking.json: in full, three ways (vectors_booking.c).
  * The Rust and Python suites check the same files in full.
- * Usage: test_vectors MEMBERSHIP_JSON BILLING_JSON DUNNING_JSON. */
+ * Usage: test_vectors MEMBERSHIP_JSON BILLING_JSON DUNNING_JSON BOOKING_JSON. */
 #include "json_scan.h"
 #include "memberkit.h"
+#include "vectors.h"
 
 #include <ctype.h>
 #include <stdio.h>
 
-static int passed = 0;
-static int failed = 0;
+int passed = 0;
+int failed = 0;
 
-static char *read_file(const char *path) {
+char *read_file(const char *path) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     fseek(f, 0, SEEK_END);
@@ -36,7 +38,7 @@ static char *read_file(const char *path) {
 }
 
 /* "command_refused" -> "MK_STATUS_COMMAND_REFUSED" */
-static void status_name_for_kind(const char *kind, char *out, size_t len) {
+void status_name_for_kind(const char *kind, char *out, size_t len) {
     size_t i = (size_t)snprintf(out, len, "MK_STATUS_");
     for (; *kind && i + 1 < len; kind++, i++) out[i] = (char)toupper((unsigned char)*kind);
     out[i] = '\0';
@@ -53,7 +55,7 @@ static void event_types(const char *events, char *out, size_t len) {
     }
 }
 
-static void fail(const char *name, int step, const char *what, const char *got, const char *expected) {
+void fail(const char *name, int step, const char *what, const char *got, const char *expected) {
     failed++;
     fprintf(stderr, "%s step %d: %s: got %s, expected %s\n", name, step, what, got, expected);
 }
@@ -333,7 +335,7 @@ static int replay_billing(const char *path) {
 
 /* Whether the JSON at got equals the vector's JSON at want (NULL reads as
    missing); a failure names the case, step and both values. */
-static int same_json(const char *name, int step_no, const char *what, const char *got, const char *want) {
+int same_json(const char *name, int step_no, const char *what, const char *got, const char *want) {
     if (got && want && js_equal(got, want)) return 1;
     char *got_text = field_text(got, 0), *want_text = field_text(want, 0);
     fail(name, step_no, what, got_text, want_text);
@@ -481,7 +483,8 @@ int main(int argc, char **argv) {
     free(doc);
     int billing_cases = replay_billing(argc > 2 ? argv[2] : "tests/vectors/billing.json");
     int dunning_cases = replay_dunning(argc > 3 ? argv[3] : "tests/vectors/dunning.json");
-    printf("c vectors (%d membership, %d billing, %d dunning cases): %d passed, %d failed\n", cases, billing_cases,
-           dunning_cases, passed, failed);
-    return failed == 0 && cases >= 25 && billing_cases >= 30 && dunning_cases >= 25 ? 0 : 1;
+    int booking_cases = replay_booking(argc > 4 ? argv[4] : "tests/vectors/booking.json");
+    printf("c vectors (%d membership, %d billing, %d dunning, %d booking cases): %d passed, %d failed\n", cases,
+           billing_cases, dunning_cases, booking_cases, passed, failed);
+    return failed == 0 && cases >= 25 && billing_cases >= 30 && dunning_cases >= 25 && booking_cases >= 25 ? 0 : 1;
 }
