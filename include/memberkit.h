@@ -441,7 +441,7 @@ void mk_booking_rules_free(struct MkBookingRules *rules);
  * Decides `command_json` (e.g. {"type":"book","session":"yoga-0601",
  * "member":"m-1"}) made at the instant `at` (RFC 3339 with its offset,
  * e.g. "2026-06-01T10:00:00+09:00"; anything else is
- * MK_STATUS_INVALID_DATE) against the book `book_json` (NULL or "" for an
+ * MK_STATUS_INVALID_DATE) against the book `book_json` (NULL, "" or "{}" for an
  * empty book) under `rules`, writing the resulting events as a JSON array to
  * `*events_json_out` (free with mk_string_free); apply them with
  * mk_booking_apply. Pure: nothing is stored. A refused command gives its
@@ -456,7 +456,7 @@ enum MkStatus mk_booking_decide(const struct MkBookingRules *rules, const char *
 
 /**
  * Applies the JSON array of booking events `events_json` to the book
- * `book_json` (NULL or "" for an empty book) and writes the new book as
+ * `book_json` (NULL, "" or "{}" for an empty book) and writes the new book as
  * JSON to `*book_json_out` (free with mk_string_free). Applying never
  * refuses an event; its `version` counts the events applied.
  *
@@ -468,7 +468,7 @@ enum MkStatus mk_booking_apply(const char *book_json, const char *events_json, c
 /**
  * Makes a book kept in process under a copy of `rules`, starting from
  * `book_json` (a book as mk_booking_apply or mk_booking_book_snapshot wrote
- * it; NULL or "" for an empty book), and writes the new handle to `*out`;
+ * it; NULL, "" or "{}" for an empty book), and writes the new handle to `*out`;
  * free it with mk_booking_book_free. The rules may be freed at once.
  *
  * # Safety

@@ -91,7 +91,7 @@ unsafe fn book_ref<'a>(book: *const MkBookingBook) -> Result<&'a SharedBook, Fai
 }
 
 /// A book from JSON (as mk_booking_apply or mk_booking_book_snapshot wrote
-/// it); NULL or "" is the empty book.
+/// it); NULL, "" or "{}" is the empty book.
 ///
 /// # Safety
 /// `book_json` is NULL or a NUL-terminated string.
@@ -158,7 +158,7 @@ unsafe fn write_events(out: *mut *mut c_char, events: &[Event]) -> Result<(), Fa
 /// Decides `command_json` (e.g. {"type":"book","session":"yoga-0601",
 /// "member":"m-1"}) made at the instant `at` (RFC 3339 with its offset,
 /// e.g. "2026-06-01T10:00:00+09:00"; anything else is
-/// MK_STATUS_INVALID_DATE) against the book `book_json` (NULL or "" for an
+/// MK_STATUS_INVALID_DATE) against the book `book_json` (NULL, "" or "{}" for an
 /// empty book) under `rules`, writing the resulting events as a JSON array to
 /// `*events_json_out` (free with mk_string_free); apply them with
 /// mk_booking_apply. Pure: nothing is stored. A refused command gives its
@@ -193,7 +193,7 @@ pub unsafe extern "C" fn mk_booking_decide(
 }
 
 /// Applies the JSON array of booking events `events_json` to the book
-/// `book_json` (NULL or "" for an empty book) and writes the new book as
+/// `book_json` (NULL, "" or "{}" for an empty book) and writes the new book as
 /// JSON to `*book_json_out` (free with mk_string_free). Applying never
 /// refuses an event; its `version` counts the events applied.
 ///
@@ -215,7 +215,7 @@ pub unsafe extern "C" fn mk_booking_apply(
 
 /// Makes a book kept in process under a copy of `rules`, starting from
 /// `book_json` (a book as mk_booking_apply or mk_booking_book_snapshot wrote
-/// it; NULL or "" for an empty book), and writes the new handle to `*out`;
+/// it; NULL, "" or "{}" for an empty book), and writes the new handle to `*out`;
 /// free it with mk_booking_book_free. The rules may be freed at once.
 ///
 /// # Safety

@@ -157,7 +157,7 @@ static void test_book_handle_and_hot_paths(void) {
     CHECK(mk_booking_rules_new("{}", &rules) == MK_STATUS_OK);
     CHECK(mk_booking_book_new(NULL, NULL, &book) == MK_STATUS_NULL_POINTER && book == NULL);
     CHECK(mk_booking_book_new(rules, NULL, NULL) == MK_STATUS_NULL_POINTER);
-    CHECK(mk_booking_book_new(rules, "[]", &book) == MK_STATUS_INVALID_JSON && book == NULL);
+    CHECK(mk_booking_book_new(rules, "{\"version\": -1}", &book) == MK_STATUS_INVALID_JSON && book == NULL);
     CHECK(mk_booking_book_new(rules, "\xff", &book) == MK_STATUS_INVALID_UTF8 && book == NULL);
     CHECK(mk_booking_book_new(rules, NULL, &book) == MK_STATUS_OK && book != NULL);
     mk_booking_rules_free(rules); /* the book keeps its own copy */
