@@ -443,6 +443,9 @@ impl<'a> Ctx<'a> {
         let (session_id, member) = (session.spec.id.clone(), member_id.into());
         if declining {
             self.open_offer(session, member_id)?;
+        }
+        // Leaving with an offer declines it: it is not made to them again.
+        if declining || entry.offer.is_some() {
             out.push(Event::OfferDeclined {
                 session: session_id,
                 member,
