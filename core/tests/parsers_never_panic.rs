@@ -17,6 +17,12 @@ const EVENTS: &str = r#"[{"type": "joined", "on": "2026-04-01", "plan": "regular
 const CONFIG: &str = r#"{"timing": "arrears", "first_period": {"kind": "table", "rows": [{"from_day": 1, "to_day": 10, "fraction": "2/3"}]},
  "collection": {"kind": "debit_day", "day": 27}, "holidays": ["2026-05-04"]}"#;
 
+const BOOKING_RULES: &str = r#"{"policies": {"default": {"late_cancel_minutes_before": 720,
+ "promotion": {"mode": "offer", "hold_minutes": 120}, "no_show": {"kind": "fee", "amount": {"amount": "1000", "currency": "JPY"}}}},
+ "limits": {"per_day": 2}, "strikes": {"count": 3, "within_days": 30, "lock_days": 7}}"#;
+const BOOKING_COMMAND: &str = r#"{"type": "schedule_session", "session": {"id": "yoga", "capacity": 12, "credits": 1,
+ "start": "2026-06-10T10:00:00+09:00", "end": "2026-06-10T11:00:00+09:00", "tags": ["yoga"]}}"#;
+
 /// Feeds `text` to every parser; each may refuse it, none may panic.
 fn parse_everything(text: &str) {
     let _ = Plan::from_json(text);
@@ -28,6 +34,11 @@ fn parse_everything(text: &str) {
     let _ = BillingAccount::from_json(text);
     let _ = AccountHistory::list_from_json(text);
     let _ = parse_date(text);
+    let _ = memberkit::booking::Rules::from_json(text);
+    let _ = memberkit::booking::Command::from_json(text);
+    let _ = memberkit::booking::events_from_json(text);
+    let _ = memberkit::booking::Book::from_json(text);
+    let _ = memberkit::booking::Eligibility::from_json(text);
 }
 
 fn mutated(doc: &'static str) -> impl Strategy<Value = String> {
@@ -48,7 +59,8 @@ proptest! {
 
     #[test]
     fn documents_with_one_byte_changed(
-        text in prop_oneof![mutated(PLAN), mutated(COMMAND), mutated(EVENTS), mutated(CONFIG)],
+        text in prop_oneof![mutated(PLAN), mutated(COMMAND), mutated(EVENTS), mutated(CONFIG),
+            mutated(BOOKING_RULES), mutated(BOOKING_COMMAND)],
     ) {
         parse_everything(&text);
         parse_everything(&format!("[{text}]"));
@@ -61,4 +73,6 @@ fn the_unmutated_documents_parse() {
     assert!(Command::from_json(COMMAND).is_ok());
     assert!(events_from_json(EVENTS).is_ok());
     assert!(BillingConfig::from_json(CONFIG).is_ok());
+    assert!(memberkit::booking::Rules::from_json(BOOKING_RULES).is_ok());
+    assert!(memberkit::booking::Command::from_json(BOOKING_COMMAND).is_ok());
 }
