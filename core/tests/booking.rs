@@ -244,22 +244,63 @@ fn next_due_names_the_earliest_pending_instant() {
         now,
     )
     .unwrap();
-    // The default cutoff is 60 minutes before the start.
-    assert_eq!(book.next_due(&rules), Some(at("2026-06-05T09:00:00+09:00")));
-    let events = decide(
-        &book,
+    // Nobody waits, so the cutoff (60 minutes before) is nothing to do: the
+    // no-show mark 15 minutes after the start is next.
+    assert_eq!(book.next_due(&rules), Some(at("2026-06-05T10:15:00+09:00")));
+    let book_seat = Command::Book {
+        session: "yoga".into(),
+        member: "aiko".into(),
+        party: 1,
+    };
+    let eligibility = Eligibility {
+        membership: Some(date(2026, 4, 1).unwrap().into()),
+        ..Eligibility::default()
+    };
+    for member in ["aiko", "ben"] {
+        book.execute(
+            &rules,
+            &Command::SetMember {
+                member: member.into(),
+                eligibility: eligibility.clone(),
+            },
+            now,
+        )
+        .unwrap();
+    }
+    book.execute(&rules, &book_seat, now).unwrap();
+    book.execute(
         &rules,
-        &Command::Advance,
-        at("2026-06-05T10:15:00+09:00"),
+        &Command::JoinWaitlist {
+            session: "yoga".into(),
+            member: "ben".into(),
+            party: 1,
+        },
+        now,
     )
     .unwrap();
+    assert_eq!(book.next_due(&rules), Some(at("2026-06-05T09:00:00+09:00")));
+    // A host advancing at each next_due instant reaches the end.
+    while let Some(due) = book.next_due(&rules) {
+        assert!(
+            !book
+                .execute(&rules, &Command::Advance, due)
+                .unwrap()
+                .is_empty(),
+            "nothing done at {due}"
+        );
+    }
+    let yoga = &book.sessions["yoga"];
+    assert!(yoga.waitlist_closed && yoga.attendance_closed);
     assert_eq!(
-        events.iter().map(Event::name).collect::<Vec<_>>(),
-        ["attendance_closed"]
+        decide(
+            &book,
+            &rules,
+            &Command::Advance,
+            at("2026-06-05T10:16:00+09:00")
+        )
+        .unwrap(),
+        []
     );
-    book.execute(&rules, &Command::Advance, at("2026-06-05T10:15:00+09:00"))
-        .unwrap();
-    assert_eq!(book.next_due(&rules), None);
     assert_eq!(
         decide(
             &book,

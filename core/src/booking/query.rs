@@ -136,8 +136,8 @@ impl Book {
     }
 
     /// The earliest instant at which [`Command::Advance`](super::Command::Advance)
-    /// has something to do: an offer expiring, a waitlist cutoff, a no-show
-    /// mark, a pack expiring with credits left. `None` when nothing is pending.
+    /// has something to do: an offer expiring, the cutoff of a waitlist with
+    /// entries, a no-show mark, a pack expiring with credits left. `None` when nothing is pending.
     /// (Free seats a waiting member may now take are given at any advance.)
     pub fn next_due(&self, rules: &Rules) -> Option<Instant> {
         let sessions = self
@@ -150,7 +150,9 @@ impl Book {
                     .ok()
                     .and_then(|p| Times::of(&s.spec, p).ok());
                 let offers = s.waitlist.iter().filter_map(|e| e.offer);
-                let cutoff = times.filter(|_| !s.waitlist_closed).map(|t| t.cutoff);
+                let cutoff = times
+                    .filter(|_| !s.waitlist_closed && !s.waitlist.is_empty())
+                    .map(|t| t.cutoff);
                 offers.chain(cutoff).chain(times.map(|t| t.no_show_at))
             });
         let packs = self

@@ -86,6 +86,30 @@ impl SharedBook {
         self.lock().execute(&self.rules, command, at)
     }
 
+    /// As [`SharedBook::execute`] when the lock is free at once; `None`
+    /// when another thread holds it (so a caller that holds a lock of its
+    /// own, such as Python's GIL, can release it before waiting).
+    ///
+    /// # Errors
+    /// As [`decide`]; the book is unchanged.
+    pub fn try_execute(
+        &self,
+        command: &Command,
+        at: Instant,
+    ) -> Option<Result<Vec<Event>, BookingError>> {
+        let mut book = match self.book.try_lock() {
+            Ok(book) => book,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        Some(book.execute(&self.rules, command, at))
+    }
+
+    /// When the book next has something to do ([`Book::next_due`]).
+    pub fn next_due(&self) -> Option<Instant> {
+        self.lock().next_due(&self.rules)
+    }
+
     /// A copy of the book.
     pub fn snapshot(&self) -> Book {
         self.lock().clone()
