@@ -1,13 +1,16 @@
-//! Python values memberkit accepts: exact amounts, dates, and dicts through
-//! memberkit JSON.
+//! Python values memberkit accepts: exact amounts, dates, instants, and
+//! dicts through memberkit JSON.
 
 use crate::errors::{invalid_argument, to_py};
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeDelta};
+use memberkit::booking::Instant;
 use memberkit::calendar;
-use pyo3::PyClass;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyList, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDateTime, PyFloat, PyList, PyString, PyType};
+use pyo3::{PyClass, intern};
 use rust_decimal::Decimal;
+use std::cell::RefCell;
 
 /// An exact amount: `decimal.Decimal`, `int` or a decimal string — never a float.
 pub(crate) struct Exact(pub Decimal);
@@ -127,4 +130,114 @@ impl<'py, T: PyClass + Into<PyClassInitializer<T>>> IntoPyObject<'py> for Untrac
         unsafe { pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
         Ok(object)
     }
+}
+
+/// An instant argument: a timezone-aware `datetime.datetime` (any tzinfo:
+/// `timezone`, `zoneinfo.ZoneInfo`, ...) or RFC 3339 text with its offset,
+/// as the core's `DateTime<FixedOffset>`. A naive datetime, a date or
+/// anything else raises `InvalidArgumentError` naming the argument.
+pub(crate) fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Instant> {
+    if let Ok(text) = obj.cast::<PyString>() {
+        let text = text.to_cow()?;
+        return DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+            invalid_argument(format!(
+                "{name} must be an RFC 3339 instant with its UTC offset \
+                 (2026-06-01T10:00:00+09:00), got {text:?}"
+            ))
+        });
+    }
+    if !obj.is_instance_of::<PyDateTime>() {
+        let type_name = obj.get_type().name()?;
+        return Err(invalid_argument(format!(
+            "{name} must be a timezone-aware datetime.datetime or RFC 3339 text, not {type_name}"
+        )));
+    }
+    let py = obj.py();
+    let tzinfo = obj.getattr(intern!(py, "tzinfo"))?;
+    let zone = match zone_of(obj, &tzinfo)? {
+        Ok(Some(zone)) => zone,
+        Ok(None) => {
+            return Err(invalid_argument(format!(
+                "{name} must be a timezone-aware datetime: {} is naive (give it a tzinfo)",
+                obj.repr()?
+            )));
+        }
+        Err(offset) => {
+            return Err(invalid_argument(format!(
+                "{name} has a UTC offset of {offset}, which is not whole seconds under a day"
+            )));
+        }
+    };
+    // Read as attributes: the limited API has no field macros, and
+    // attributes are the fastest way it has.
+    let field = |field: &Bound<'_, PyString>| -> PyResult<u32> { obj.getattr(field)?.extract() };
+    let local = NaiveDate::from_ymd_opt(
+        field(intern!(py, "year"))? as i32,
+        field(intern!(py, "month"))?,
+        field(intern!(py, "day"))?,
+    )
+    .and_then(|day| {
+        day.and_hms_micro_opt(
+            field(intern!(py, "hour")).ok()?,
+            field(intern!(py, "minute")).ok()?,
+            field(intern!(py, "second")).ok()?,
+            field(intern!(py, "microsecond")).ok()?,
+        )
+    });
+    local
+        .and_then(|local| local.and_local_timezone(zone).single())
+        .ok_or_else(|| invalid_argument(format!("{name} is out of range")))
+}
+
+thread_local! {
+    /// The last `datetime.timezone` an instant came with, and its offset:
+    /// a fixed offset does not depend on the datetime, and hosts pass the
+    /// same few timezone objects again and again.
+    static LAST_ZONE: RefCell<Option<(Py<PyAny>, FixedOffset)>> = const { RefCell::new(None) };
+}
+
+/// The offset of an aware datetime (`None` when naive; the offset itself
+/// when it is not whole seconds under a day).
+fn zone_of(
+    datetime: &Bound<'_, PyAny>,
+    tzinfo: &Bound<'_, PyAny>,
+) -> PyResult<Result<Option<FixedOffset>, TimeDelta>> {
+    let py = datetime.py();
+    if tzinfo.is_none() {
+        return Ok(Ok(None));
+    }
+    let cached = LAST_ZONE.with(|last| {
+        let last = last.borrow();
+        last.as_ref()
+            .filter(|(zone, _)| zone.bind(py).is(tzinfo))
+            .map(|(_, offset)| *offset)
+    });
+    if cached.is_some() {
+        return Ok(Ok(cached));
+    }
+    let offset = datetime.call_method0(intern!(py, "utcoffset"))?;
+    if offset.is_none() {
+        return Ok(Ok(None));
+    }
+    let offset: TimeDelta = offset.extract()?;
+    let Some(zone) = i32::try_from(offset.num_seconds())
+        .ok()
+        .filter(|_| offset.subsec_nanos() == 0)
+        .and_then(FixedOffset::east_opt)
+    else {
+        return Ok(Err(offset));
+    };
+    if is_fixed(tzinfo) {
+        LAST_ZONE.with(|last| *last.borrow_mut() = Some((tzinfo.clone().unbind(), zone)));
+    }
+    Ok(Ok(Some(zone)))
+}
+
+/// Whether `tzinfo` is a `datetime.timezone`, whose offset is fixed.
+fn is_fixed(tzinfo: &Bound<'_, PyAny>) -> bool {
+    let py = tzinfo.py();
+    static TIMEZONE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    TIMEZONE
+        .import(py, "datetime", "timezone")
+        .is_ok_and(|class| tzinfo.get_type().is(class))
 }

@@ -119,6 +119,11 @@ impl Receivables {
         }
     }
 
+    /// A copy of the state.
+    pub(crate) fn current(&self, py: Python<'_>) -> CoreReceivables {
+        self.lock(py).clone()
+    }
+
     fn rules(&self) -> &CorePolicy {
         &self.policy.get().0
     }

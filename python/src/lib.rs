@@ -4,6 +4,7 @@
 
 mod alloc;
 mod billing;
+mod booking;
 mod calendar;
 mod convert;
 mod document;
@@ -29,6 +30,7 @@ fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     membership::register(m)?;
     billing::register(m)?;
     dunning::register(m)?;
+    booking::register(m)?;
     intent::register(m)?;
     Ok(())
 }

@@ -64,7 +64,7 @@ impl Membership {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn state(&self) -> CoreMembership {
+    pub(crate) fn state(&self) -> CoreMembership {
         self.lock().state.clone()
     }
 }

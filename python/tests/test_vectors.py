@@ -149,3 +149,44 @@ def test_billing_case(case: dict[str, Any]) -> None:
             events += member.execute({"type": "advance"}, day)
             documents += [_summary(doc.to_dict()) for doc in bill(BILLING_CATALOG, config, account, events, day)]
     assert documents == case["documents"]
+
+
+BOOKING = json.loads((Path(__file__).resolve().parents[2] / "tests/vectors/booking.json").read_text(encoding="utf-8"))
+
+
+def test_there_are_enough_booking_cases() -> None:
+    assert len(BOOKING["cases"]) >= 30
+
+
+@pytest.mark.parametrize("case", BOOKING["cases"], ids=lambda c: c["name"])
+def test_booking_case(case: dict[str, Any]) -> None:
+    """Each step through a SharedBook (the events, or the error class and
+    code), the same steps through Book values, and the end views."""
+    from memberkit.booking import Book, Rules, SharedBook, _loads
+
+    rules = Rules(BOOKING["rules"][case["rules"]])
+    shared, book = SharedBook(rules), Book()
+    for step in case["steps"]:
+        if "error" in step:
+            before = shared.version
+            with pytest.raises(_error_class(step["error"])) as info:
+                shared.execute(step["command"], step["at"])
+            assert (info.value.kind, info.value.code) == (step["error"], step["code"])
+            assert shared.version == before
+            with pytest.raises(_error_class(step["error"])):
+                book.decide(rules, step["command"], step["at"])
+        else:
+            expected = _loads(json.dumps(step["events"]))
+            events = shared.execute(step["command"], step["at"])
+            assert events == expected
+            assert events.types() == [e["type"] for e in step["events"]]
+            assert book.decide(rules, step["command"], step["at"]) == events
+            book = book.apply(events)
+    end = case["end"]
+    last = case["steps"][-1]["at"]
+    assert shared.version == book.version == end["version"]
+    assert shared.snapshot() == book == Book.from_json(book.to_json())
+    for session, view in end["sessions"].items():
+        assert shared.session_view(session) == book.session_view(session) == _loads(json.dumps(view))
+    for member, view in end["members"].items():
+        assert shared.member_view(member, last) == book.member_view(member, last) == _loads(json.dumps(view))

@@ -22,7 +22,7 @@ from memberkit._memberkit import (
     minor_units,
     parse_date,
 )
-from memberkit import billing, dunning, intent, membership
+from memberkit import billing, booking, dunning, intent, membership
 from memberkit.errors import (
     AmountOutOfRangeError,
     CommandRefusedError,
@@ -81,6 +81,7 @@ __all__ = [
     "__version__",
     "add_months",
     "billing",
+    "booking",
     "dunning",
     "intent",
     "membership",

@@ -2,7 +2,9 @@
 :class:`MemberkitError`. Errors about bad input also subclass :class:`ValueError`.
 
 Each carries the same message as the Rust library, and ``kind``, the kind's
-stable snake_case name (``"unknown_currency"``).
+stable snake_case name (``"unknown_currency"``). An error from booking also
+carries ``code``, the booking error's stable snake_case reason (``"full"``,
+``"waitlist_closed"``, ``"unknown_session"``); it is ``None`` for the others.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ class MemberkitError(Exception):
     """Base class of every error memberkit raises."""
 
     kind: str
+    code: str | None
 
-    def __init__(self, message: str, kind: str = "") -> None:
+    def __init__(self, message: str, kind: str = "", code: str | None = None) -> None:
         super().__init__(message)
         self.kind = kind
+        self.code = code
 
 
 class InvalidArgumentError(MemberkitError, ValueError):
@@ -103,4 +107,5 @@ class UnknownMemberError(MemberkitError, ValueError):
 
 
 class BookingRefusedError(MemberkitError):
-    """A booking command refused by a rule: full, outside the window, a limit, a restriction, ..."""
+    """A booking command refused by a rule: full, outside the window, a limit, a restriction, ...;
+    ``code`` says which (``"full"``, ``"booking_closed"``, ``"limit_reached"``, ...)."""

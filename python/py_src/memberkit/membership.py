@@ -34,6 +34,13 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.utcoffset() is None:
+        from memberkit.errors import InvalidArgumentError
+
+        raise InvalidArgumentError(
+            f"{value!r} is naive: an instant needs a timezone-aware datetime (give it a tzinfo)",
+            "invalid_argument",
+        )
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Money):

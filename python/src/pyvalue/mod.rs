@@ -4,15 +4,20 @@
 //! lists, strings `str`, numbers `int`, `None` for nothing; a dict value that
 //! is an ISO date (`YYYY-MM-DD`) becomes a `datetime.date`, and a dict of
 //! exactly `amount` and `currency` a `memberkit.Money`, as `_loads` makes
-//! them (list items stay as they are, as there).
+//! them (list items stay as they are, as there). An instant (chrono's
+//! `DateTime`, which serializes itself as RFC 3339 text) becomes an aware
+//! `datetime.datetime` with a fixed-offset `datetime.timezone` wherever it
+//! is, as `memberkit.booking._loads` makes it; a text field that merely
+//! looks like one stays text.
 
 use crate::convert::PyDay;
 use crate::money::Money;
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike};
+use memberkit::booking::Instant;
 use memberkit::money::{Currency, Money as CoreMoney};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyDateTime, PyDelta, PyDict, PyList, PyString, PyTzInfo};
 use pyo3::{IntoPyObjectExt, PyTypeInfo, intern};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -148,6 +153,44 @@ thread_local! {
     static KEYS: Shared<(usize, usize), PyString> = Shared::default();
     static DATES: Shared<NaiveDate, PyAny> = Shared::default();
     static AMOUNTS: Shared<CoreMoney, Money> = Shared::default();
+    /// Instants, by their local time and offset (equal instants with
+    /// different offsets are different datetimes).
+    static INSTANTS: Shared<(NaiveDateTime, i32), PyAny> = Shared::default();
+    static ZONES: Shared<i32, PyTzInfo> = Shared::default();
+}
+
+/// `instant` as an aware `datetime.datetime` in its own offset.
+pub(crate) fn instant<'py>(py: Python<'py>, instant: &Instant) -> PyResult<Bound<'py, PyAny>> {
+    let local = instant.naive_local();
+    let seconds = instant.offset().local_minus_utc();
+    INSTANTS.with(|instants| {
+        instants.get_or_make(py, (local, seconds), || {
+            let zone = ZONES.with(|zones| {
+                zones.get_or_make(py, seconds, || {
+                    PyTzInfo::fixed_offset(py, PyDelta::new(py, 0, seconds, 0, true)?)
+                })
+            })?;
+            if !(1..=9999).contains(&local.year()) {
+                let operation = "conversion to a Python datetime (years 1 to 9999)";
+                return Err(crate::errors::to_py(
+                    memberkit::calendar::CalendarError::OutOfRange { operation },
+                ));
+            }
+            let datetime = PyDateTime::new(
+                py,
+                local.year(),
+                local.month() as u8,
+                local.day() as u8,
+                local.hour() as u8,
+                local.minute() as u8,
+                local.second() as u8,
+                // A leap second's nanoseconds run past one second: Python has none.
+                (local.nanosecond() / 1000).min(999_999),
+                Some(&zone),
+            )?;
+            Ok(datetime.into_any())
+        })
+    })
 }
 
 fn key<'py>(py: Python<'py>, name: &'static str) -> PyResult<Bound<'py, PyAny>> {
@@ -265,6 +308,15 @@ impl<'py> ser::Serializer for Values<'py> {
         match iso_date(v).filter(|_| self.field) {
             Some(day) => Ok(date(self.py, day)?),
             None => self.object(v),
+        }
+    }
+    fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<Self::Ok, Error> {
+        // Types that write themselves as text come here (chrono's dates and
+        // instants, a proration): an instant's text is RFC 3339.
+        let text = value.to_string();
+        match DateTime::parse_from_rfc3339(&text) {
+            Ok(at) if text.as_bytes().get(10) == Some(&b'T') => Ok(instant(self.py, &at)?),
+            _ => self.serialize_str(&text),
         }
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Self::Ok, Error> {
