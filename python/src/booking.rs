@@ -248,8 +248,9 @@ impl Book {
 }
 
 /// A book and its rules behind the core's lock, for many threads: each call
-/// converts its arguments, releases the GIL while the core decides and
-/// applies under the lock, and converts the events back.
+/// converts its arguments, decides and applies under the lock (releasing the
+/// GIL when it must wait for the lock, or for `advance`), and converts the
+/// events back.
 #[pyclass(frozen, module = "memberkit.booking", name = "SharedBook")]
 pub(crate) struct SharedBook {
     rules: Arc<CoreRules>,
@@ -257,8 +258,17 @@ pub(crate) struct SharedBook {
 }
 
 impl SharedBook {
+    /// A short command runs with the GIL held when the book's lock is free
+    /// (releasing and taking back the GIL costs more than the command); when
+    /// another thread holds the lock, or for `advance`, which may copy the
+    /// book, the GIL is released first.
     fn run(&self, py: Python<'_>, command: Command, at: Instant) -> PyResult<Events> {
-        py.detach(|| self.inner.execute(&command, at))
+        let quick = match command {
+            Command::Advance => None,
+            _ => self.inner.try_execute(&command, at),
+        };
+        quick
+            .unwrap_or_else(|| py.detach(|| self.inner.execute(&command, at)))
             .map(Events)
             .map_err(to_py)
     }
@@ -453,10 +463,9 @@ impl SharedBook {
         Book(Arc::new(py.detach(|| self.inner.snapshot())))
     }
 
-    /// When `advance` next has something to do, or `None` (from a snapshot:
-    /// the core's `SharedBook` has no `next_due` of its own).
+    /// When `advance` next has something to do, or `None`.
     fn next_due<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let due = py.detach(|| self.inner.snapshot().next_due(&self.rules));
+        let due = py.detach(|| self.inner.next_due());
         due.map(|at| py_instant(py, &at)).transpose()
     }
 

@@ -118,7 +118,7 @@ def test_book_is_a_value() -> None:
     assert again == after and same == events
     assert Book.from_json(after.to_json()) == after == Book.from_json(after.to_dict())
     assert after.apply(json.loads(events.to_json())) == after.apply(events).apply([])
-    assert after.next_due(RULES) == START - dt.timedelta(hours=1)  # the waitlist cutoff
+    assert after.next_due(RULES) == START + dt.timedelta(minutes=15)  # the no-show mark (nobody waits)
     shared = SharedBook(RULES, after)
     assert shared.snapshot() == after
     with pytest.raises(memberkit.CommandRefusedError) as info:

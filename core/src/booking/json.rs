@@ -54,11 +54,29 @@ impl Eligibility {
 }
 
 impl Book {
-    /// Parses a book saved with [`Book::to_json`].
+    /// Parses a book saved with [`Book::to_json`]; fields left out are
+    /// empty, so `{}` is the empty book.
     ///
     /// # Errors
-    /// [`BookingError::Json`] naming the bad field.
+    /// [`BookingError::Json`] naming the bad field, or for anything but a
+    /// JSON object.
+    ///
+    /// ```
+    /// use memberkit::booking::Book;
+    /// assert_eq!(Book::from_json("{}")?, Book::default());
+    /// assert_eq!(Book::from_json("[]").unwrap_err().to_string(), "invalid book JSON: expected a JSON object");
+    /// # Ok::<(), memberkit::booking::BookingError>(())
+    /// ```
     pub fn from_json(json: &str) -> Result<Self, BookingError> {
+        // A struct whose fields all have defaults would also read from `[]`.
+        if !json.trim_start().starts_with('{') {
+            return Err(crate::json::JsonError {
+                what: "book",
+                path: ".".into(),
+                message: "expected a JSON object".into(),
+            }
+            .into());
+        }
         Ok(crate::json::from_json(json, "book")?)
     }
 

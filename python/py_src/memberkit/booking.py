@@ -20,8 +20,8 @@ Two ways to hold a book:
   optimistic concurrency, ``to_json()``/``Book.from_json`` store it.
 - :class:`SharedBook` is one book behind the core's lock, for hosts that
   keep it in process and call it from many threads: each call decides and
-  applies atomically (two threads never both take the last seat) with the
-  GIL released. ``book``, ``cancel``, ``join_waitlist``, ``leave_waitlist``,
+  applies atomically (two threads never both take the last seat); a call
+  that must wait for the lock, and ``advance``, release the GIL. ``book``, ``cancel``, ``join_waitlist``, ``leave_waitlist``,
   ``accept_offer``, ``decline_offer``, ``check_in``, ``mark_no_show`` and
   ``advance`` take plain arguments; ``execute(command, at)`` any command.
 
