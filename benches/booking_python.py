@@ -11,8 +11,8 @@ member per seat, as many again on the waitlists):
 each as the call alone (the events returned unread) and with the events read
 as dicts (``events.to_list()``), in µs per call (the best of ``--repeat``
 runs, each on a fresh book). Then the shared book's throughput, in bookings
-per second, with the bookings split over 1 and over 8 Python threads (the GIL
-is released while the core decides under the book's lock).
+per second, with the bookings split over 1 and over 8 Python threads (a call
+finding the book's lock taken releases the GIL while it waits).
 
     .venv/bin/python benches/booking_python.py --sessions 1000 --capacity 20
 """
