@@ -1,11 +1,12 @@
 //! Property tests of the dunning decider over random policies and command
 //! sequences: money is conserved, each step fires once, nothing fires after an
 //! invoice is settled, escalation only goes back on a payment (or a void or
-//! write-off), advancing is idempotent and splits freely, replay rebuilds the state.
+//! write-off), advancing is idempotent and splits freely, replay rebuilds the state,
+//! and the batch advance is one advance per account.
 
 use chrono::Days;
 use memberkit::calendar::{NaiveDate, date};
-use memberkit::dunning::{Command, Event, Policy, Receivables, decide};
+use memberkit::dunning::{Command, Event, Policy, Receivables, advance_all, decide};
 use memberkit::strategies;
 use proptest::prelude::*;
 use std::collections::HashSet;
@@ -158,5 +159,30 @@ proptest! {
         }
         prop_assert_eq!(&split, &whole);
         prop_assert_eq!(decide(&split_state, &policy, &Command::Advance, end).unwrap(), vec![]);
+    }
+
+    /// The batch runs every account in one spare state, a copy made into
+    /// the storage of the account last changed: accounts of every shape in
+    /// turn (more invoices, fewer, payments, restrictions) must not leak
+    /// into each other.
+    #[test]
+    fn the_batch_advance_is_one_advance_per_account(
+        policy in strategies::dunning_policy(),
+        scripts in proptest::collection::vec(script(), 1..8),
+        length in 0_u64..120,
+    ) {
+        let accounts: Vec<Receivables> = scripts.iter().map(|script| run(&policy, script).0).collect();
+        let at = accounts.iter().filter_map(|a| a.updated_on).max().unwrap_or(start()) + Days::new(length);
+        let mut batch = accounts.clone();
+        let changed = advance_all(&mut batch, &policy, at);
+        let mut expected = Vec::new();
+        for (i, account) in accounts.iter().enumerate() {
+            let events = decide(account, &policy, &Command::Advance, at).unwrap();
+            prop_assert_eq!(&batch[i], &events.iter().fold(account.clone(), |a, e| a.apply(e)));
+            if !events.is_empty() {
+                expected.push((i, Ok(events)));
+            }
+        }
+        prop_assert_eq!(changed, expected);
     }
 }

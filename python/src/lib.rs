@@ -24,6 +24,7 @@ static ALLOCATOR: alloc::MiMalloc = alloc::MiMalloc;
 
 #[pymodule]
 fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    alloc::configure();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     money::register(m)?;
     calendar::register(m)?;

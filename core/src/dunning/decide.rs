@@ -31,31 +31,40 @@ pub fn decide(
     command: &Command,
     at: NaiveDate,
 ) -> Result<Vec<Event>, DunningError> {
-    Ok(run(state, policy, command, at)?.map_or_else(Vec::new, |run| run.events))
+    let mut next = Receivables::default();
+    let mut events = Vec::new();
+    run(state, policy, command, at, &mut next, &mut events)?;
+    Ok(events)
 }
 
-/// The decision with the state it leads to, or `None` for an advance with
-/// nothing due.
-fn run<'a>(
+/// Decides into `events` (empty when called), making `next` the state they
+/// lead to; `false`, with `next` and `events` untouched, for an advance with
+/// nothing due. On an error `next` and `events` hold a partial run.
+pub(super) fn run(
     state: &Receivables,
-    policy: &'a Policy,
+    policy: &Policy,
     command: &Command,
     at: NaiveDate,
-) -> Result<Option<Run<'a>>, DunningError> {
+    next: &mut Receivables,
+    events: &mut Vec<Event>,
+) -> Result<bool, DunningError> {
     if let Some(last) = state.updated_on
         && at < last
     {
         return Err(DunningError::OutOfOrder { at, last });
     }
     if matches!(command, Command::Advance) && !anything_due(state, policy, at)? {
-        return Ok(None);
+        return Ok(false);
     }
+    // Made into `next`'s storage: a batch passes the same one for every account.
+    next.clone_from(state);
+    events.reserve(8);
     let mut run = Run {
         policy,
         floor: state.updated_on,
         cursor: state.updated_on,
-        state: state.clone(),
-        events: Vec::with_capacity(8),
+        state: next,
+        events,
     };
     match command {
         Command::Advance => run.advance(at, None)?,
@@ -68,42 +77,15 @@ fn run<'a>(
             run.settle(at);
         }
     }
-    Ok(Some(run))
-}
-
-/// Advances every account to `at` in place: the accounts with events or an
-/// error, by index. The same as [`decide`] with [`Command::Advance`] on
-/// each, then [`Receivables::apply`].
-///
-/// `accounts` is a slice (`&mut accounts`) or any iterator of accounts held
-/// apart, such as a binding's objects each behind its own lock, which are
-/// advanced where they are instead of being moved into a slice and back.
-pub fn advance_all<'a>(
-    accounts: impl IntoIterator<Item = &'a mut Receivables>,
-    policy: &Policy,
-    at: NaiveDate,
-) -> Vec<(usize, Result<Vec<Event>, DunningError>)> {
-    let mut out = Vec::new();
-    for (i, account) in accounts.into_iter().enumerate() {
-        match run(account, policy, &Command::Advance, at) {
-            Ok(Some(run)) if !run.events.is_empty() => {
-                // The state the events lead to, already made by the run.
-                *account = run.state;
-                out.push((i, Ok(run.events)));
-            }
-            Ok(_) => {}
-            Err(err) => out.push((i, Err(err))),
-        }
-    }
-    out
+    Ok(true)
 }
 
 struct Run<'a> {
     policy: &'a Policy,
     floor: Option<NaiveDate>,
     cursor: Option<NaiveDate>,
-    state: Receivables,
-    events: Vec<Event>,
+    state: &'a mut Receivables,
+    events: &'a mut Vec<Event>,
 }
 
 impl Run<'_> {
@@ -115,13 +97,9 @@ impl Run<'_> {
     /// Takes every day with something due (for `only` one invoice), in
     /// order, then settles on `at`.
     fn advance(&mut self, at: NaiveDate, only: Option<&str>) -> Result<(), DunningError> {
-        while let Some(day) = next_date(
-            &self.state,
-            self.policy,
-            at,
-            (self.floor, self.cursor),
-            only,
-        )? {
+        while let Some(day) =
+            next_date(self.state, self.policy, at, (self.floor, self.cursor), only)?
+        {
             self.take_day(day, only)?;
         }
         self.settle(at);
@@ -259,7 +237,7 @@ impl Run<'_> {
             return;
         }
         let (standing, to, added, lifted) = {
-            let now = derive(&self.state, self.policy, day);
+            let now = derive(self.state, self.policy, day);
             let to: Option<compact_str::CompactString> =
                 ladder_name(self.policy, now.ladder).map(Into::into);
             let held = &self.state.restrictions;
@@ -497,7 +475,7 @@ impl Run<'_> {
                     && case_start(i, self.policy).is_some_and(|s| s <= at)
                     && i.carried_into
                         .as_ref()
-                        .is_none_or(|c| c != into && carrier_done(&self.state, c))
+                        .is_none_or(|c| c != into && carrier_done(self.state, c))
             })
             .map(|i| Event::CarriedToNextDebit {
                 on: at,

@@ -61,6 +61,7 @@
 //! ```
 
 mod apply;
+mod batch;
 mod decide;
 mod due;
 mod event;
@@ -70,7 +71,8 @@ mod query;
 mod state;
 mod text;
 
-pub use decide::{advance_all, decide};
+pub use batch::advance_all;
+pub use decide::decide;
 pub use event::{Applied, Escalation, Event, SkipReason};
 pub use json::{events_from_json, events_to_json};
 pub use policy::{

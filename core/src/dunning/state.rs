@@ -139,7 +139,7 @@ impl Invoice {
 ///
 /// `version` counts the events applied: a host storing events or snapshots
 /// checks it on write (optimistic concurrency).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Receivables {
     /// Events applied.
@@ -175,6 +175,48 @@ pub struct Receivables {
     /// The date of the latest event.
     #[serde(default)]
     pub updated_on: Option<NaiveDate>,
+}
+
+// `clone_from` keeps the target's lists and their storage (a batch advance
+// copies every account it changes into one spare state); every field is
+// named, so a new one cannot be left out.
+impl Clone for Receivables {
+    fn clone(&self) -> Self {
+        Self {
+            invoices: self.invoices.clone(),
+            payments: self.payments.clone(),
+            restrictions: self.restrictions.clone(),
+            ladder_state: self.ladder_state.clone(),
+            ..*self
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        let Self {
+            version,
+            currency,
+            invoices,
+            payments,
+            collected,
+            credit_kept,
+            standing,
+            restrictions,
+            ladder_state,
+            method_update_requested,
+            updated_on,
+        } = source;
+        self.version = *version;
+        self.currency = *currency;
+        self.invoices.clone_from(invoices);
+        self.payments.clone_from(payments);
+        self.collected = *collected;
+        self.credit_kept = *credit_kept;
+        self.standing = *standing;
+        self.restrictions.clone_from(restrictions);
+        self.ladder_state.clone_from(ladder_state);
+        self.method_update_requested = *method_update_requested;
+        self.updated_on = *updated_on;
+    }
 }
 
 /// What a host tells dunning. Serialized with a `"type"` tag:
