@@ -12,10 +12,10 @@ use memberkit::dunning::{
     Receivables as CoreReceivables, advance_all as advance_all_core, decide, events_from_json,
     events_to_json, membership_commands as membership_commands_core,
 };
-use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyBool, PyDict, PyList, PyMapping, PySlice, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyList, PyMapping, PyString, PyTuple};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 /// A validated dunning policy; immutable, shared freely between threads.
@@ -417,35 +417,7 @@ impl Events {
     /// `events[i]` (negative counts from the end) is an event dict;
     /// `events[i:j:k]` a list of them.
     fn __getitem__<'py>(&self, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let py = index.py();
-        let len = self.0.len();
-        if let Ok(slice) = index.cast::<PySlice>() {
-            let range = slice.indices(len as isize)?;
-            let picked: Vec<&Event> = (0..range.slicelength)
-                .map(|k| &self.0[(range.start + k as isize * range.step) as usize])
-                .collect();
-            return value(py, &picked);
-        }
-        let index: isize = index.extract().map_err(|err: PyErr| {
-            if err.is_instance_of::<PyTypeError>(py) {
-                let type_name = index.get_type().name().map(|n| n.to_string());
-                PyTypeError::new_err(format!(
-                    "Events indices must be integers or slices, not {}",
-                    type_name.unwrap_or_default()
-                ))
-            } else {
-                PyIndexError::new_err("Events index out of range")
-            }
-        })?;
-        let position = if index < 0 {
-            index + len as isize
-        } else {
-            index
-        };
-        if !(0..len as isize).contains(&position) {
-            return Err(PyIndexError::new_err("Events index out of range"));
-        }
-        value(py, &self.0[position as usize])
+        crate::sequence::item(&self.0, index, "Events")
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -458,9 +430,8 @@ impl Events {
         let py = other.py();
         let equal = if let Ok(other) = other.cast::<Events>() {
             self.0 == other.get().0
-        } else if other.is_instance_of::<PyList>() || other.is_instance_of::<PyTuple>() {
-            let items = other.try_iter()?.collect::<PyResult<Vec<_>>>()?;
-            self.to_list(py)?.eq(PyList::new(py, items)?)?
+        } else if let Some(equal) = crate::sequence::equals_list(&self.0, other)? {
+            equal
         } else {
             return Ok(py.NotImplemented().into_bound(py));
         };

@@ -15,6 +15,7 @@ mod ledger;
 mod membership;
 mod money;
 mod pyvalue;
+mod sequence;
 
 use pyo3::prelude::*;
 
