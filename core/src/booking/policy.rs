@@ -19,8 +19,7 @@ pub const MAX_PARTY: u32 = 100;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Penalty {
-    /// The credit the booking held is forfeited; a booking included in the
-    /// plan still counts against the plan's bookings for the period.
+    /// The credit the booking held is forfeited.
     #[default]
     ForfeitCredit,
     /// A fee is charged (an event billing invoices as a host charge) and the
@@ -87,7 +86,9 @@ pub struct Policy {
     /// A member's cancel this many minutes or less before the start is late
     /// (0: only cancels after the start would be, and those are refused).
     pub late_cancel_minutes_before: u32,
-    /// What a late cancel costs.
+    /// What a late cancel costs. Whatever it is, a late-cancelled booking
+    /// included in the membership still counts against the plan's bookings
+    /// for the period.
     pub late_cancel: Penalty,
     /// What a no-show costs.
     pub no_show: Penalty,
