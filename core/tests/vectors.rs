@@ -213,6 +213,15 @@ fn dunning_vectors() {
                 (Ok(events), None) => {
                     let got = serde_json::to_value(&events).unwrap();
                     let membership = serde_json::to_value(membership_commands(&events)).unwrap();
+                    for (event, json) in events.iter().zip(got.as_array().unwrap()) {
+                        if json["type"] != event.name() {
+                            failures.push(format!(
+                                "{name} step {i}: {} is named {:?}",
+                                json["type"],
+                                event.name()
+                            ));
+                        }
+                    }
                     let read_back = events_from_json(&events_to_json(&events));
                     if read_back.as_ref() != Ok(&events) {
                         failures.push(format!(
@@ -301,6 +310,15 @@ fn booking_vectors() {
             match (decide(&book, &rules, &command, at), expected) {
                 (Ok(events), (None, _)) => {
                     let got = serde_json::to_value(&events).unwrap();
+                    for (event, json) in events.iter().zip(got.as_array().unwrap()) {
+                        if json["type"] != event.name() {
+                            failures.push(format!(
+                                "{name} step {i}: {} is named {:?}",
+                                json["type"],
+                                event.name()
+                            ));
+                        }
+                    }
                     let read_back = events_from_json(&events_to_json(&events));
                     if read_back.as_ref() != Ok(&events) {
                         failures.push(format!(

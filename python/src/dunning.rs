@@ -15,7 +15,7 @@ use memberkit::dunning::{
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyBool, PyDict, PyList, PyMapping, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyMapping, PyString, PyTuple};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 /// A validated dunning policy; immutable, shared freely between threads.
@@ -378,84 +378,7 @@ impl Planned {
 #[pyclass(frozen, module = "memberkit.dunning", name = "Events")]
 pub(crate) struct Events(Vec<Event>);
 
-/// The `"type"` memberkit's JSON gives an event.
-fn event_type(event: &Event) -> &'static str {
-    match event {
-        Event::InvoiceOpened { .. } => "invoice_opened",
-        Event::PaymentFailed { .. } => "payment_failed",
-        Event::PaymentMethodUpdateRequested { .. } => "payment_method_update_requested",
-        Event::PaymentMethodUpdated { .. } => "payment_method_updated",
-        Event::PaymentReceived { .. } => "payment_received",
-        Event::CreditKept { .. } => "credit_kept",
-        Event::DuplicatePaymentIgnored { .. } => "duplicate_payment_ignored",
-        Event::InvoiceVoided { .. } => "invoice_voided",
-        Event::CarriedToNextDebit { .. } => "carried_to_next_debit",
-        Event::RetryDue { .. } => "retry_due",
-        Event::RetrySkipped { .. } => "retry_skipped",
-        Event::ReminderDue { .. } => "reminder_due",
-        Event::Overdue { .. } => "overdue",
-        Event::Escalated { .. } => "escalated",
-        Event::SentToCollection { .. } => "sent_to_collection",
-        Event::WrittenOff { .. } => "written_off",
-        Event::MarkedUnpaid { .. } => "marked_unpaid",
-        Event::MarkedPastDue { .. } => "marked_past_due",
-        Event::Restricted { .. } => "restricted",
-        Event::RestrictionLifted { .. } => "restriction_lifted",
-        Event::Suspended { .. } => "suspended",
-        Event::Cancelled { .. } => "cancelled",
-        Event::Recovered { .. } => "recovered",
-        Event::LadderStateChanged { .. } => "ladder_state_changed",
-    }
-}
-
-#[pymethods]
-impl Events {
-    fn __len__(&self) -> usize {
-        self.0.len()
-    }
-
-    /// `events[i]` (negative counts from the end) is an event dict;
-    /// `events[i:j:k]` a list of them.
-    fn __getitem__<'py>(&self, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        crate::sequence::item(&self.0, index, "Events")
-    }
-
-    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(self.to_list(py)?.try_iter()?.into_any())
-    }
-
-    /// Equal to `Events` with equal events, or to a list or tuple of the
-    /// same event dicts.
-    fn __eq__<'py>(&self, other: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let py = other.py();
-        let equal = if let Ok(other) = other.cast::<Events>() {
-            self.0 == other.get().0
-        } else if let Some(equal) = crate::sequence::equals_list(&self.0, other)? {
-            equal
-        } else {
-            return Ok(py.NotImplemented().into_bound(py));
-        };
-        Ok(PyBool::new(py, equal).to_owned().into_any())
-    }
-
-    /// The events' types, in order: `["overdue", "marked_past_due", ...]`.
-    fn types(&self) -> Vec<&'static str> {
-        self.0.iter().map(event_type).collect()
-    }
-
-    fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        value(py, &self.0)
-    }
-
-    fn to_json(&self) -> String {
-        events_to_json(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        let types: Vec<String> = self.types().iter().map(|t| format!("'{t}'")).collect();
-        format!("Events([{}])", types.join(", "))
-    }
-}
+crate::sequence::lazy_events!(Events, Event, events_to_json);
 
 /// The membership commands that dunning events call for, as dicts.
 #[pyfunction]

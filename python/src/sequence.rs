@@ -58,3 +58,78 @@ pub(crate) fn equals_list<T: Serialize + ?Sized>(
     let others = other.try_iter()?.collect::<PyResult<Vec<_>>>()?;
     Ok(Some(value(py, items)?.eq(PyList::new(py, others)?)?))
 }
+
+/// The methods of a lazily read `Events` class over a `Vec` of a core event
+/// type that has `name()`, written as JSON by `$to_json`: `len`, `bool`,
+/// indexing and slicing, iteration, equality with `Events` or a list of
+/// event dicts, `types()`, `to_list()`, `to_json()` and `repr`. The
+/// module using it imports `pyo3::prelude::*`.
+macro_rules! lazy_events {
+    ($events:ident, $event:ty, $to_json:path) => {
+        #[::pyo3::pymethods]
+        impl $events {
+            fn __len__(&self) -> usize {
+                self.0.len()
+            }
+
+            fn __bool__(&self) -> bool {
+                !self.0.is_empty()
+            }
+
+            /// `events[i]` (negative counts from the end) is an event dict;
+            /// `events[i:j:k]` a list of them.
+            fn __getitem__<'py>(
+                &self,
+                index: &::pyo3::Bound<'py, ::pyo3::PyAny>,
+            ) -> ::pyo3::PyResult<::pyo3::Bound<'py, ::pyo3::PyAny>> {
+                $crate::sequence::item(&self.0, index, "Events")
+            }
+
+            fn __iter__<'py>(
+                &self,
+                py: ::pyo3::Python<'py>,
+            ) -> ::pyo3::PyResult<::pyo3::Bound<'py, ::pyo3::PyAny>> {
+                Ok(self.to_list(py)?.try_iter()?.into_any())
+            }
+
+            /// Equal to `Events` with equal events, or to a list or tuple of
+            /// the same event dicts.
+            fn __eq__<'py>(
+                &self,
+                other: &::pyo3::Bound<'py, ::pyo3::PyAny>,
+            ) -> ::pyo3::PyResult<::pyo3::Bound<'py, ::pyo3::PyAny>> {
+                let py = other.py();
+                let equal = if let Ok(other) = other.cast::<$events>() {
+                    self.0 == other.get().0
+                } else if let Some(equal) = $crate::sequence::equals_list(&self.0, other)? {
+                    equal
+                } else {
+                    return Ok(py.NotImplemented().into_bound(py));
+                };
+                Ok(::pyo3::types::PyBool::new(py, equal).to_owned().into_any())
+            }
+
+            /// The events' types, in order, e.g. `["cancelled", "promoted"]`.
+            fn types(&self) -> Vec<&'static str> {
+                self.0.iter().map(<$event>::name).collect()
+            }
+
+            fn to_list<'py>(
+                &self,
+                py: ::pyo3::Python<'py>,
+            ) -> ::pyo3::PyResult<::pyo3::Bound<'py, ::pyo3::PyAny>> {
+                $crate::pyvalue::to_py(py, &self.0)
+            }
+
+            fn to_json(&self) -> String {
+                $to_json(&self.0)
+            }
+
+            fn __repr__(&self) -> String {
+                let types: Vec<String> = self.types().iter().map(|t| format!("'{t}'")).collect();
+                format!("Events([{}])", types.join(", "))
+            }
+        }
+    };
+}
+pub(crate) use lazy_events;

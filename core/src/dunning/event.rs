@@ -277,6 +277,36 @@ pub enum Event {
 }
 
 impl Event {
+    /// The event's snake_case name, as in its JSON `"type"` field.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::InvoiceOpened { .. } => "invoice_opened",
+            Self::PaymentFailed { .. } => "payment_failed",
+            Self::PaymentMethodUpdateRequested { .. } => "payment_method_update_requested",
+            Self::PaymentMethodUpdated { .. } => "payment_method_updated",
+            Self::PaymentReceived { .. } => "payment_received",
+            Self::CreditKept { .. } => "credit_kept",
+            Self::DuplicatePaymentIgnored { .. } => "duplicate_payment_ignored",
+            Self::InvoiceVoided { .. } => "invoice_voided",
+            Self::CarriedToNextDebit { .. } => "carried_to_next_debit",
+            Self::RetryDue { .. } => "retry_due",
+            Self::RetrySkipped { .. } => "retry_skipped",
+            Self::ReminderDue { .. } => "reminder_due",
+            Self::Overdue { .. } => "overdue",
+            Self::Escalated { .. } => "escalated",
+            Self::SentToCollection { .. } => "sent_to_collection",
+            Self::WrittenOff { .. } => "written_off",
+            Self::MarkedUnpaid { .. } => "marked_unpaid",
+            Self::MarkedPastDue { .. } => "marked_past_due",
+            Self::Restricted { .. } => "restricted",
+            Self::RestrictionLifted { .. } => "restriction_lifted",
+            Self::Suspended { .. } => "suspended",
+            Self::Cancelled { .. } => "cancelled",
+            Self::Recovered { .. } => "recovered",
+            Self::LadderStateChanged { .. } => "ladder_state_changed",
+        }
+    }
+
     /// The date the event takes effect.
     pub fn on(&self) -> NaiveDate {
         match self {
