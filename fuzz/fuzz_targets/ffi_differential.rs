@@ -96,7 +96,7 @@ fn dunning(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
 fn booking(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     use memberkit::booking::{Book, decide, events_to_json};
     let rules = booking::rules(u)?;
-    let setup = booking::setup(u)?;
+    let setup = booking::setup(u, &rules)?;
     let c_rules = handle(&rules.to_json(), mk_booking_rules_new);
     let (mut book, mut book_json) = (Book::default(), String::new());
     let mut script: Vec<_> = setup.into_iter().map(|c| (booking::base(), c)).collect();

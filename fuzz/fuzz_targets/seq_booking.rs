@@ -12,7 +12,8 @@ use memberkit_fuzz::check::{round_trips, version_grew};
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let (Ok(rules), Ok(setup)) = (rules(&mut u), setup(&mut u)) else { return };
+    let Ok(rules) = rules(&mut u) else { return };
+    let Ok(setup) = setup(&mut u, &rules) else { return };
     let (mut book, mut stored, mut at) = (Book::default(), Vec::new(), base());
     for command in &setup {
         let events = decide(&book, &rules, command, at).expect("the setup is accepted");

@@ -96,8 +96,10 @@ pub fn rules(u: &mut Unstructured<'_>) -> Result<Rules> {
 }
 
 /// The commands that set up every script: three sessions (s1 overlapping s0
-/// when `overlapping`; s1 and s2 cost credits), the members and their packs.
-pub fn setup(u: &mut Unstructured<'_>) -> Result<Vec<Command>> {
+/// when `overlapping`; s1 and s2 cost credits; s2 under the studio's `pt`
+/// policy or not), the members and their packs.
+pub fn setup(u: &mut Unstructured<'_>, rules: &Rules) -> Result<Vec<Command>> {
+    let pt = rules.policies.contains_key("pt");
     let overlapping: bool = u.arbitrary()?;
     let capacities: [u8; 3] = u.arbitrary()?;
     let s1 = if overlapping {
@@ -117,9 +119,9 @@ pub fn setup(u: &mut Unstructured<'_>) -> Result<Vec<Command>> {
                 id: (*id).into(),
                 start: instant(start),
                 end: instant(end),
-                capacity: u32::from(capacities[i] % 4),
+                capacity: 1 + u32::from(capacities[i] % 3),
                 waitlist_limit: (i != 2).then_some(3),
-                policy: if i == 2 && u.arbitrary()? { "pt" } else { "default" }.into(),
+                policy: if pt && i == 2 && u.arbitrary()? { "pt" } else { "default" }.into(),
                 credits: i as u32,
                 tags: vec![],
             },
@@ -139,7 +141,7 @@ pub fn setup(u: &mut Unstructured<'_>) -> Result<Vec<Command>> {
             member: (*member).into(),
             pack: PackSpec {
                 id: "pack".into(),
-                credits: u.int_in_range(0..=4)?,
+                credits: u.int_in_range(1..=4)?,
                 expires: instant(if u.arbitrary()? {
                     "2026-06-05T12:00:00+09:00"
                 } else {
