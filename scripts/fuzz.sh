@@ -10,7 +10,7 @@
 #
 # The seeds in fuzz/corpus/<target> are only read; what a run finds goes to
 # $FUZZ_WORK/corpus/<target> (kept between runs, default fuzz/target/work)
-# and a crash's input to fuzz/artifacts/<target>/. Builds go to
+# and a crash's input to $FUZZ_ARTIFACTS/<target>/ (default fuzz/artifacts). Builds go to
 # $FUZZ_TARGET_DIR (default: a cache folder outside the work tree, so a
 # fresh clone on the same machine does not rebuild the dependencies).
 # Every libFuzzer run's output goes to $FUZZ_WORK/logs/<target>.log.
@@ -24,6 +24,7 @@ shift || true
 export RUSTC_BOOTSTRAP=1
 target_dir=${FUZZ_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/memberkit/fuzz-target}
 work=${FUZZ_WORK:-fuzz/target/work}
+artifacts=${FUZZ_ARTIFACTS:-fuzz/artifacts}
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "installing cargo-fuzz from crates.io"
@@ -39,14 +40,14 @@ bin="$target_dir/x86_64-unknown-linux-gnu/release"
 
 passed=0 failed=0
 for t in "${targets[@]}"; do
-    mkdir -p "$work/corpus/$t" "$work/logs" "fuzz/artifacts/$t"
+    mkdir -p "$work/corpus/$t" "$work/logs" "$artifacts/$t"
     log="$work/logs/$t.log"
     # New inputs go to the first folder; the seeds are read from the second.
     # shellcheck disable=SC2086 # FUZZ_FLAGS is a list of flags
     if "$bin/$t" -max_total_time="$seconds" -max_len=4096 -timeout=20 -rss_limit_mb=2560 \
-        -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" ${FUZZ_FLAGS:-} \
+        -print_final_stats=1 -artifact_prefix="$artifacts/$t/" ${FUZZ_FLAGS:-} \
         "$work/corpus/$t" "fuzz/corpus/$t" >"$log" 2>&1 &&
-        [ -z "$(ls -A "fuzz/artifacts/$t")" ]; then
+        [ -z "$(ls -A "$artifacts/$t")" ]; then
         passed=$((passed + 1))
         stats=$(grep -E '^#[0-9]+' "$log" | tail -1 | sed -E 's/^(#[0-9]+)[^c]*(cov: [0-9]+ ft: [0-9]+).*/\1 \2/')
         printf '%-20s ok   %s\n' "$t" "$stats"
@@ -54,7 +55,7 @@ for t in "${targets[@]}"; do
         failed=$((failed + 1))
         printf '%-20s FAIL (log: %s)\n' "$t" "$log"
         grep -E -A12 "panicked|ERROR: libFuzzer|SUMMARY" "$log" | head -40 || true
-        ls fuzz/artifacts/"$t"/ 2>/dev/null | sed 's|^|    artifact: fuzz/artifacts/'"$t"'/|'
+        ls "$artifacts/$t" 2>/dev/null | sed "s|^|    artifact: $artifacts/$t/|"
     fi
 done
 printf 'fuzz: %d passed, %d failed\n' "$passed" "$failed"

@@ -64,8 +64,9 @@ fn exact_decimal<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<De
             let mantissa = value.split(['e', 'E']).next().unwrap_or_default();
             let exact = match Decimal::from_str_exact(value) {
                 Ok(amount) => Ok(amount),
-                Err(_) if mantissa.len() < value.len() => Decimal::from_str_exact(mantissa)
-                    .and_then(|_| Decimal::from_scientific(value)),
+                Err(_) if mantissa.len() < value.len() => {
+                    Decimal::from_str_exact(mantissa).and_then(|_| Decimal::from_scientific(value))
+                }
                 Err(err) => Err(err),
             };
             exact.map_err(|err| {
@@ -82,7 +83,9 @@ fn exact_decimal<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<De
 /// At most the first 40 characters of `text`, so an error never echoes a
 /// huge input.
 fn prefix(text: &str) -> &str {
-    text.char_indices().nth(40).map_or(text, |(end, _)| &text[..end])
+    text.char_indices()
+        .nth(40)
+        .map_or(text, |(end, _)| &text[..end])
 }
 
 impl TryFrom<RawMoney> for Money {
