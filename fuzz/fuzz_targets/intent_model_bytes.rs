@@ -15,11 +15,20 @@ fuzz_target!(|data: &[u8]| {
     let rust = Model::from_bytes(&sealed);
     let mut handle: *mut MkIntentModel = std::ptr::null_mut();
     let status = unsafe { mk_intent_model_from_bytes(sealed.as_ptr(), sealed.len(), &mut handle) };
-    assert_eq!(status == MkStatus::Ok, rust.is_ok(), "C and Rust disagree on a model");
+    assert_eq!(
+        status == MkStatus::Ok,
+        rust.is_ok(),
+        "C and Rust disagree on a model"
+    );
     unsafe { mk_intent_model_free(handle) };
     let Ok(model) = rust else { return };
     let result = model.classify("I want to cancel 退会したい");
-    assert!((0.0..=1.0).contains(&result.confidence), "a loaded model gives confidence {}", result.confidence);
-    let again = Model::from_bytes(&model.to_bytes()).expect("a loaded model reads back from its bytes");
+    assert!(
+        (0.0..=1.0).contains(&result.confidence),
+        "a loaded model gives confidence {}",
+        result.confidence
+    );
+    let again =
+        Model::from_bytes(&model.to_bytes()).expect("a loaded model reads back from its bytes");
     assert_eq!(again.intents(), model.intents());
 });

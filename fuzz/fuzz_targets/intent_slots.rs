@@ -16,8 +16,12 @@ fn extractor() -> &'static SlotExtractor {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((head, rest)) = data.split_first_chunk::<2>() else { return };
-    let Some(text) = memberkit_fuzz::text(rest) else { return };
+    let Some((head, rest)) = data.split_first_chunk::<2>() else {
+        return;
+    };
+    let Some(text) = memberkit_fuzz::text(rest) else {
+        return;
+    };
     // Days near both ends of what the library parses (0000-01-01 to
     // 9999-12-31), of what chrono holds, and around today's.
     let offset = chrono::Duration::days(i64::from(u16::from_le_bytes(*head) % 2048));
@@ -37,21 +41,39 @@ fuzz_target!(|data: &[u8]| {
     let slots = extractor().extract(message, today);
     let mut end = 0;
     for slot in &slots {
-        assert!(slot.start >= end && slot.start <= slot.end && slot.end <= message.len(), "{slots:?}");
-        assert!(message.is_char_boundary(slot.start) && message.is_char_boundary(slot.end), "{slots:?}");
+        assert!(
+            slot.start >= end && slot.start <= slot.end && slot.end <= message.len(),
+            "{slots:?}"
+        );
+        assert!(
+            message.is_char_boundary(slot.start) && message.is_char_boundary(slot.end),
+            "{slots:?}"
+        );
         end = slot.end;
         if let SlotValue::Date(day) = &slot.value
             && inside
         {
             let printed = day.format("%Y-%m-%d").to_string();
-            assert!(parse_date(&printed).is_ok(), "slot date {printed} does not parse (today {today})");
+            assert!(
+                parse_date(&printed).is_ok(),
+                "slot date {printed} does not parse (today {today})"
+            );
         }
     }
     let _ = extractor().mask(message);
-    if let Ok(day) = memberkit::calendar::date(chrono::Datelike::year(&today), chrono::Datelike::month(&today), chrono::Datelike::day(&today)) {
+    if let Ok(day) = memberkit::calendar::date(
+        chrono::Datelike::year(&today),
+        chrono::Datelike::month(&today),
+        chrono::Datelike::day(&today),
+    ) {
         if let Some(c_text) = cstring(message) {
-            let c = call(|out| unsafe { memberkit_ffi::mk_intent_extract_slots(c_text.as_ptr(), date(day), out) });
-            assert_eq!(c.expect("C extracts slots"), memberkit::json::to_json(&slots));
+            let c = call(|out| unsafe {
+                memberkit_ffi::mk_intent_extract_slots(c_text.as_ptr(), date(day), out)
+            });
+            assert_eq!(
+                c.expect("C extracts slots"),
+                memberkit::json::to_json(&slots)
+            );
         }
     }
     // Compiling an extractor compiles a dozen patterns: only now and then.

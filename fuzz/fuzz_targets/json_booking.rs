@@ -6,13 +6,16 @@
 
 use libfuzzer_sys::fuzz_target;
 use memberkit::booking::{
-    Book, Command, Eligibility, PackSpec, Rules, SessionSpec, decide, events_from_json, events_to_json,
+    Book, Command, Eligibility, PackSpec, Rules, SessionSpec, decide, events_from_json,
+    events_to_json,
 };
 use memberkit::json::to_json;
 use memberkit_fuzz::check::{round_trips, version_grew};
 
 fuzz_target!(|data: &[u8]| {
-    let Some(text) = memberkit_fuzz::text(data) else { return };
+    let Some(text) = memberkit_fuzz::text(data) else {
+        return;
+    };
     // Up to three documents separated by NUL: book, rules, command.
     let mut parts = text.splitn(3, '\0');
     let (first, second, third) = (parts.next().unwrap_or(""), parts.next(), parts.next());
@@ -23,7 +26,12 @@ fuzz_target!(|data: &[u8]| {
         round_trips("booking command", &command, to_json, Command::from_json);
     }
     if let Ok(events) = events_from_json(first) {
-        round_trips("booking events", &events, |e| events_to_json(e), events_from_json);
+        round_trips(
+            "booking events",
+            &events,
+            |e| events_to_json(e),
+            events_from_json,
+        );
     }
     if let Ok(eligibility) = Eligibility::from_json(first) {
         round_trips("eligibility", &eligibility, to_json, Eligibility::from_json);
@@ -34,7 +42,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(pack) = PackSpec::from_json(first) {
         round_trips("pack", &pack, to_json, PackSpec::from_json);
     }
-    let Ok(book) = Book::from_json(first) else { return };
+    let Ok(book) = Book::from_json(first) else {
+        return;
+    };
     round_trips("book", &book, Book::to_json, Book::from_json);
     let (Some(rules), Some(command)) = (
         second.and_then(|r| Rules::from_json(r).ok()),

@@ -10,30 +10,45 @@ use memberkit::json::to_json;
 use memberkit_fuzz::check::{round_trips, version_grew};
 
 fuzz_target!(|data: &[u8]| {
-    let Some(text) = memberkit_fuzz::text(data) else { return };
+    let Some(text) = memberkit_fuzz::text(data) else {
+        return;
+    };
     // Up to three documents separated by NUL: state, policy, command.
     let mut parts = text.splitn(3, '\0');
     let (first, second, third) = (parts.next().unwrap_or(""), parts.next(), parts.next());
-    let policy = Policy::from_json(first).ok();
-    if let Some(policy) = &policy {
-        round_trips("dunning policy", policy, Policy::to_json, Policy::from_json);
+    if let Ok(policy) = Policy::from_json(first) {
+        round_trips(
+            "dunning policy",
+            &policy,
+            Policy::to_json,
+            Policy::from_json,
+        );
     }
     if let Ok(command) = Command::from_json(first) {
         round_trips("dunning command", &command, to_json, Command::from_json);
     }
     if let Ok(events) = events_from_json(first) {
-        round_trips("dunning events", &events, |e| events_to_json(e), events_from_json);
+        round_trips(
+            "dunning events",
+            &events,
+            |e| events_to_json(e),
+            events_from_json,
+        );
     }
     let state = Receivables::from_json(first).ok();
     if let Some(state) = &state {
-        round_trips("receivables", state, Receivables::to_json, Receivables::from_json);
+        round_trips(
+            "receivables",
+            state,
+            Receivables::to_json,
+            Receivables::from_json,
+        );
     }
     let (Some(state), Some(policy), Some(command)) = (
         state,
         second.and_then(|p| Policy::from_json(p).ok()),
         third.and_then(|c| Command::from_json(c).ok()),
     ) else {
-        let _ = policy;
         return;
     };
     let at = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("a valid date");

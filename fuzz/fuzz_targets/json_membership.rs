@@ -10,7 +10,9 @@ use memberkit::membership::{
 use memberkit_fuzz::check::round_trips;
 
 fuzz_target!(|data: &[u8]| {
-    let Some(text) = memberkit_fuzz::text(data) else { return };
+    let Some(text) = memberkit_fuzz::text(data) else {
+        return;
+    };
     if let Ok(plan) = Plan::from_json(text) {
         round_trips("plan", &plan, Plan::to_json, Plan::from_json);
     }
@@ -26,6 +28,11 @@ fuzz_target!(|data: &[u8]| {
         round_trips("events", &events, |e| events_to_json(e), events_from_json);
     }
     if let Ok(state) = Membership::from_json(text) {
-        round_trips("membership", &state, Membership::to_json, Membership::from_json);
+        round_trips(
+            "membership",
+            &state,
+            Membership::to_json,
+            Membership::from_json,
+        );
     }
 });

@@ -13,7 +13,9 @@ use memberkit_fuzz::check::{round_trips, version_grew};
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
     let Ok(rules) = rules(&mut u) else { return };
-    let Ok(setup) = setup(&mut u, &rules) else { return };
+    let Ok(setup) = setup(&mut u, &rules) else {
+        return;
+    };
     let (mut book, mut stored, mut at) = (Book::default(), Vec::new(), base());
     for command in &setup {
         let events = decide(&book, &rules, command, at).expect("the setup is accepted");
@@ -21,9 +23,13 @@ fuzz_target!(|data: &[u8]| {
         stored.extend(events);
     }
     for _ in 0..48 {
-        let Ok(step) = u.arbitrary::<Step>() else { break };
+        let Ok(step) = u.arbitrary::<Step>() else {
+            break;
+        };
         at = step.at(at);
-        let Ok(events) = decide(&book, &rules, &step.command.command(), at) else { continue };
+        let Ok(events) = decide(&book, &rules, &step.command.command(), at) else {
+            continue;
+        };
         let before = book.version;
         book = events.iter().fold(book, |b, e| b.apply(e));
         version_grew("booking", before, book.version, events.len());
@@ -38,5 +44,10 @@ fuzz_target!(|data: &[u8]| {
     let rebuilt = stored.iter().fold(Book::default(), |b, e| b.apply(e));
     assert_eq!(rebuilt, book, "replaying the events gives another book");
     round_trips("book", &book, Book::to_json, Book::from_json);
-    round_trips("booking events", &stored, |e| events_to_json(e), events_from_json);
+    round_trips(
+        "booking events",
+        &stored,
+        |e| events_to_json(e),
+        events_from_json,
+    );
 });

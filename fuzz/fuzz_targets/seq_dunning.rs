@@ -14,20 +14,41 @@ use memberkit_fuzz::membership::base;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok((policy, _)) = policy(&mut u) else { return };
+    let Ok((policy, _)) = policy(&mut u) else {
+        return;
+    };
     let (mut state, mut stored, mut at) = (Receivables::default(), Vec::new(), base());
     for _ in 0..48 {
-        let Ok(step) = u.arbitrary::<Step>() else { break };
+        let Ok(step) = u.arbitrary::<Step>() else {
+            break;
+        };
         at = step.at(at);
-        let Ok(events) = decide(&state, &policy, &step.command.command(), at) else { continue };
+        let Ok(events) = decide(&state, &policy, &step.command.command(), at) else {
+            continue;
+        };
         let before = state.version;
         state = events.iter().fold(state, |s, e| s.apply(e));
         version_grew("dunning", before, state.version, events.len());
         stored.extend(events);
         let _ = state.view();
     }
-    let rebuilt = stored.iter().fold(Receivables::default(), |s, e| s.apply(e));
-    assert_eq!(rebuilt, state, "replaying the events gives other receivables");
-    round_trips("receivables", &state, Receivables::to_json, Receivables::from_json);
-    round_trips("dunning events", &stored, |e| events_to_json(e), events_from_json);
+    let rebuilt = stored
+        .iter()
+        .fold(Receivables::default(), |s, e| s.apply(e));
+    assert_eq!(
+        rebuilt, state,
+        "replaying the events gives other receivables"
+    );
+    round_trips(
+        "receivables",
+        &state,
+        Receivables::to_json,
+        Receivables::from_json,
+    );
+    round_trips(
+        "dunning events",
+        &stored,
+        |e| events_to_json(e),
+        events_from_json,
+    );
 });

@@ -13,13 +13,17 @@ use memberkit_fuzz::membership::{base, catalog, steps};
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(Some((catalog, _))) = catalog(&mut u) else { return };
+    let Ok(Some((catalog, _))) = catalog(&mut u) else {
+        return;
+    };
     let Ok(steps) = steps(&mut u, 40) else { return };
     let (mut state, mut stored, mut at) = (Membership::default(), Vec::new(), base());
     for step in &steps {
         at = step.at(at);
         let command = step.command.command();
-        let Ok(events) = decide(&state, &catalog, &command, at) else { continue };
+        let Ok(events) = decide(&state, &catalog, &command, at) else {
+            continue;
+        };
         let before = state.version;
         state = events.iter().fold(state, |m, e| m.apply(e));
         version_grew("membership", before, state.version, events.len());
@@ -28,6 +32,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let rebuilt = stored.iter().fold(Membership::default(), |m, e| m.apply(e));
     assert_eq!(rebuilt, state, "replaying the events gives another state");
-    round_trips("membership", &state, Membership::to_json, Membership::from_json);
+    round_trips(
+        "membership",
+        &state,
+        Membership::to_json,
+        Membership::from_json,
+    );
     round_trips("events", &stored, |e| events_to_json(e), events_from_json);
 });

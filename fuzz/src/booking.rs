@@ -47,7 +47,11 @@ fn penalty(u: &mut Unstructured<'_>) -> Result<Penalty> {
 }
 
 fn maybe(u: &mut Unstructured<'_>, range: std::ops::RangeInclusive<u32>) -> Result<Option<u32>> {
-    Ok(if u.arbitrary()? { Some(u.int_in_range(range)?) } else { None })
+    Ok(if u.arbitrary()? {
+        Some(u.int_in_range(range)?)
+    } else {
+        None
+    })
 }
 
 /// The studio rules, or a random `"default"` policy with or without limits and strikes.
@@ -67,10 +71,18 @@ pub fn rules(u: &mut Unstructured<'_>) -> Result<Rules> {
         },
         waitlist_cutoff_minutes_before: u.int_in_range(0..=240)?,
         promoted_grace_minutes: u.int_in_range(0..=120)?,
-        priority: if u.arbitrary()? { Priority::Tier } else { Priority::Arrival },
+        priority: if u.arbitrary()? {
+            Priority::Tier
+        } else {
+            Priority::Arrival
+        },
         check_in_opens_minutes_before: u.int_in_range(0..=90)?,
         no_show_after_minutes: u.int_in_range(0..=60)?,
-        consume_credit: if u.arbitrary()? { ConsumeAt::CheckIn } else { ConsumeAt::Booking },
+        consume_credit: if u.arbitrary()? {
+            ConsumeAt::CheckIn
+        } else {
+            ConsumeAt::Booking
+        },
         max_party: u.int_in_range(1..=3)?,
     };
     let mut rules = Rules {
@@ -121,7 +133,12 @@ pub fn setup(u: &mut Unstructured<'_>, rules: &Rules) -> Result<Vec<Command>> {
                 end: instant(end),
                 capacity: 1 + u32::from(capacities[i] % 3),
                 waitlist_limit: (i != 2).then_some(3),
-                policy: if pt && i == 2 && u.arbitrary()? { "pt" } else { "default" }.into(),
+                policy: if pt && i == 2 && u.arbitrary()? {
+                    "pt"
+                } else {
+                    "default"
+                }
+                .into(),
                 credits: i as u32,
                 tags: vec![],
             },
@@ -185,31 +202,62 @@ impl BookingCmd {
     /// The core's command.
     pub fn command(&self) -> Command {
         let session = |n: &u8| {
-            if *n == 255 { "sx".into() } else { SESSIONS[usize::from(n % 3)].into() }
+            if *n == 255 {
+                "sx".into()
+            } else {
+                SESSIONS[usize::from(n % 3)].into()
+            }
         };
         let member = |n: &u8| MEMBERS[usize::from(n % 5)].into();
         let party = |n: &u8| if n % 4 == 0 { 2 + u32::from(n % 3) } else { 1 };
         match self {
-            Self::Book(s, m, p) => Command::Book { session: session(s), member: member(m), party: party(p) },
-            Self::JoinWaitlist(s, m, p) => {
-                Command::JoinWaitlist { session: session(s), member: member(m), party: party(p) }
-            }
+            Self::Book(s, m, p) => Command::Book {
+                session: session(s),
+                member: member(m),
+                party: party(p),
+            },
+            Self::JoinWaitlist(s, m, p) => Command::JoinWaitlist {
+                session: session(s),
+                member: member(m),
+                party: party(p),
+            },
             Self::Cancel(s, m, staff) => Command::Cancel {
                 session: session(s),
                 member: member(m),
-                by: if *staff { CancelledBy::Staff } else { CancelledBy::Member },
+                by: if *staff {
+                    CancelledBy::Staff
+                } else {
+                    CancelledBy::Member
+                },
             },
-            Self::LeaveWaitlist(s, m) => Command::LeaveWaitlist { session: session(s), member: member(m) },
-            Self::AcceptOffer(s, m) => Command::AcceptOffer { session: session(s), member: member(m) },
-            Self::DeclineOffer(s, m) => Command::DeclineOffer { session: session(s), member: member(m) },
-            Self::CheckIn(s, m) => Command::CheckIn { session: session(s), member: member(m) },
-            Self::MarkNoShow(s, m) => Command::MarkNoShow { session: session(s), member: member(m) },
+            Self::LeaveWaitlist(s, m) => Command::LeaveWaitlist {
+                session: session(s),
+                member: member(m),
+            },
+            Self::AcceptOffer(s, m) => Command::AcceptOffer {
+                session: session(s),
+                member: member(m),
+            },
+            Self::DeclineOffer(s, m) => Command::DeclineOffer {
+                session: session(s),
+                member: member(m),
+            },
+            Self::CheckIn(s, m) => Command::CheckIn {
+                session: session(s),
+                member: member(m),
+            },
+            Self::MarkNoShow(s, m) => Command::MarkNoShow {
+                session: session(s),
+                member: member(m),
+            },
             Self::ChangeCapacity(s, c, force) => Command::ChangeCapacity {
                 session: session(s),
                 capacity: u32::from(c % 6),
                 force: *force,
             },
-            Self::CancelSession(s) => Command::CancelSession { session: session(s) },
+            Self::CancelSession(s) => Command::CancelSession {
+                session: session(s),
+            },
             Self::Advance => Command::Advance,
         }
     }

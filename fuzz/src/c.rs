@@ -12,7 +12,11 @@ pub fn cstring(text: &str) -> Option<CString> {
 /// A date as the C ABI takes it.
 pub fn date(day: NaiveDate) -> MkDate {
     use chrono::Datelike;
-    MkDate { year: day.year(), month: day.month(), day: day.day() }
+    MkDate {
+        year: day.year(),
+        month: day.month(),
+        day: day.day(),
+    }
 }
 
 /// The outcome of a C call that writes a string: the string, or the status
@@ -25,14 +29,22 @@ pub type Outcome = Result<String, (MkStatus, String)>;
 pub fn call(call: impl FnOnce(*mut *mut c_char) -> MkStatus) -> Outcome {
     let mut out: *mut c_char = std::ptr::null_mut();
     let status = call(&mut out);
-    assert_ne!(status, MkStatus::Panic, "a C call panicked: {}", last_error());
+    assert_ne!(
+        status,
+        MkStatus::Panic,
+        "a C call panicked: {}",
+        last_error()
+    );
     if status != MkStatus::Ok {
         assert!(out.is_null(), "a failed C call wrote its output");
         return Err((status, last_error()));
     }
     assert!(!out.is_null(), "a successful C call wrote no output");
     // SAFETY: a NUL-terminated string from memberkit, freed once below.
-    let text = unsafe { CStr::from_ptr(out) }.to_str().expect("memberkit writes UTF-8").to_owned();
+    let text = unsafe { CStr::from_ptr(out) }
+        .to_str()
+        .expect("memberkit writes UTF-8")
+        .to_owned();
     // SAFETY: returned by memberkit and not yet freed.
     unsafe { mk_string_free(out) };
     Ok(text)
@@ -41,7 +53,9 @@ pub fn call(call: impl FnOnce(*mut *mut c_char) -> MkStatus) -> Outcome {
 /// The calling thread's last error message.
 pub fn last_error() -> String {
     // SAFETY: a NUL-terminated string owned by the library, read at once.
-    unsafe { CStr::from_ptr(mk_last_error_message()) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(mk_last_error_message()) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Checks that the C outcome matches Rust's: the same JSON, or the same
@@ -59,11 +73,25 @@ pub fn same<T, E: Into<memberkit::Error>>(
         }
         (Err((status, message)), Err(err)) => {
             let err: memberkit::Error = err.into();
-            assert_eq!(*status, MkStatus::from(err.kind()), "{what}: C and Rust statuses differ");
-            assert_eq!(*message, err.to_string(), "{what}: C and Rust messages differ");
+            assert_eq!(
+                *status,
+                MkStatus::from(err.kind()),
+                "{what}: C and Rust statuses differ"
+            );
+            assert_eq!(
+                *message,
+                err.to_string(),
+                "{what}: C and Rust messages differ"
+            );
             None
         }
-        (Ok(c), Err(err)) => panic!("{what}: C accepted ({c}) what Rust refused: {:?}", err.into()),
-        (Err(c), Ok(value)) => panic!("{what}: C refused {c:?} what Rust accepted: {}", to_json(&value)),
+        (Ok(c), Err(err)) => panic!(
+            "{what}: C accepted ({c}) what Rust refused: {:?}",
+            err.into()
+        ),
+        (Err(c), Ok(value)) => panic!(
+            "{what}: C refused {c:?} what Rust accepted: {}",
+            to_json(&value)
+        ),
     }
 }

@@ -20,7 +20,10 @@ pub fn round_trips<T: PartialEq + Debug, E: Debug>(
 
 /// A version after applying `applied` events to a state at `before`.
 pub fn version_grew(what: &str, before: u64, after: u64, applied: usize) {
-    assert!(after >= before, "{what}: version fell from {before} to {after}");
+    assert!(
+        after >= before,
+        "{what}: version fell from {before} to {after}"
+    );
     assert_eq!(
         after,
         before.saturating_add(applied as u64),
@@ -35,14 +38,26 @@ pub fn document_adds_up(doc: &Document) {
     let currency = doc.total.currency();
     let mut sum = Money::zero(currency);
     for line in &doc.lines {
-        sum = sum.checked_add(line.amount).expect("the lines share a currency and fit");
+        sum = sum
+            .checked_add(line.amount)
+            .expect("the lines share a currency and fit");
     }
     for tax in &doc.taxes {
         if !tax.included {
-            sum = sum.checked_add(tax.tax).expect("the taxes share a currency and fit");
+            sum = sum
+                .checked_add(tax.tax)
+                .expect("the taxes share a currency and fit");
         }
     }
-    assert_eq!(sum, doc.total, "document {} does not add up: {doc:?}", doc.id);
-    assert!(!doc.amount_due.is_negative(), "document {} has a negative amount due", doc.id);
+    assert_eq!(
+        sum, doc.total,
+        "document {} does not add up: {doc:?}",
+        doc.id
+    );
+    assert!(
+        !doc.amount_due.is_negative(),
+        "document {} has a negative amount due",
+        doc.id
+    );
     assert!(!doc.lines.is_empty(), "document {} has no line", doc.id);
 }

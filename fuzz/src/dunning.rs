@@ -16,8 +16,12 @@ pub fn policies() -> &'static [(String, String)] {
         let vectors: serde_json::Value =
             serde_json::from_str(include_str!("../../tests/vectors/dunning.json"))
                 .expect("the dunning vectors are JSON");
-        let map = vectors["policies"].as_object().expect("policies is an object");
-        map.iter().map(|(name, p)| (name.clone(), p.to_string())).collect()
+        let map = vectors["policies"]
+            .as_object()
+            .expect("policies is an object");
+        map.iter()
+            .map(|(name, p)| (name.clone(), p.to_string()))
+            .collect()
     })
 }
 
@@ -50,11 +54,24 @@ impl Amount {
 #[derive(Debug, Clone, Arbitrary)]
 pub enum DunningCmd {
     /// An invoice falls due `due` days after the script's start.
-    Issued { invoice: u8, amount: Amount, due: u8 },
+    Issued {
+        invoice: u8,
+        amount: Amount,
+        due: u8,
+    },
     /// A payment failed.
-    Failed { invoice: u8, amount: Amount, hard: bool, coded: bool },
+    Failed {
+        invoice: u8,
+        amount: Amount,
+        hard: bool,
+        coded: bool,
+    },
     /// A payment succeeded.
-    Succeeded { payment: u8, invoice: u8, amount: Amount },
+    Succeeded {
+        payment: u8,
+        invoice: u8,
+        amount: Amount,
+    },
     /// A new card.
     MethodUpdated,
     /// Void.
@@ -70,25 +87,42 @@ impl DunningCmd {
     pub fn command(&self) -> Command {
         let invoice = |n: &u8| format!("i{}", n % 4).into();
         match self {
-            Self::Issued { invoice: i, amount, due } => Command::InvoiceIssued {
+            Self::Issued {
+                invoice: i,
+                amount,
+                due,
+            } => Command::InvoiceIssued {
                 invoice: invoice(i),
                 amount: amount.money(),
                 due: day(u16::from(*due)),
             },
-            Self::Failed { invoice: i, amount, hard, coded } => Command::PaymentFailed {
+            Self::Failed {
+                invoice: i,
+                amount,
+                hard,
+                coded,
+            } => Command::PaymentFailed {
                 invoice: invoice(i),
                 amount: amount.money(),
                 decline: if *hard { Decline::Hard } else { Decline::Soft },
                 code: coded.then(|| "insufficient_funds".into()),
             },
-            Self::Succeeded { payment, invoice: i, amount } => Command::PaymentSucceeded {
+            Self::Succeeded {
+                payment,
+                invoice: i,
+                amount,
+            } => Command::PaymentSucceeded {
                 payment: format!("p{}", payment % 6).into(),
                 invoice: invoice(i),
                 amount: amount.money(),
             },
             Self::MethodUpdated => Command::PaymentMethodUpdated,
-            Self::Voided { invoice: i } => Command::InvoiceVoided { invoice: invoice(i) },
-            Self::WrittenOff { invoice: i } => Command::InvoiceWrittenOff { invoice: invoice(i) },
+            Self::Voided { invoice: i } => Command::InvoiceVoided {
+                invoice: invoice(i),
+            },
+            Self::WrittenOff { invoice: i } => Command::InvoiceWrittenOff {
+                invoice: invoice(i),
+            },
             Self::Advance => Command::Advance,
         }
     }

@@ -23,7 +23,9 @@ pub fn billing_vectors() -> &'static (String, Vec<String>) {
         let vectors: serde_json::Value =
             serde_json::from_str(include_str!("../../tests/vectors/billing.json"))
                 .expect("the billing vectors are JSON");
-        let configs = vectors["configs"].as_object().expect("configs is an object");
+        let configs = vectors["configs"]
+            .as_object()
+            .expect("configs is an object");
         (
             vectors["plans"].to_string(),
             configs.values().map(|c| c.to_string()).collect(),

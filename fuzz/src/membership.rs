@@ -108,7 +108,11 @@ pub fn plan(u: &mut Unstructured<'_>, id: &str) -> Result<Plan> {
         price_includes_tax: u.arbitrary()?,
         tax_rate: *u.choose(&[TaxRate::Standard, TaxRate::Reduced, TaxRate::Exempt])?,
         interval,
-        alignment: *u.choose(&[None, Some(Alignment::Calendar), Some(Alignment::Anniversary)])?,
+        alignment: *u.choose(&[
+            None,
+            Some(Alignment::Calendar),
+            Some(Alignment::Anniversary),
+        ])?,
         admission_fee: maybe(u, |u| yen(u, 11_000))?,
         trial,
         minimum_term,
@@ -168,7 +172,11 @@ impl PlanPick {
 #[derive(Debug, Clone, Arbitrary)]
 pub enum MembershipCmd {
     /// Join.
-    Join { plan: PlanPick, start: u16, trial: bool },
+    Join {
+        plan: PlanPick,
+        start: u16,
+        trial: bool,
+    },
     /// Pause `from` for `len` days.
     Pause { from: u16, len: u8 },
     /// Resume.
@@ -192,7 +200,11 @@ pub enum MembershipCmd {
     /// Reinstate.
     Reinstate,
     /// Rejoin.
-    Rejoin { plan: PlanPick, start: u16, trial: bool },
+    Rejoin {
+        plan: PlanPick,
+        start: u16,
+        trial: bool,
+    },
     /// Advance.
     Advance,
 }
