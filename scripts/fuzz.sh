@@ -14,6 +14,8 @@
 # $FUZZ_TARGET_DIR (default: a cache folder outside the work tree, so a
 # fresh clone on the same machine does not rebuild the dependencies).
 # Every libFuzzer run's output goes to $FUZZ_WORK/logs/<target>.log.
+# FUZZ_SEED fixes libFuzzer's random seed (scripts/test.sh sets 1, so its
+# brief run takes the same path each time; unset, each run differs).
 # FUZZ_FLAGS adds libFuzzer flags, e.g. for long runs that go on past a crash:
 #   FUZZ_FLAGS="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1" scripts/fuzz.sh 600
 set -euo pipefail
@@ -45,7 +47,7 @@ for t in "${targets[@]}"; do
     # New inputs go to the first folder; the seeds are read from the second.
     # shellcheck disable=SC2086 # FUZZ_FLAGS is a list of flags
     if "$bin/$t" -max_total_time="$seconds" -max_len=4096 -timeout=20 -rss_limit_mb=2560 \
-        -print_final_stats=1 -artifact_prefix="$artifacts/$t/" ${FUZZ_FLAGS:-} \
+        -print_final_stats=1 -artifact_prefix="$artifacts/$t/" -seed="${FUZZ_SEED:-0}" ${FUZZ_FLAGS:-} \
         "$work/corpus/$t" "fuzz/corpus/$t" >"$log" 2>&1 &&
         [ -z "$(ls -A "$artifacts/$t")" ]; then
         passed=$((passed + 1))
