@@ -212,9 +212,9 @@ fn intent_kind(err: &IntentError) -> ErrorKind {
         | IntentError::InvalidIntentId { .. }
         | IntentError::TooLarge { .. }
         | IntentError::InvalidTsv { .. } => ErrorKind::InvalidTrainingData,
-        IntentError::InvalidConfig { .. } | IntentError::InvalidPattern { .. } => {
-            ErrorKind::InvalidConfig
-        }
+        IntentError::InvalidConfig { .. }
+        | IntentError::InvalidPattern { .. }
+        | IntentError::InvalidGazetteer { .. } => ErrorKind::InvalidConfig,
         IntentError::BadMagic
         | IntentError::UnsupportedVersion { .. }
         | IntentError::Truncated { .. }

@@ -184,6 +184,16 @@ pub enum IntentError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A gazetteer name that is empty, too long, or given for two ids.
+    #[error("invalid gazetteer name {name:?} in list {list:?}: {reason}")]
+    InvalidGazetteer {
+        /// The list it is in.
+        list: String,
+        /// The name (its first 40 characters).
+        name: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// A member-number pattern given to the slot extractor is not a valid regex.
     #[error("invalid member number pattern {pattern:?}: {message}")]
     InvalidPattern {

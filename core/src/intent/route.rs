@@ -419,6 +419,13 @@ fn describe(value: &SlotValue) -> String {
         SlotValue::Date(d) => format!("date {d}"),
         SlotValue::Time(t) => format!("time {}", t.format("%H:%M")),
         SlotValue::Amount(m) => format!("amount {m}"),
+        SlotValue::Month(first) => format!("month {}", first.format("%Y-%m")),
+        SlotValue::MonthRange { from, until } => format!("months {from} to {until}"),
+        SlotValue::MonthEnd(d) => format!("month end {d}"),
+        SlotValue::PeriodEnd => "period end".into(),
+        SlotValue::Months(n) => format!("{n} month(s)"),
+        SlotValue::Count(n) => format!("count {n}"),
+        SlotValue::Named { list, id } => format!("{list} {id}"),
     }
 }
 
