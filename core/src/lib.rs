@@ -30,6 +30,7 @@
 pub mod billing;
 pub mod booking;
 pub mod calendar;
+pub mod chat;
 pub mod dunning;
 mod error;
 pub mod intent;

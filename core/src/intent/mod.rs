@@ -53,6 +53,7 @@ pub use default_model::{DEFAULT_INTENTS, default_model, parse_tsv};
 pub use evaluate::{Confusion, Evaluation, IntentScore};
 pub use model::{Classification, Model, Scored, Scratch};
 pub use normalize::{normalize, normalize_into};
+pub(crate) use route::Assessment;
 pub use route::{Action, Conversation, Decision, HandoverReason, Router, RouterConfig, Turn};
 pub use train::train;
 

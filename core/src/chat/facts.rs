@@ -1,0 +1,295 @@
+//! Facts from the member's own data — status, plan, renewals, planned
+//! changes, minimum term, invoices — computed with the same queries and
+//! billing runs the three layers share, and written in the member's language.
+
+use super::member::{Club, Member};
+use super::text::{self, Language, Templates};
+use crate::billing::{BillingAccount, Document, DocumentKind, bill, bill_in_place};
+use crate::membership::{
+    EarlyCancel, Event, Membership, PlanId, ScheduledChange, Status,
+};
+use crate::money::Money;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// One fact shown to the member. Serialized with a `"fact"` tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+pub enum Fact {
+    /// The membership's status today.
+    Status {
+        /// The status.
+        status: Status,
+    },
+    /// The current plan.
+    Plan {
+        /// Its id.
+        id: PlanId,
+        /// Its name.
+        name: String,
+        /// Its price per period.
+        price: Money,
+    },
+    /// The next renewal.
+    NextRenewal {
+        /// The day.
+        on: NaiveDate,
+    },
+    /// A pause decided and not yet started.
+    PlannedPause {
+        /// The first paused day.
+        from: NaiveDate,
+        /// The day membership resumes.
+        until: NaiveDate,
+    },
+    /// The end of the pause under way.
+    PlannedResume {
+        /// The day membership resumes.
+        on: NaiveDate,
+    },
+    /// A cancellation decided.
+    PlannedCancellation {
+        /// The first day no longer a member.
+        on: NaiveDate,
+    },
+    /// A plan change decided.
+    PlannedPlanChange {
+        /// The day the new plan applies.
+        on: NaiveDate,
+        /// The new plan's id.
+        plan: PlanId,
+        /// Its name.
+        name: String,
+    },
+    /// The minimum term, while it runs.
+    MinimumTerm {
+        /// The first day after it.
+        ends_on: NaiveDate,
+    },
+    /// The early-termination fee a cancel costs now.
+    EarlyTerminationFee {
+        /// The fee.
+        amount: Money,
+    },
+    /// The monthly pause fee (休会費).
+    PauseFee {
+        /// Per month.
+        monthly: Money,
+    },
+    /// What today's prorated settlement comes to (credits net of charges).
+    Settlement {
+        /// The sum of today's documents; negative when the member is owed.
+        amount: Money,
+    },
+    /// The next invoice.
+    NextInvoice {
+        /// Its date.
+        date: NaiveDate,
+        /// When it is collected.
+        collection_date: NaiveDate,
+        /// What is to be collected.
+        amount: Money,
+    },
+    /// The last invoice before membership ends.
+    LastInvoice {
+        /// Its date.
+        date: NaiveDate,
+        /// What is to be collected.
+        amount: Money,
+    },
+    /// No invoice is coming.
+    NoInvoice,
+}
+
+/// Billing previews over one member: the ledger caught up to today, then
+/// runs on top of it with the events a command would add.
+pub(super) struct Billing<'a> {
+    club: &'a Club,
+    member: &'a Member,
+    today: NaiveDate,
+    /// Billed through today with the member's events, or `None` when that
+    /// run fails (no facts about invoices are shown then).
+    baseline: Option<BillingAccount>,
+}
+
+impl<'a> Billing<'a> {
+    pub fn new(club: &'a Club, member: &'a Member, today: NaiveDate) -> Self {
+        let mut account = member
+            .billing
+            .clone()
+            .unwrap_or_else(|| BillingAccount::new(member.identity.member_number.as_str()));
+        let baseline = bill_in_place(
+            &mut account,
+            &member.membership,
+            &club.catalog,
+            &club.billing,
+            today,
+        )
+        .ok()
+        .map(|_| account);
+        Self {
+            club,
+            member,
+            today,
+            baseline,
+        }
+    }
+
+    /// The documents after today's, through `through`, with `extra` events
+    /// added to the member's.
+    fn documents(&self, extra: &[Event], through: NaiveDate) -> Vec<Document> {
+        let Some(account) = &self.baseline else {
+            return Vec::new();
+        };
+        let events: Vec<Event> = self.member.membership.iter().chain(extra).cloned().collect();
+        bill(account, &events, &self.club.catalog, &self.club.billing, through)
+            .map(|run| run.documents)
+            .unwrap_or_default()
+    }
+
+    /// The invoice facts for a membership that will be `after` once `extra`
+    /// events are added: today's settlement, then the next invoice (or,
+    /// when it ends, the last one).
+    pub fn invoices(&self, after: &Membership, extra: &[Event]) -> Vec<Fact> {
+        let mut facts = Vec::new();
+        if self.baseline.is_none() {
+            return facts;
+        }
+        let catalog = &self.club.catalog;
+        let next = after.next_renewal(catalog, self.today).ok().flatten();
+        let through = match (next, after.ends_on) {
+            (Some(next), _) => next,
+            (None, Some(end)) => end,
+            (None, None) => self.today,
+        };
+        let documents = self.documents(extra, through);
+        let today: Vec<&Document> = documents.iter().filter(|d| d.date == self.today).collect();
+        if let Some(first) = today.first() {
+            let mut amount = Money::zero(first.total.currency());
+            for document in &today {
+                amount = amount.checked_add(document.total).unwrap_or(amount);
+            }
+            facts.push(Fact::Settlement { amount });
+        }
+        let upcoming = documents
+            .iter()
+            .filter(|d| d.date > self.today && d.kind == DocumentKind::Invoice);
+        let fact = if next.is_none() && after.ends_on.is_some() {
+            upcoming.last().map(|d| Fact::LastInvoice {
+                date: d.date,
+                amount: d.amount_due,
+            })
+        } else {
+            upcoming.into_iter().next().map(|d| Fact::NextInvoice {
+                date: d.date,
+                collection_date: d.collection_date,
+                amount: d.amount_due,
+            })
+        };
+        facts.push(fact.unwrap_or(Fact::NoInvoice));
+        facts
+    }
+}
+
+/// The facts about a membership as it stands on `today`.
+pub(super) fn membership_facts(club: &Club, member: &Member, state: &Membership, today: NaiveDate) -> Vec<Fact> {
+    let catalog = &club.catalog;
+    let mut facts = Vec::new();
+    let status = state.status_on(catalog, today).unwrap_or(state.status);
+    facts.push(Fact::Status { status });
+    let plan = state.plan.as_deref().and_then(|id| catalog.get(id).ok());
+    if let Some(plan) = plan {
+        facts.push(Fact::Plan {
+            id: plan.id.clone(),
+            name: plan.name.clone(),
+            price: plan.price,
+        });
+    }
+    if let Ok(Some(on)) = state.next_renewal(catalog, today) {
+        facts.push(Fact::NextRenewal { on });
+    }
+    for change in state.scheduled_changes() {
+        facts.extend(match change {
+            ScheduledChange::Pause { on, until } => Some(Fact::PlannedPause { from: on, until }),
+            ScheduledChange::Resume { on } => Some(Fact::PlannedResume { on }),
+            ScheduledChange::Cancellation { on } => Some(Fact::PlannedCancellation { on }),
+            ScheduledChange::PlanChange { on, plan } => {
+                let name = catalog.get(&plan).map(|p| p.name.clone()).unwrap_or_default();
+                Some(Fact::PlannedPlanChange { on, plan, name })
+            }
+            ScheduledChange::Start { .. } | ScheduledChange::TrialEnd { .. } => None,
+        });
+    }
+    if let Some((plan, term)) = plan.and_then(|p| Some((p, p.minimum_term.as_ref()?))) {
+        if let Ok(ends_on) = state.minimum_term_end(plan, term.periods) {
+            if ends_on > today {
+                facts.push(Fact::MinimumTerm { ends_on });
+                if let EarlyCancel::Fee { amount } = term.early_cancel {
+                    facts.push(Fact::EarlyTerminationFee { amount });
+                }
+            }
+        }
+    }
+    facts.extend(Billing::new(club, member, today).invoices(state, &[]));
+    facts
+}
+
+/// The next invoice alone, for billing questions.
+pub(super) fn billing_facts(club: &Club, member: &Member, state: &Membership, today: NaiveDate) -> Vec<Fact> {
+    Billing::new(club, member, today).invoices(state, &[])
+}
+
+/// A fact as one line of text.
+pub(super) fn render(
+    fact: &Fact,
+    language: Language,
+    templates: &Templates,
+    today: NaiveDate,
+) -> String {
+    let date = |d: NaiveDate| text::date(language, d, today);
+    let last = |d: NaiveDate| date(d.pred_opt().unwrap_or(d));
+    let money = |m: &Money| text::money(language, m);
+    let (key, values): (&str, Vec<(&str, String)>) = match fact {
+        Fact::Status { status } => {
+            let label = templates.render(language, &format!("status_{}", status.name()), &[]);
+            ("fact_status", vec![("status", label)])
+        }
+        Fact::Plan { name, price, .. } => (
+            "fact_plan",
+            vec![("plan", name.clone()), ("price", money(price))],
+        ),
+        Fact::NextRenewal { on } => ("fact_next_renewal", vec![("on", date(*on))]),
+        Fact::PlannedPause { from, until } => (
+            "fact_planned_pause",
+            vec![("from", date(*from)), ("last", last(*until))],
+        ),
+        Fact::PlannedResume { on } => ("fact_planned_resume", vec![("on", date(*on))]),
+        Fact::PlannedCancellation { on } => ("fact_planned_cancellation", vec![("last", last(*on))]),
+        Fact::PlannedPlanChange { on, plan, name } => {
+            let name = if name.is_empty() { plan.to_string() } else { name.clone() };
+            ("fact_planned_plan_change", vec![("on", date(*on)), ("plan", name)])
+        }
+        Fact::MinimumTerm { ends_on } => ("fact_minimum_term", vec![("last", last(*ends_on))]),
+        Fact::EarlyTerminationFee { amount } => ("fact_early_fee", vec![("fee", money(amount))]),
+        Fact::PauseFee { monthly } => ("fact_pause_fee", vec![("fee", money(monthly))]),
+        Fact::Settlement { amount } => ("fact_settlement", vec![("amount", money(amount))]),
+        Fact::NextInvoice {
+            date: on,
+            collection_date,
+            amount,
+        } => (
+            "fact_next_invoice",
+            vec![
+                ("date", date(*on)),
+                ("amount", money(amount)),
+                ("collect", date(*collection_date)),
+            ],
+        ),
+        Fact::LastInvoice { date: on, amount } => (
+            "fact_last_invoice",
+            vec![("date", date(*on)), ("amount", money(amount))],
+        ),
+        Fact::NoInvoice => ("fact_no_invoice", Vec::new()),
+    };
+    templates.render(language, key, &values)
+}
