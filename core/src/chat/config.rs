@@ -145,7 +145,10 @@ impl Default for ChatConfig {
             ("cancel", Procedure::Cancel),
             ("plan_change", Procedure::ChangePlan),
         ];
-        let answers = [("member_info", Topic::Membership), ("billing", Topic::Billing)];
+        let answers = [
+            ("member_info", Topic::Membership),
+            ("billing", Topic::Billing),
+        ];
         Self {
             router: RouterConfig::default(),
             verification: Verification::default(),
@@ -153,7 +156,10 @@ impl Default for ChatConfig {
                 .into_iter()
                 .map(|(i, p)| (i.to_owned(), p))
                 .collect(),
-            answers: answers.into_iter().map(|(i, t)| (i.to_owned(), t)).collect(),
+            answers: answers
+                .into_iter()
+                .map(|(i, t)| (i.to_owned(), t))
+                .collect(),
             retention: true,
             language: Language::Ja,
             templates: Templates::default(),

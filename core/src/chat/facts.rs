@@ -5,9 +5,7 @@
 use super::member::{Club, Member};
 use super::text::{self, Language, Templates};
 use crate::billing::{BillingAccount, Document, DocumentKind, bill, bill_in_place};
-use crate::membership::{
-    EarlyCancel, Event, Membership, PlanId, ScheduledChange, Status,
-};
+use crate::membership::{EarlyCancel, Event, Membership, PlanId, ScheduledChange, Status};
 use crate::money::Money;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -141,10 +139,22 @@ impl<'a> Billing<'a> {
         let Some(account) = &self.baseline else {
             return Vec::new();
         };
-        let events: Vec<Event> = self.member.membership.iter().chain(extra).cloned().collect();
-        bill(account, &events, &self.club.catalog, &self.club.billing, through)
-            .map(|run| run.documents)
-            .unwrap_or_default()
+        let events: Vec<Event> = self
+            .member
+            .membership
+            .iter()
+            .chain(extra)
+            .cloned()
+            .collect();
+        bill(
+            account,
+            &events,
+            &self.club.catalog,
+            &self.club.billing,
+            through,
+        )
+        .map(|run| run.documents)
+        .unwrap_or_default()
     }
 
     /// The invoice facts for a membership that will be `after` once `extra`
@@ -171,16 +181,16 @@ impl<'a> Billing<'a> {
             }
             facts.push(Fact::Settlement { amount });
         }
-        let upcoming = documents
+        let mut upcoming = documents
             .iter()
             .filter(|d| d.date > self.today && d.kind == DocumentKind::Invoice);
         let fact = if next.is_none() && after.ends_on.is_some() {
-            upcoming.last().map(|d| Fact::LastInvoice {
+            upcoming.next_back().map(|d| Fact::LastInvoice {
                 date: d.date,
                 amount: d.amount_due,
             })
         } else {
-            upcoming.into_iter().next().map(|d| Fact::NextInvoice {
+            upcoming.next().map(|d| Fact::NextInvoice {
                 date: d.date,
                 collection_date: d.collection_date,
                 amount: d.amount_due,
@@ -192,7 +202,12 @@ impl<'a> Billing<'a> {
 }
 
 /// The facts about a membership as it stands on `today`.
-pub(super) fn membership_facts(club: &Club, member: &Member, state: &Membership, today: NaiveDate) -> Vec<Fact> {
+pub(super) fn membership_facts(
+    club: &Club,
+    member: &Member,
+    state: &Membership,
+    today: NaiveDate,
+) -> Vec<Fact> {
     let catalog = &club.catalog;
     let mut facts = Vec::new();
     let status = state.status_on(catalog, today).unwrap_or(state.status);
@@ -214,20 +229,22 @@ pub(super) fn membership_facts(club: &Club, member: &Member, state: &Membership,
             ScheduledChange::Resume { on } => Some(Fact::PlannedResume { on }),
             ScheduledChange::Cancellation { on } => Some(Fact::PlannedCancellation { on }),
             ScheduledChange::PlanChange { on, plan } => {
-                let name = catalog.get(&plan).map(|p| p.name.clone()).unwrap_or_default();
+                let name = catalog
+                    .get(&plan)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
                 Some(Fact::PlannedPlanChange { on, plan, name })
             }
             ScheduledChange::Start { .. } | ScheduledChange::TrialEnd { .. } => None,
         });
     }
-    if let Some((plan, term)) = plan.and_then(|p| Some((p, p.minimum_term.as_ref()?))) {
-        if let Ok(ends_on) = state.minimum_term_end(plan, term.periods) {
-            if ends_on > today {
-                facts.push(Fact::MinimumTerm { ends_on });
-                if let EarlyCancel::Fee { amount } = term.early_cancel {
-                    facts.push(Fact::EarlyTerminationFee { amount });
-                }
-            }
+    if let Some((plan, term)) = plan.and_then(|p| Some((p, p.minimum_term.as_ref()?)))
+        && let Ok(ends_on) = state.minimum_term_end(plan, term.periods)
+        && ends_on > today
+    {
+        facts.push(Fact::MinimumTerm { ends_on });
+        if let EarlyCancel::Fee { amount } = term.early_cancel {
+            facts.push(Fact::EarlyTerminationFee { amount });
         }
     }
     facts.extend(Billing::new(club, member, today).invoices(state, &[]));
@@ -235,7 +252,12 @@ pub(super) fn membership_facts(club: &Club, member: &Member, state: &Membership,
 }
 
 /// The next invoice alone, for billing questions.
-pub(super) fn billing_facts(club: &Club, member: &Member, state: &Membership, today: NaiveDate) -> Vec<Fact> {
+pub(super) fn billing_facts(
+    club: &Club,
+    member: &Member,
+    state: &Membership,
+    today: NaiveDate,
+) -> Vec<Fact> {
     Billing::new(club, member, today).invoices(state, &[])
 }
 
@@ -264,14 +286,26 @@ pub(super) fn render(
             vec![("from", date(*from)), ("last", last(*until))],
         ),
         Fact::PlannedResume { on } => ("fact_planned_resume", vec![("on", date(*on))]),
-        Fact::PlannedCancellation { on } => ("fact_planned_cancellation", vec![("last", last(*on))]),
+        Fact::PlannedCancellation { on } => {
+            ("fact_planned_cancellation", vec![("last", last(*on))])
+        }
         Fact::PlannedPlanChange { on, plan, name } => {
-            let name = if name.is_empty() { plan.to_string() } else { name.clone() };
-            ("fact_planned_plan_change", vec![("on", date(*on)), ("plan", name)])
+            let name = if name.is_empty() {
+                plan.to_string()
+            } else {
+                name.clone()
+            };
+            (
+                "fact_planned_plan_change",
+                vec![("on", date(*on)), ("plan", name)],
+            )
         }
         Fact::MinimumTerm { ends_on } => ("fact_minimum_term", vec![("last", last(*ends_on))]),
         Fact::EarlyTerminationFee { amount } => ("fact_early_fee", vec![("fee", money(amount))]),
         Fact::PauseFee { monthly } => ("fact_pause_fee", vec![("fee", money(monthly))]),
+        Fact::Settlement { amount } if amount.is_negative() => {
+            ("fact_credit", vec![("amount", money(&amount.negated()))])
+        }
         Fact::Settlement { amount } => ("fact_settlement", vec![("amount", money(amount))]),
         Fact::NextInvoice {
             date: on,

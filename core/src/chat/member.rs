@@ -72,7 +72,9 @@ impl Identity {
 fn domestic_digits(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     match digits.strip_prefix("81") {
-        Some(rest) if phone.trim_start().starts_with('+') => format!("0{}", rest.trim_start_matches('0')),
+        Some(rest) if phone.trim_start().starts_with('+') => {
+            format!("0{}", rest.trim_start_matches('0'))
+        }
         _ => digits,
     }
 }
@@ -143,7 +145,10 @@ mod tests {
             birth_date: NaiveDate::from_ymd_opt(1990, 4, 1),
         };
         let number = SlotValue::MemberNumber("m-001234".into());
-        assert_eq!(identity.check(IdentityField::MemberNumber, &number), Some(true));
+        assert_eq!(
+            identity.check(IdentityField::MemberNumber, &number),
+            Some(true)
+        );
         let email = SlotValue::Email("hanako@example.jp".into());
         assert_eq!(identity.check(IdentityField::Email, &email), Some(true));
         let phone = SlotValue::Phone("09012345678".into());

@@ -39,7 +39,7 @@ pub(super) const DEFAULTS: &[(&str, &str, &str)] = &[
     (
         "identity_mismatch",
         "ご登録の情報と一致しませんでした。お手数ですが、会員番号からもう一度お願いします（あと{attempts_left}回）。",
-        "That doesn't match our records. Please give your member number again ({attempts_left} tries left).",
+        "That doesn't match our records. Please give your member number again (tries left: {attempts_left}).",
     ),
     (
         "verified",
@@ -82,13 +82,21 @@ pub(super) const DEFAULTS: &[(&str, &str, &str)] = &[
         "退会の前に、{offers}もお選びいただけます。いかがなさいますか？",
         "Before you go: you could also {offers}. Would you like that, or shall I continue with the cancellation?",
     ),
-    ("offer_pause", "休会（月{fee}）", "pause your membership ({fee} a month)"),
-    ("offer_plan", "{plan}（月{price}）への変更", "switch to {plan} ({price} a month)"),
+    (
+        "offer_pause",
+        "休会（月{fee}）",
+        "pause your membership ({fee} a month)",
+    ),
+    (
+        "offer_plan",
+        "{plan}（月{price}）への変更",
+        "switch to {plan} ({price} a month)",
+    ),
     // Confirmation.
     (
         "confirm_pause",
-        "{from}から{last}まで、{months}ヶ月休会します。",
-        "Your membership will pause from {from} to {last} ({months} months).",
+        "{from}から{last}まで、{months}休会します。",
+        "Your membership will pause from {from} to {last} ({months}).",
     ),
     (
         "confirm_resume",
@@ -122,14 +130,26 @@ pub(super) const DEFAULTS: &[(&str, &str, &str)] = &[
     ),
     // Facts.
     ("fact_status", "ご契約状況：{status}", "Status: {status}"),
-    ("fact_plan", "プラン：{plan}（{price}）", "Plan: {plan} ({price})"),
-    ("fact_next_renewal", "次回更新日：{on}", "Next renewal: {on}"),
+    (
+        "fact_plan",
+        "プラン：{plan}（{price}）",
+        "Plan: {plan} ({price})",
+    ),
+    (
+        "fact_next_renewal",
+        "次回更新日：{on}",
+        "Next renewal: {on}",
+    ),
     (
         "fact_planned_pause",
         "休会予定：{from}〜{last}",
         "Pause planned: {from} to {last}",
     ),
-    ("fact_planned_resume", "再開予定日：{on}", "Resuming on {on}"),
+    (
+        "fact_planned_resume",
+        "再開予定日：{on}",
+        "Resuming on {on}",
+    ),
     (
         "fact_planned_cancellation",
         "退会予定：{last}まで",
@@ -157,8 +177,13 @@ pub(super) const DEFAULTS: &[(&str, &str, &str)] = &[
     ),
     (
         "fact_settlement",
-        "本日の日割り精算：{amount}",
-        "Prorated today: {amount}",
+        "本日の日割り精算：{amount}をご請求します",
+        "Prorated charge today: {amount}",
+    ),
+    (
+        "fact_credit",
+        "日割りの差額{amount}は、次回以降のご請求から差し引きます",
+        "The prorated difference of {amount} comes off your next invoices",
     ),
     (
         "fact_next_invoice",

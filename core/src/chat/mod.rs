@@ -64,6 +64,7 @@
 mod config;
 mod explain;
 mod facts;
+mod json;
 mod member;
 mod messages;
 mod procedure;

@@ -18,11 +18,25 @@ use chrono::{Datelike, Months, NaiveDate};
 
 /// Words that ask for a change today (normalized).
 const NOW_WORDS: &[&str] = &[
-    "今すぐ", "すぐに", "即日", "本日から", "今日から", "now", "immediately", "right away", "today",
+    "今すぐ",
+    "すぐに",
+    "即日",
+    "本日から",
+    "今日から",
+    "now",
+    "immediately",
+    "right away",
+    "today",
 ];
 /// Words that ask for a change at the next renewal (normalized).
 const NEXT_PERIOD_WORDS: &[&str] = &[
-    "次回", "次の更新", "更新日から", "next period", "next billing", "next renewal", "next cycle",
+    "次回",
+    "次の更新",
+    "更新日から",
+    "next period",
+    "next billing",
+    "next renewal",
+    "next cycle",
 ];
 
 /// Takes the details of `procedure` from a message's slots into `details`;
@@ -63,7 +77,9 @@ pub(super) fn absorb(
                     .checked_add_months(Months::new(1))
                     .map(CancelTiming::On);
             }
-            (Procedure::Cancel, SlotValue::PeriodEnd) => details.cancel = Some(CancelTiming::PeriodEnd),
+            (Procedure::Cancel, SlotValue::PeriodEnd) => {
+                details.cancel = Some(CancelTiming::PeriodEnd)
+            }
             (Procedure::ChangePlan, SlotValue::Named { list, id }) if list == "plan" => {
                 details.plan = Some(id.clone());
             }
@@ -77,7 +93,9 @@ pub(super) fn absorb(
         }
     }
     match procedure {
-        Procedure::ChangePlan if says(NEXT_PERIOD_WORDS) => details.change = Some(ChangeTiming::NextPeriod),
+        Procedure::ChangePlan if says(NEXT_PERIOD_WORDS) => {
+            details.change = Some(ChangeTiming::NextPeriod)
+        }
         Procedure::ChangePlan if says(NOW_WORDS) => details.change = Some(ChangeTiming::Now),
         Procedure::Cancel if says(NOW_WORDS) && details.cancel.is_none() => {
             details.cancel = Some(CancelTiming::Now);
@@ -95,7 +113,10 @@ pub(super) fn command(
     state: &Membership,
     today: NaiveDate,
 ) -> Result<Command, Detail> {
-    let plan = state.plan.as_deref().and_then(|id| club.catalog.get(id).ok());
+    let plan = state
+        .plan
+        .as_deref()
+        .and_then(|id| club.catalog.get(id).ok());
     match procedure {
         Procedure::Pause => {
             let from = details.from.ok_or(Detail::PauseStart)?;
@@ -127,9 +148,14 @@ pub(super) fn command(
                     plans: plan_choices(club, plan),
                 });
             };
-            let when = details.change.ok_or_else(|| Detail::ChangeTiming {
-                next_renewal: state.next_renewal(&club.catalog, today).ok().flatten(),
-            })?;
+            // A change to the plan held is refused whenever it applies: ask nothing more.
+            let same = plan.is_some_and(|p| p.id.as_str() == target);
+            let when = details
+                .change
+                .or(same.then_some(ChangeTiming::NextPeriod))
+                .ok_or_else(|| Detail::ChangeTiming {
+                    next_renewal: state.next_renewal(&club.catalog, today).ok().flatten(),
+                })?;
             Ok(Command::ChangePlan {
                 plan: target.into(),
                 when,
@@ -142,7 +168,9 @@ pub(super) fn command(
 fn plan_choices(club: &Club, current: Option<&Plan>) -> Vec<String> {
     club.catalog
         .plans()
-        .filter(|p| current.is_none_or(|c| c.id != p.id && c.price.currency() == p.price.currency()))
+        .filter(|p| {
+            current.is_none_or(|c| c.id != p.id && c.price.currency() == p.price.currency())
+        })
         .map(|p| p.id.to_string())
         .collect()
 }
@@ -185,13 +213,16 @@ pub(super) fn confirmation_facts(
 ) -> Vec<Fact> {
     let mut facts = Vec::new();
     let next = after(state, events);
-    let plan = next.plan.as_deref().and_then(|id| club.catalog.get(id).ok());
+    let plan = next
+        .plan
+        .as_deref()
+        .and_then(|id| club.catalog.get(id).ok());
     match command {
         Command::Pause { .. } => {
-            if let Some(fee) = plan.and_then(|p| p.pause.as_ref()).map(|p| p.monthly_fee) {
-                if !fee.is_zero() {
-                    facts.push(Fact::PauseFee { monthly: fee });
-                }
+            if let Some(fee) = plan.and_then(|p| p.pause.as_ref()).map(|p| p.monthly_fee)
+                && !fee.is_zero()
+            {
+                facts.push(Fact::PauseFee { monthly: fee });
             }
         }
         Command::Cancel { .. } => {
@@ -206,7 +237,13 @@ pub(super) fn confirmation_facts(
                 } => *early_termination_fee,
                 _ => None,
             });
-            facts.extend(fee.map(|amount| Fact::EarlyTerminationFee { amount }));
+            if let Some(amount) = fee {
+                let term = plan.and_then(|p| Some((p, p.minimum_term.as_ref()?)));
+                if let Some(Ok(ends_on)) = term.map(|(p, t)| state.minimum_term_end(p, t.periods)) {
+                    facts.push(Fact::MinimumTerm { ends_on });
+                }
+                facts.push(Fact::EarlyTerminationFee { amount });
+            }
         }
         _ => {}
     }
@@ -235,39 +272,45 @@ pub(super) fn alternative(
         (Command::Pause { from, until }, _) => {
             let policy = plan?.pause.as_ref()?;
             let months = months_between(*from, *until).clamp(policy.min_months, policy.max_months);
-            earliest_pause(club, state, *from, months, today, Some(refused))
+            earliest_pause(club, state, *from, months, today, 13, Some(refused))
         }
         (Command::Cancel { .. }, MembershipError::InsideMinimumTerm { ends_on }) => {
             accepted(Command::Cancel {
                 when: CancelTiming::On(*ends_on),
             })
         }
-        (Command::Cancel { when }, _) if *when != CancelTiming::ByNoticeRule => accepted(Command::Cancel {
-            when: CancelTiming::ByNoticeRule,
-        }),
+        (Command::Cancel { when }, _) if *when != CancelTiming::ByNoticeRule => {
+            accepted(Command::Cancel {
+                when: CancelTiming::ByNoticeRule,
+            })
+        }
         _ => None,
     }
 }
 
 /// The earliest pause of `months` the rules accept, starting in the month of
 /// `from` (or next month, when that is not later than today) or one of the
-/// twelve after it; `skip` is a command already refused.
+/// `within - 1` after it; `skip` is a command already refused.
 fn earliest_pause(
     club: &Club,
     state: &Membership,
     from: NaiveDate,
     months: u32,
     today: NaiveDate,
+    within: u32,
     skip: Option<&Command>,
 ) -> Option<(Command, Vec<Event>)> {
-    let plan = state.plan.as_deref().and_then(|id| club.catalog.get(id).ok());
+    let plan = state
+        .plan
+        .as_deref()
+        .and_then(|id| club.catalog.get(id).ok());
     let month = from.with_day(1)?;
     let base = if month > today {
         month
     } else {
         today.with_day(1)?.checked_add_months(Months::new(1))?
     };
-    (0..13).find_map(|k| {
+    (0..within).find_map(|k| {
         let start = pause_start(club, state, plan, base.checked_add_months(Months::new(k))?);
         let command = Command::Pause {
             from: start,
@@ -288,9 +331,13 @@ fn months_between(from: NaiveDate, until: NaiveDate) -> u32 {
         .unwrap_or(1)
 }
 
+/// A retention offer's pause must be able to start within this many months
+/// (from next month): pauses used up for the year are no offer.
+const RETENTION_PAUSE_WITHIN_MONTHS: u32 = 3;
+
 /// What the member may do instead of cancelling, as the rules allow them
-/// today: a pause (the earliest one accepted), and each cheaper plan in the
-/// same currency that a change to is accepted.
+/// today: a pause that can start within three months, and each cheaper
+/// plan in the same currency that a change to is accepted.
 pub(super) fn retention_offers(club: &Club, state: &Membership, today: NaiveDate) -> Vec<Offer> {
     let catalog = &club.catalog;
     let Some(plan) = state.plan.as_deref().and_then(|id| catalog.get(id).ok()) else {
@@ -298,7 +345,16 @@ pub(super) fn retention_offers(club: &Club, state: &Membership, today: NaiveDate
     };
     let mut offers = Vec::new();
     if let Some(policy) = &plan.pause {
-        if earliest_pause(club, state, today, policy.min_months, today, None).is_some() {
+        let soon = earliest_pause(
+            club,
+            state,
+            today,
+            policy.min_months,
+            today,
+            RETENTION_PAUSE_WITHIN_MONTHS,
+            None,
+        );
+        if soon.is_some() {
             offers.push(Offer {
                 procedure: Procedure::Pause,
                 plan: None,

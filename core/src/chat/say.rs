@@ -20,7 +20,12 @@ pub(super) struct Say<'a> {
 }
 
 impl<'a> Say<'a> {
-    pub fn new(templates: &'a Templates, language: Language, today: NaiveDate, club: &'a Club) -> Self {
+    pub fn new(
+        templates: &'a Templates,
+        language: Language,
+        today: NaiveDate,
+        club: &'a Club,
+    ) -> Self {
         Self {
             templates,
             language,
@@ -77,7 +82,9 @@ impl<'a> Say<'a> {
                 Event::Cancelled { on, .. } | Event::CancellationScheduled { on, .. } if cancel => {
                     Some(*on)
                 }
-                Event::PlanChanged { on, .. } | Event::PlanChangeScheduled { on, .. } if !cancel => {
+                Event::PlanChanged { on, .. } | Event::PlanChangeScheduled { on, .. }
+                    if !cancel =>
+                {
                     Some(*on)
                 }
                 _ => None,
@@ -86,14 +93,17 @@ impl<'a> Say<'a> {
         match command {
             Command::Pause { from, until } => {
                 let months = (1..=1200)
-                    .find(|&m| from.checked_add_months(Months::new(m)).is_none_or(|d| d >= *until))
+                    .find(|&m| {
+                        from.checked_add_months(Months::new(m))
+                            .is_none_or(|d| d >= *until)
+                    })
                     .unwrap_or(1);
                 self.render(
                     "confirm_pause",
                     &[
                         ("from", self.date(*from)),
                         ("last", self.last(*until)),
-                        ("months", months.to_string()),
+                        ("months", text::months(self.language, months)),
                     ],
                 )
             }
@@ -140,10 +150,16 @@ impl<'a> Say<'a> {
                         .map_or_else(|_| plan.clone(), |p| p.name.clone());
                     self.render(
                         "offer_plan",
-                        &[("plan", name), ("price", text::money(self.language, &offer.monthly))],
+                        &[
+                            ("plan", name),
+                            ("price", text::money(self.language, &offer.monthly)),
+                        ],
                     )
                 }
-                _ => self.render("offer_pause", &[("fee", text::money(self.language, &offer.monthly))]),
+                _ => self.render(
+                    "offer_pause",
+                    &[("fee", text::money(self.language, &offer.monthly))],
+                ),
             })
             .collect();
         text::list(self.language, &items, true)
@@ -160,9 +176,17 @@ impl<'a> Say<'a> {
             Detail::Plan { plans } => {
                 let names: Vec<String> = plans
                     .iter()
-                    .map(|id| self.club.catalog.get(id).map_or_else(|_| id.clone(), |p| p.name.clone()))
+                    .map(|id| {
+                        self.club
+                            .catalog
+                            .get(id)
+                            .map_or_else(|_| id.clone(), |p| p.name.clone())
+                    })
                     .collect();
-                self.render("ask_plan", &[("plans", text::list(self.language, &names, true))])
+                self.render(
+                    "ask_plan",
+                    &[("plans", text::list(self.language, &names, true))],
+                )
             }
             Detail::ChangeTiming { next_renewal } => {
                 let next = next_renewal.map(|d| self.date(d)).unwrap_or_default();
@@ -191,12 +215,18 @@ impl<'a> Say<'a> {
                         .iter()
                         .map(|f| self.render(&format!("field_{}", f.name()), &[]))
                         .collect();
-                    self.render("ask_identity", &[("fields", text::list(self.language, &names, true))])
+                    self.render(
+                        "ask_identity",
+                        &[("fields", text::list(self.language, &names, true))],
+                    )
                 };
                 self.line(line);
             }
             Step::IdentityMismatch { attempts_left } => {
-                let line = self.render("identity_mismatch", &[("attempts_left", attempts_left.to_string())]);
+                let line = self.render(
+                    "identity_mismatch",
+                    &[("attempts_left", attempts_left.to_string())],
+                );
                 self.line(line);
             }
             Step::AskDetail { detail, .. } => {

@@ -94,7 +94,12 @@ impl Templates {
     }
 
     /// The template for `key` in `language` with `values` filled in.
-    pub(super) fn render(&self, language: Language, key: &str, values: &[(&str, String)]) -> String {
+    pub(super) fn render(
+        &self,
+        language: Language,
+        key: &str,
+        values: &[(&str, String)],
+    ) -> String {
         let template = self
             .0
             .get(&language)
@@ -198,7 +203,7 @@ pub(super) fn money(language: Language, amount: &Money) -> String {
         grouped.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -209,10 +214,24 @@ pub(super) fn money(language: Language, amount: &Money) -> String {
     }
 }
 
+/// A length in months: 「2ヶ月」, "1 month", "2 months".
+pub(super) fn months(language: Language, months: u32) -> String {
+    match (language, months) {
+        (Language::Ja, n) => format!("{n}ヶ月"),
+        (Language::En, 1) => "1 month".into(),
+        (Language::En, n) => format!("{n} months"),
+    }
+}
+
 /// Items joined as a list in `language`: 「A、B」, "A, or B" when `or`.
 pub(super) fn list(language: Language, items: &[String], or: bool) -> String {
     match language {
-        Language::Ja => items.join("、"),
+        Language::Ja => match items {
+            [init @ .., last] if or && !init.is_empty() => {
+                format!("{}、または{last}", init.join("、"))
+            }
+            _ => items.join("、"),
+        },
         Language::En => match items {
             [] => String::new(),
             [one] => one.clone(),
@@ -249,10 +268,11 @@ mod tests {
     #[test]
     fn renders_overrides_and_leaves_unknown_values() {
         let mut templates = Templates::default();
-        templates.0.entry(Language::En).or_default().insert(
-            "dropped".into(),
-            "Fine, {name}: nothing changes {x}".into(),
-        );
+        templates
+            .0
+            .entry(Language::En)
+            .or_default()
+            .insert("dropped".into(), "Fine, {name}: nothing changes {x}".into());
         let text = templates.render(Language::En, "dropped", &[("name", "Hanako".into())]);
         assert_eq!(text, "Fine, Hanako: nothing changes {x}");
         assert!(!templates.render(Language::Ja, "dropped", &[]).is_empty());
@@ -267,7 +287,11 @@ mod tests {
                 assert!(placeholders(template).all(|p| p.is_some()), "{key}");
             }
             let names = |t| placeholders(t).collect::<std::collections::BTreeSet<_>>();
-            assert_eq!(names(ja), names(en), "{key}: both languages take the same values");
+            assert_eq!(
+                names(ja),
+                names(en),
+                "{key}: both languages take the same values"
+            );
         }
     }
 }

@@ -5,9 +5,10 @@ use super::config::{ChatConfig, Procedure, Topic};
 use super::member::{Club, Member};
 use super::reply::{Reply, Step};
 use super::say::Say;
-use super::words::{Word, answer_word};
 use super::state::{ChatState, Details, Goal, Proposal, Task};
+use super::text::Language;
 use super::verify::{Outcome, verify};
+use super::words::{Word, answer_word};
 use super::{ChatError, explain, facts, procedure};
 use crate::intent::slots::{Slot, SlotExtractor, SlotValue};
 use crate::intent::{Assessment, HandoverReason, Model, Router};
@@ -115,7 +116,7 @@ impl Assistant {
             conversation,
         } = assessment;
         state.conversation = conversation;
-        let language = super::text::Language::of(&message)
+        let language = Language::of(&without_slots(&message, &slots))
             .or(state.language)
             .unwrap_or(self.config.language);
         state.language = Some(language);
@@ -190,6 +191,21 @@ impl Assistant {
             .any(|i| i == intent)
             .then(|| Goal::Host(intent.to_owned()))
     }
+}
+
+/// `message` without its slots, whose letters (an email, 「6月」) say
+/// nothing of the language the member writes in.
+fn without_slots(message: &str, slots: &[Slot]) -> String {
+    let mut rest = String::with_capacity(message.len());
+    let mut at = 0;
+    for slot in slots {
+        if let Some(before) = message.get(at..slot.start) {
+            rest.push_str(before);
+            at = slot.end;
+        }
+    }
+    rest.push_str(message.get(at..).unwrap_or_default());
+    rest
 }
 
 /// One turn in progress.
@@ -320,7 +336,12 @@ impl TurnState<'_> {
     /// Counts an unsure turn; the handover once there are too many.
     fn count_unsure(&mut self, choices: Vec<String>) -> Option<Step> {
         let router = &self.assistant.router;
-        let action = router.unsure(&mut self.state.conversation, &self.intent, choices, &self.slots);
+        let action = router.unsure(
+            &mut self.state.conversation,
+            &self.intent,
+            choices,
+            &self.slots,
+        );
         match action {
             crate::intent::Action::Handover { .. } => Some(self.handover(HandoverReason::Unsure)),
             _ => None,
@@ -330,7 +351,12 @@ impl TurnState<'_> {
     /// An unsure message outside any task: clarify, or hand over.
     fn unsure(&mut self, choices: Vec<String>) -> Step {
         let router = &self.assistant.router;
-        let action = router.unsure(&mut self.state.conversation, &self.intent, choices, &self.slots);
+        let action = router.unsure(
+            &mut self.state.conversation,
+            &self.intent,
+            choices,
+            &self.slots,
+        );
         match action {
             crate::intent::Action::Handover { .. } => self.handover(HandoverReason::Unsure),
             crate::intent::Action::Clarify { choices } => Step::Clarify { choices },
@@ -446,8 +472,9 @@ impl TurnState<'_> {
         let club = &self.assistant.club;
         match decide(state, &club.catalog, &command, self.today) {
             Ok(events) => {
-                let facts =
-                    procedure::confirmation_facts(club, member, state, &command, &events, self.today);
+                let facts = procedure::confirmation_facts(
+                    club, member, state, &command, &events, self.today,
+                );
                 self.say.proposal(&command, &events);
                 task.proposal = Some(Proposal {
                     command: command.clone(),
@@ -462,8 +489,13 @@ impl TurnState<'_> {
                 }
             }
             Err(error) => {
-                let (code, reason) =
-                    explain::refusal(&error, self.say.language(), &self.assistant.config.templates, club, self.today);
+                let (code, reason) = explain::refusal(
+                    &error,
+                    self.say.language(),
+                    &self.assistant.config.templates,
+                    club,
+                    self.today,
+                );
                 self.say.line(reason);
                 let alternative = procedure::alternative(club, state, &command, &error, self.today)
                     .map(|(command, events)| {

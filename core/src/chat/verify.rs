@@ -30,7 +30,11 @@ fn field_of(value: &SlotValue, today: NaiveDate) -> Option<IdentityField> {
         SlotValue::MemberNumber(_) => Some(IdentityField::MemberNumber),
         SlotValue::Email(_) => Some(IdentityField::Email),
         SlotValue::Phone(_) => Some(IdentityField::Phone),
-        SlotValue::Date(d) if today.checked_sub_months(Months::new(36)).is_some_and(|t| *d < t) => {
+        SlotValue::Date(d)
+            if today
+                .checked_sub_months(Months::new(36))
+                .is_some_and(|t| *d < t) =>
+        {
             Some(IdentityField::BirthDate)
         }
         _ => None,
@@ -58,11 +62,11 @@ pub(super) fn verify(
     };
     if let Some((i, slot)) = wanted(used, &[IdentityField::MemberNumber]) {
         used[i] = true;
-        if let SlotValue::MemberNumber(number) = &slot.value {
-            if progress.claimed.as_deref() != Some(number.as_str()) {
-                progress.claimed = Some(number.clone());
-                progress.steps_passed = 0;
-            }
+        if let SlotValue::MemberNumber(number) = &slot.value
+            && progress.claimed.as_deref() != Some(number.as_str())
+        {
+            progress.claimed = Some(number.clone());
+            progress.steps_passed = 0;
         }
     }
     let Some(claimed) = progress.claimed.clone() else {
@@ -79,7 +83,8 @@ pub(super) fn verify(
             return Outcome::Ask(step.clone());
         };
         used[i] = true;
-        let matches = field_of(&slot.value, today).and_then(|field| member?.identity.check(field, &slot.value));
+        let matches = field_of(&slot.value, today)
+            .and_then(|field| member?.identity.check(field, &slot.value));
         if matches == Some(true) {
             progress.steps_passed += 1;
         } else {
@@ -120,7 +125,14 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 5, 6).unwrap();
         let slots = SlotExtractor::default().extract(text, today);
         let mut used = vec![false; slots.len()];
-        verify(progress, &Verification::default(), &slots, &mut used, member, today)
+        verify(
+            progress,
+            &Verification::default(),
+            &slots,
+            &mut used,
+            member,
+            today,
+        )
     }
 
     #[test]
@@ -131,23 +143,39 @@ mod tests {
         let next = say(&mut progress, "会員番号1234567です", Some(&member()));
         assert!(matches!(next, Outcome::Ask(fields) if fields.contains(&IdentityField::Email)));
         assert_eq!(progress.claimed.as_deref(), Some("1234567"));
-        assert_eq!(say(&mut progress, "hanako@example.jp", Some(&member())), Outcome::Verified);
-        assert_eq!(say(&mut progress, "anything", None), Outcome::AlreadyVerified);
+        assert_eq!(
+            say(&mut progress, "hanako@example.jp", Some(&member())),
+            Outcome::Verified
+        );
+        assert_eq!(
+            say(&mut progress, "anything", None),
+            Outcome::AlreadyVerified
+        );
     }
 
     #[test]
     fn both_in_one_message_and_failures_hand_over() {
         let mut progress = IdentityProgress::default();
         let wrong = "会員番号1234567、メールはtaro@example.jp";
-        assert_eq!(say(&mut progress, wrong, Some(&member())), Outcome::Mismatch(2));
+        assert_eq!(
+            say(&mut progress, wrong, Some(&member())),
+            Outcome::Mismatch(2)
+        );
         assert_eq!(progress.claimed, None, "a failure forgets the number");
         // A phone is not on file: it cannot pass, whatever it is.
         assert_eq!(
-            say(&mut progress, "会員番号1234567、電話は090-1234-5678", Some(&member())),
+            say(
+                &mut progress,
+                "会員番号1234567、電話は090-1234-5678",
+                Some(&member())
+            ),
             Outcome::Mismatch(1)
         );
         // Unknown numbers fail the same way, revealing nothing.
-        assert_eq!(say(&mut progress, "会員番号7654321 hanako@example.jp", None), Outcome::Failed);
+        assert_eq!(
+            say(&mut progress, "会員番号7654321 hanako@example.jp", None),
+            Outcome::Failed
+        );
         let mut fresh = IdentityProgress::default();
         let right = "会員番号1234567、メールはhanako@example.jp";
         assert_eq!(say(&mut fresh, right, Some(&member())), Outcome::Verified);

@@ -13,15 +13,52 @@ pub(super) enum Word {
 
 /// Normalized words that begin a yes.
 const YES: &[&str] = &[
-    "はい", "ええ", "うん", "お願いします", "おねがいします", "それでお願い", "それで大丈夫",
-    "大丈夫です", "問題ありません", "了解", "承知", "確定", "ok", "okay", "yes", "yeah", "yep",
-    "sure", "go ahead", "please do", "confirm", "correct", "that s right", "sounds good",
+    "はい",
+    "ええ",
+    "うん",
+    "お願いします",
+    "おねがいします",
+    "それでお願い",
+    "それで大丈夫",
+    "大丈夫です",
+    "問題ありません",
+    "了解",
+    "承知",
+    "確定",
+    "ok",
+    "okay",
+    "yes",
+    "yeah",
+    "yep",
+    "sure",
+    "go ahead",
+    "please do",
+    "confirm",
+    "correct",
+    "that s right",
+    "sounds good",
 ];
 
 /// Normalized words that begin a no.
 const NO: &[&str] = &[
-    "いいえ", "いえ", "いや", "やめ", "止め", "結構です", "けっこうです", "いりません", "不要",
-    "しません", "やっぱりいい", "no", "nope", "don t", "do not", "stop", "never mind", "not now",
+    "いいえ",
+    "いえ",
+    "いや",
+    "やめ",
+    "止め",
+    "結構です",
+    "けっこうです",
+    "いりません",
+    "不要",
+    "しません",
+    "やっぱりいい",
+    "no",
+    "nope",
+    "don t",
+    "do not",
+    "stop",
+    "never mind",
+    "not now",
 ];
 
 /// Whether `message` says yes or no: it begins with one of the words (after
@@ -56,13 +93,31 @@ mod tests {
 
     #[test]
     fn yes_and_no_in_both_languages() {
-        for yes in ["はい", "はい、お願いします", "お願いします！", "Yes please", "OK", "sure, go ahead"] {
+        for yes in [
+            "はい",
+            "はい、お願いします",
+            "お願いします！",
+            "Yes please",
+            "OK",
+            "sure, go ahead",
+        ] {
             assert_eq!(answer_word(yes), Some(Word::Yes), "{yes}");
         }
-        for no in ["いいえ", "いえ、やめておきます", "やめます", "No thanks", "never mind"] {
+        for no in [
+            "いいえ",
+            "いえ、やめておきます",
+            "やめます",
+            "No thanks",
+            "never mind",
+        ] {
             assert_eq!(answer_word(no), Some(Word::No), "{no}");
         }
-        for neither in ["now please", "7月からにしてください", "nothing", "yesterday"] {
+        for neither in [
+            "now please",
+            "7月からにしてください",
+            "nothing",
+            "yesterday",
+        ] {
             assert_eq!(answer_word(neither), None, "{neither}");
         }
     }

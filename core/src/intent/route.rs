@@ -380,16 +380,16 @@ impl Router {
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         let best_in_scope = ranked.first().map_or(0.0, |&(p, _)| p);
-        let choices = (intent != OUT_OF_SCOPE
-            || best_in_scope >= self.config.clarify_out_of_scope_above)
-            .then(|| {
+        let choices =
+            if intent != OUT_OF_SCOPE || best_in_scope >= self.config.clarify_out_of_scope_above {
                 ranked
                     .iter()
                     .take(self.config.choices)
                     .map(|&(_, intent)| intent.to_owned())
                     .collect()
-            })
-            .unwrap_or_default();
+            } else {
+                Vec::new()
+            };
         if self.confident(&intent, confidence) {
             next.unsure_streak = 0;
         }
