@@ -43,7 +43,7 @@ use crate::money::Money;
 use chrono::{NaiveDate, NaiveTime};
 use fold::{Folded, fold_char};
 use gazetteer::Names;
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use rules::{Kind, RULES, TIME_RULES};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -118,6 +118,9 @@ pub const DEFAULT_MEMBER_NUMBER_PATTERN: &str = r"(?i)(?:会員番号|会員no\.
 #[derive(Debug, Clone)]
 pub struct SlotExtractor {
     rules: Vec<Rule>,
+    /// Every rule's pattern at once: one pass tells which rules match at
+    /// all, and only those are run for their captures.
+    any: RegexSet,
     /// The host's names, matched before every other rule.
     names: Option<Names>,
 }
@@ -177,7 +180,17 @@ impl SlotExtractor {
                 not_followed_by,
             });
         }
-        Ok(Self { rules, names: None })
+        let any = RegexSet::new(rules.iter().map(|r| r.regex.as_str())).map_err(|e| {
+            IntentError::InvalidPattern {
+                pattern: pattern.to_owned(),
+                message: e.to_string(),
+            }
+        })?;
+        Ok(Self {
+            rules,
+            any,
+            names: None,
+        })
     }
 
     /// This extractor finding the host's names too (plans, classes,
@@ -265,7 +278,13 @@ impl SlotExtractor {
                 }
             }
         }
-        for rule in self.rules.iter().filter(|r| wanted(r.kind)) {
+        let matching = self.any.matches(haystack);
+        for (_, rule) in self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| matching.matched(*i) && wanted(r.kind))
+        {
             let parse = rule.kind.parse();
             for captures in rule.regex.captures_iter(haystack) {
                 let Some(whole) = captures.get(0) else {

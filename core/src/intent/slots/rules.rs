@@ -266,15 +266,15 @@ pub(super) const RULES: &[(Kind, &str, &[char])] = &[
     ),
     (
         Kind::PeriodEnd,
-        r"(?i)(?:the\s+)?end\s+of\s+(?:(?:my|the|this|our)\s+)?(?:current\s+)?(?:(?:billing|membership|contract)\s+)?(?:period|cycle|contract)\b",
+        r"(?i)(?:the\s+)?end\s+of\s+(?:(?:my|the|this|our)\s+)?(?:current\s+)?(?:(?:billing|membership|contract)\s+)?(?:period|cycle|contract)(?-u:\b)",
         &[],
     ),
     (
         Kind::MonthEnd,
         concat!(
-            r"(?i)(?:the\s+)?end\s+of\s+(?:(?P<r>this|next|the)\s+month\b|(?P<m>",
+            r"(?i)(?:the\s+)?end\s+of\s+(?:(?P<r>this|next|the)\s+month(?-u:\b)|(?P<m>",
             english_months!(),
-            r")\b)"
+            r")(?-u:\b))"
         ),
         &[],
     ),
@@ -285,21 +285,21 @@ pub(super) const RULES: &[(Kind, &str, &[char])] = &[
             english_months!(),
             r")\s+(?:to|through|thru|until|till)\s+(?:the\s+end\s+of\s+)?(?P<m2>",
             english_months!(),
-            r")\b"
+            r")(?-u:\b)"
         ),
         &[],
     ),
     (
         Kind::Months,
-        r"(?i)\b(?P<n>[0-9]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)\s+months?\b|\bhalf\s+a\s+year\b",
+        r"(?i)(?-u:\b)(?P<n>[0-9]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)\s+months?(?-u:\b)|(?-u:\b)half\s+a\s+year(?-u:\b)",
         &[],
     ),
     (
         Kind::Month,
         concat!(
-            r"(?i)\b(?P<r>this|next|last)\s+month\b|\b(?:from|in|for|until|till|through|starting|since|by|after|before|of)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<m>",
+            r"(?i)(?-u:\b)(?P<r>this|next|last)\s+month(?-u:\b)|(?-u:\b)(?:from|in|for|until|till|through|starting|since|by|after|before|of)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<m>",
             english_months!(),
-            r")\b(?:\s+(?P<y>[0-9]{4}))?"
+            r")(?-u:\b)(?:\s+(?P<y>[0-9]{4}))?"
         ),
         &[],
     ),
@@ -320,7 +320,7 @@ pub(super) const RULES: &[(Kind, &str, &[char])] = &[
     ),
     (
         Kind::Count,
-        r"(?i)\b(?P<n>[0-9]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:people|persons|seats|spots|places|times|classes|tickets|sessions|visits)\b",
+        r"(?i)(?-u:\b)(?P<n>[0-9]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:people|persons|seats|spots|places|times|classes|tickets|sessions|visits)(?-u:\b)",
         &[],
     ),
     (
