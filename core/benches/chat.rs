@@ -22,13 +22,18 @@ use std::hint::black_box;
 
 fn setup() -> (Assistant, Member, String) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/chat.json");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("the chat vectors"))
-        .expect("JSON");
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the chat vectors"))
+            .expect("JSON");
     let club = Club::from_json(&doc["club"].to_string()).expect("a club");
     let member_json = doc["members"][0].to_string();
     let member = Member::from_json(&member_json).expect("a member");
-    let bot = Assistant::new(default_model().expect("the model"), club, ChatConfig::default())
-        .expect("an assistant");
+    let bot = Assistant::new(
+        default_model().expect("the model"),
+        club,
+        ChatConfig::default(),
+    )
+    .expect("an assistant");
     (bot, member, member_json)
 }
 
@@ -37,7 +42,9 @@ fn turns(c: &mut Criterion) {
     let today = date(2026, 5, 6).expect("a date");
     let verified = ChatState::verified("1000001");
     let ask = "7月から2ヶ月休会したい";
-    let proposed = bot.reply(bot.read(&verified, ask, today), Some(&member)).state;
+    let proposed = bot
+        .reply(bot.read(&verified, ask, today), Some(&member))
+        .state;
     let mut group = c.benchmark_group("turn");
     group.bench_function("dry_run", |b| {
         b.iter(|| bot.reply(bot.read(black_box(&verified), ask, today), Some(&member)))
@@ -49,13 +56,22 @@ fn turns(c: &mut Criterion) {
         b.iter(|| bot.reply(bot.read(&ChatState::default(), black_box(ask), today), None))
     });
     group.bench_function("facts", |b| {
-        b.iter(|| bot.reply(bot.read(&verified, black_box("what plan am I on?"), today), Some(&member)))
+        b.iter(|| {
+            bot.reply(
+                bot.read(&verified, black_box("what plan am I on?"), today),
+                Some(&member),
+            )
+        })
     });
     group.finish();
     let mut parts = c.benchmark_group("parts");
-    parts.bench_function("read", |b| b.iter(|| bot.read(&verified, black_box(ask), today)));
+    parts.bench_function("read", |b| {
+        b.iter(|| bot.read(&verified, black_box(ask), today))
+    });
     let model = default_model().expect("the model");
-    parts.bench_function("classify", |b| b.iter(|| model.classify(black_box(ask)).confidence));
+    parts.bench_function("classify", |b| {
+        b.iter(|| model.classify(black_box(ask)).confidence)
+    });
     let slots = memberkit::intent::slots::SlotExtractor::default();
     parts.bench_function("slots", |b| b.iter(|| slots.extract(black_box(ask), today)));
     parts.bench_function("member_from_json", |b| {

@@ -124,12 +124,13 @@ static void test_new(void) {
     CHECK(mk_assistant_new(NULL, CLUB, NULL, NULL) == MK_STATUS_NULL_POINTER && MESSAGE_HAS("out is NULL"));
     CHECK(mk_assistant_new(NULL, "{\"catalog\":[\"\xff\"]}", NULL, &assistant) == MK_STATUS_INVALID_UTF8);
     CHECK(CODE_IS("invalid_utf8") && assistant == sentinel);
-    CHECK(mk_assistant_new(NULL, "{", NULL, &assistant) == MK_STATUS_INVALID_JSON && assistant == sentinel);
-    CHECK(CODE_IS("invalid_json") && MESSAGE_HAS("chat club"));
+    /* The club is a config like the others: every fault in it is INVALID_CONFIG, with its path. */
+    CHECK(mk_assistant_new(NULL, "{", NULL, &assistant) == MK_STATUS_INVALID_CONFIG && assistant == sentinel);
+    CHECK(CODE_IS("invalid_config") && MESSAGE_HAS("chat config"));
     CHECK(mk_assistant_new(NULL, "{\"catalog\":[],\"billing\":{\"collection\":3}}", NULL, &assistant) ==
-          MK_STATUS_INVALID_JSON);
+          MK_STATUS_INVALID_CONFIG);
     CHECK(MESSAGE_HAS("billing.collection") && assistant == sentinel);
-    CHECK(mk_assistant_new(NULL, "{\"catalog\":[],\"nonsense\":1}", NULL, &assistant) == MK_STATUS_INVALID_JSON);
+    CHECK(mk_assistant_new(NULL, "{\"catalog\":[],\"nonsense\":1}", NULL, &assistant) == MK_STATUS_INVALID_CONFIG);
     CHECK(MESSAGE_HAS("nonsense") && assistant == sentinel);
     /* A catalog its own checks refuse: the same plan twice. */
     CHECK(mk_assistant_new(NULL, "{\"catalog\":[" LIGHT "," LIGHT "]}", NULL, &assistant) ==

@@ -32,19 +32,21 @@ impl Club {
     ///     "price": {"amount": "8800", "currency": "JPY"}, "interval": {"unit": "month", "count": 1}}]}"#)?;
     /// assert!(club.catalog.get("regular").is_ok());
     /// let err = Club::from_json(r#"{"catalog": [], "billing": {"collection": 3}}"#).unwrap_err();
-    /// assert!(err.to_string().starts_with("invalid chat club JSON at billing.collection"), "{err}");
+    /// assert!(err.to_string().starts_with("invalid chat config at billing.collection"), "{err}");
     /// # Ok::<(), memberkit::chat::ChatError>(())
     /// ```
     ///
     /// # Errors
-    /// [`ChatError::Json`] naming the bad field; [`ChatError::InvalidConfig`]
-    /// for a catalog or billing config its own checks refuse.
+    /// [`ChatError::InvalidConfig`] naming the bad field, like every
+    /// config's: JSON that does not parse, or a catalog or billing config
+    /// that its own checks refuse.
     pub fn from_json(json: &str) -> Result<Self, ChatError> {
-        let club: ClubJson = crate::json::from_json(json, "chat club")?;
         let invalid = |path: &str, message: String| ChatError::InvalidConfig {
             path: path.to_owned(),
             message,
         };
+        let club: ClubJson =
+            crate::json::from_json(json, "chat club").map_err(|e| invalid(&e.path, e.message))?;
         let catalog = Catalog::new(club.catalog).map_err(|e| invalid("catalog", e.to_string()))?;
         club.billing
             .validate()

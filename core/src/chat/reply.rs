@@ -39,8 +39,9 @@ pub enum Step {
     /// An inquiry the host answers itself (opening hours, ...), or `oos`;
     /// `text` is empty but for `oos`.
     Answer {
-        /// The intent to answer.
-        intent: String,
+        /// The intent to answer: the message's, or for an inquiry that
+        /// needed identity, the one asked before verification.
+        about: String,
     },
     /// The assistant is unsure: offer these intents as buttons.
     Clarify {

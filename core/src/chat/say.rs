@@ -198,7 +198,7 @@ impl<'a> Say<'a> {
     /// The whole text: the lines gathered, then `step`'s own.
     pub fn finish(mut self, step: &Step) -> String {
         match step {
-            Step::Answer { intent } if intent == OUT_OF_SCOPE => {
+            Step::Answer { about } if about == OUT_OF_SCOPE => {
                 let line = self.render("out_of_scope", &[]);
                 self.line(line);
             }

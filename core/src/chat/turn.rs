@@ -245,7 +245,7 @@ impl TurnState<'_> {
             return match asked {
                 Some(goal) => self.start(goal),
                 None if confident => Step::Answer {
-                    intent: self.intent.clone(),
+                    about: self.intent.clone(),
                 },
                 None => self.unsure(choices),
             };
@@ -361,7 +361,7 @@ impl TurnState<'_> {
             crate::intent::Action::Handover { .. } => self.handover(HandoverReason::Unsure),
             crate::intent::Action::Clarify { choices } => Step::Clarify { choices },
             _ => Step::Answer {
-                intent: self.intent.clone(),
+                about: self.intent.clone(),
             },
         }
     }
@@ -422,7 +422,7 @@ impl TurnState<'_> {
         let procedure = match &task.goal {
             Goal::Host(intent) => {
                 return Step::Answer {
-                    intent: intent.clone(),
+                    about: intent.clone(),
                 };
             }
             Goal::Answer(topic) => {
