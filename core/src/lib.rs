@@ -39,6 +39,7 @@ pub mod membership;
 pub mod money;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategies;
+pub mod text;
 
 pub use error::{Bounded, Error, ErrorKind, count};
 

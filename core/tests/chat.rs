@@ -4,9 +4,7 @@
 
 use memberkit::ErrorKind;
 use memberkit::calendar::date;
-use memberkit::chat::{
-    Assistant, ChatConfig, ChatError, ChatState, Club, Goal, Member, Step,
-};
+use memberkit::chat::{Assistant, ChatConfig, ChatError, ChatState, Club, Goal, Member, Step};
 use memberkit::intent::{HandoverReason, default_model};
 use serde_json::Value;
 
@@ -20,7 +18,10 @@ fn fixture(config: ChatConfig) -> (Assistant, Vec<Member>) {
         .iter()
         .map(|m| Member::from_json(&m.to_string()).unwrap())
         .collect();
-    (Assistant::new(default_model().unwrap(), club, config).unwrap(), members)
+    (
+        Assistant::new(default_model().unwrap(), club, config).unwrap(),
+        members,
+    )
 }
 
 fn talk(bot: &Assistant, members: &[Member], messages: &[&str]) -> Vec<memberkit::chat::Reply> {
@@ -29,7 +30,10 @@ fn talk(bot: &Assistant, members: &[Member], messages: &[&str]) -> Vec<memberkit
     let mut replies = Vec::new();
     for message in messages {
         let reply = bot.turn(&state, message, today, |n| {
-            members.iter().find(|m| m.identity.member_number == n).cloned()
+            members
+                .iter()
+                .find(|m| m.identity.member_number == n)
+                .cloned()
         });
         state = reply.state.clone();
         replies.push(reply);
@@ -40,11 +44,23 @@ fn talk(bot: &Assistant, members: &[Member], messages: &[&str]) -> Vec<memberkit
 #[test]
 fn bad_settings_are_refused_by_name() {
     for (json, path) in [
-        (r#"{"verification": {"steps": [["email"]]}}"#, "verification.steps[0]"),
-        (r#"{"verification": {"steps": [["member_number"], []]}}"#, "verification.steps[1]"),
+        (
+            r#"{"verification": {"steps": [["email"]]}}"#,
+            "verification.steps[0]",
+        ),
+        (
+            r#"{"verification": {"steps": [["member_number"], []]}}"#,
+            "verification.steps[1]",
+        ),
         (r#"{"answers": {"pause": "billing"}}"#, "answers.pause"),
-        (r#"{"templates": {"en": {"nope": "x"}}}"#, "templates.en.nope"),
-        (r#"{"templates": {"en": {"verified": "{unclosed"}}}"#, "templates.en.verified"),
+        (
+            r#"{"templates": {"en": {"nope": "x"}}}"#,
+            "templates.en.nope",
+        ),
+        (
+            r#"{"templates": {"en": {"verified": "{unclosed"}}}"#,
+            "templates.en.verified",
+        ),
         (r#"{"retention": "often"}"#, "retention"),
     ] {
         let err = ChatConfig::from_json(json).unwrap_err();
@@ -78,7 +94,13 @@ fn a_handover_stays_handed_over() {
     let replies = talk(&bot, &members, &["担当者と話したいです", "営業時間は？"]);
     for reply in &replies {
         assert!(
-            matches!(reply.step, Step::Handover { reason: HandoverReason::Asked, .. }),
+            matches!(
+                reply.step,
+                Step::Handover {
+                    reason: HandoverReason::Asked,
+                    ..
+                }
+            ),
             "{:?}",
             reply.step
         );
@@ -92,7 +114,10 @@ fn inquiries_that_need_identity_go_to_the_host_once_verified() {
     let replies = talk(
         &bot,
         &members,
-        &["登録している住所を変更したい", "会員番号1000001、メールはhanako@example.jpです"],
+        &[
+            "登録している住所を変更したい",
+            "会員番号1000001、メールはhanako@example.jpです",
+        ],
     );
     assert!(matches!(replies[0].step, Step::AskIdentity { .. }));
     assert_eq!(
@@ -115,7 +140,10 @@ fn unsure_turns_clarify_then_hand_over() {
     assert!(matches!(&replies[0].step, Step::Clarify { choices } if choices.len() == 3));
     assert!(matches!(
         replies[1].step,
-        Step::Handover { reason: HandoverReason::Unsure, .. }
+        Step::Handover {
+            reason: HandoverReason::Unsure,
+            ..
+        }
     ));
 }
 
@@ -127,11 +155,22 @@ fn the_language_follows_the_member_not_their_details() {
         &members,
         &["what plan am I on?", "会員番号1000001", "hanako@example.jp"],
     );
-    assert_eq!(replies[0].text, "To confirm it's you, please tell me your member number.");
+    assert_eq!(
+        replies[0].text,
+        "To confirm it's you, please tell me your member number."
+    );
     // 会員番号 is Japanese; an email alone says nothing about the language.
     assert!(replies[1].text.starts_with("続いて"), "{}", replies[1].text);
-    assert!(replies[2].text.starts_with("ご本人様を確認しました。"), "{}", replies[2].text);
-    assert!(replies[2].text.contains("プラン：Regular（8,800円）"), "{}", replies[2].text);
+    assert!(
+        replies[2].text.starts_with("ご本人様を確認しました。"),
+        "{}",
+        replies[2].text
+    );
+    assert!(
+        replies[2].text.contains("プラン：Regular（8,800円）"),
+        "{}",
+        replies[2].text
+    );
 }
 
 #[test]
@@ -140,15 +179,24 @@ fn a_proposal_is_checked_again_on_the_state_the_host_passes() {
     let today = date(2026, 5, 6).unwrap();
     let verified = ChatState::verified("1000001");
     let member = &members[0];
-    let proposed = bot.reply(bot.read(&verified, "7月から2ヶ月休会したい", today), Some(member));
-    assert!(matches!(proposed.step, Step::Confirm { .. }), "{:?}", proposed.step);
+    let proposed = bot.reply(
+        bot.read(&verified, "7月から2ヶ月休会したい", today),
+        Some(member),
+    );
+    assert!(
+        matches!(proposed.step, Step::Confirm { .. }),
+        "{:?}",
+        proposed.step
+    );
     // Meanwhile staff planned another pause: the yes gets a new proposal, never a refused command.
     let mut changed = member.clone();
     let staff = memberkit::membership::Command::Pause {
         from: date(2026, 6, 1).unwrap(),
         until: date(2026, 7, 1).unwrap(),
     };
-    let events = memberkit::membership::decide(&changed.state(), &bot.club().catalog, &staff, today).unwrap();
+    let events =
+        memberkit::membership::decide(&changed.state(), &bot.club().catalog, &staff, today)
+            .unwrap();
     changed.membership.extend(events);
     let yes = bot.reply(bot.read(&proposed.state, "はい", today), Some(&changed));
     assert!(matches!(yes.step, Step::Refused { .. }), "{:?}", yes.step);

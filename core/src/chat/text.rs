@@ -3,49 +3,12 @@
 
 use super::ChatError;
 use super::messages::DEFAULTS;
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The language of a conversation.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Language {
-    /// Japanese.
-    #[default]
-    Ja,
-    /// English.
-    En,
-}
-
-impl Language {
-    /// The language a message is written in: Japanese when it has kana or
-    /// kanji, English when it has Latin letters only, `None` without letters
-    /// (「1234567」, "👍").
-    ///
-    /// ```
-    /// use memberkit::chat::Language;
-    /// assert_eq!(Language::of("6月から休会したい"), Some(Language::Ja));
-    /// assert_eq!(Language::of("I'd like to pause"), Some(Language::En));
-    /// assert_eq!(Language::of("090-1234-5678"), None);
-    /// ```
-    pub fn of(message: &str) -> Option<Self> {
-        let mut latin = false;
-        for c in message.chars() {
-            match c {
-                '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ff66}'..='\u{ff9f}' => {
-                    return Some(Self::Ja);
-                }
-                c if c.is_ascii_alphabetic() => latin = true,
-                _ => {}
-            }
-        }
-        latin.then_some(Self::En)
-    }
-}
+pub use crate::text::Language;
 
 /// The host's own texts: for each language, a template per key, replacing the
 /// built-in one. A template names its values in braces (`{date}`); each key
@@ -190,28 +153,9 @@ pub(super) fn month(language: Language, first: NaiveDate, today: NaiveDate) -> S
     }
 }
 
-/// An amount as written in `language`: 「5,500円」, "¥5,500"; other
-/// currencies as `"12.50 USD"`.
+/// An amount as written in `language`: 「5,500円」, "¥5,500".
 pub(super) fn money(language: Language, amount: &Money) -> String {
-    if amount.currency() != Currency::JPY {
-        return amount.to_string();
-    }
-    let value = amount.amount();
-    let digits = value.abs().trunc().to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 2);
-    if value.is_sign_negative() && !value.is_zero() {
-        grouped.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match language {
-        Language::Ja => format!("{grouped}円"),
-        Language::En => format!("¥{grouped}"),
-    }
+    crate::text::money(*amount, language)
 }
 
 /// A length in months: 「2ヶ月」, "1 month", "2 months".
@@ -246,6 +190,7 @@ pub(super) fn list(language: Language, items: &[String], or: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -262,6 +207,7 @@ mod tests {
         assert_eq!(money(Language::Ja, &yen(1_234_567)), "1,234,567円");
         assert_eq!(money(Language::En, &yen(550)), "¥550");
         assert_eq!(money(Language::Ja, &yen(-4_400)), "-4,400円");
+        assert_eq!(money(Language::En, &yen(-4_400)), "-¥4,400");
         assert_eq!(money(Language::Ja, &yen(0)), "0円");
     }
 
