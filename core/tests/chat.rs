@@ -201,3 +201,71 @@ fn a_proposal_is_checked_again_on_the_state_the_host_passes() {
     let yes = bot.reply(bot.read(&proposed.state, "はい", today), Some(&changed));
     assert!(matches!(yes.step, Step::Refused { .. }), "{:?}", yes.step);
 }
+
+#[test]
+fn bookings_and_waitlist_places_are_answered_from_the_book() {
+    use memberkit::booking::{Book, Command, Eligibility, Rules, SessionSpec};
+    let (bot, members) = fixture(ChatConfig::default());
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    let session = |id: &str, start: &str, capacity| SessionSpec {
+        id: id.into(),
+        start: at(start),
+        end: at(start) + chrono::Duration::hours(1),
+        capacity,
+        waitlist_limit: None,
+        policy: "default".into(),
+        credits: 0,
+        tags: vec![],
+    };
+    let (rules, mut book) = (Rules::default(), Book::default());
+    let now = at("2026-05-06T09:00:00+09:00");
+    let mut run = |command: Command| book.execute(&rules, &command, now).unwrap();
+    run(Command::ScheduleSession {
+        session: session("yoga-0508", "2026-05-08T10:00:00+09:00", 5),
+    });
+    run(Command::ScheduleSession {
+        session: session("spin-0509", "2026-05-09T19:00:00+09:00", 1),
+    });
+    for member in ["1000001", "other"] {
+        let eligibility = Eligibility {
+            membership: Some(date(2026, 4, 1).unwrap().into()),
+            ..Eligibility::default()
+        };
+        run(Command::SetMember {
+            member: member.into(),
+            eligibility,
+        });
+    }
+    run(Command::Book {
+        session: "spin-0509".into(),
+        member: "other".into(),
+        party: 1,
+    });
+    run(Command::Book {
+        session: "yoga-0508".into(),
+        member: "1000001".into(),
+        party: 1,
+    });
+    run(Command::JoinWaitlist {
+        session: "spin-0509".into(),
+        member: "1000001".into(),
+        party: 1,
+    });
+    let today = date(2026, 5, 6).unwrap();
+    let state = ChatState::verified("1000001");
+    let reading = bot.read(&state, "キャンセル待ちは何番目ですか", today);
+    assert_eq!(reading.intent(), "waitlist");
+    let reply = bot.reply_with(reading, Some(&members[0]), Some((&book, now)));
+    assert_eq!(
+        reply.text,
+        "ご予約：yoga-0508（5月8日 10:00）\nキャンセル待ち：spin-0509（5月9日 19:00、1番目）"
+    );
+    // Without the book, the host answers.
+    let reading = bot.read(&state, "キャンセル待ちは何番目ですか", today);
+    let reply = bot.reply(reading, Some(&members[0]));
+    assert!(
+        matches!(&reply.step, Step::Answer { about } if about == "waitlist"),
+        "{:?}",
+        reply.step
+    );
+}

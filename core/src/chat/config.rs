@@ -100,8 +100,10 @@ impl Procedure {
 pub enum Topic {
     /// Status, plan, next renewal, changes planned, minimum term.
     Membership,
-    /// The next invoice: its date, amount and collection date.
+    /// The next invoice, and anything unpaid with what dunning will do.
     Billing,
+    /// Upcoming bookings and waitlist places.
+    Bookings,
 }
 
 /// The assistant's settings. Every field has a default; JSON may give any
@@ -148,6 +150,7 @@ impl Default for ChatConfig {
         let answers = [
             ("member_info", Topic::Membership),
             ("billing", Topic::Billing),
+            ("waitlist", Topic::Bookings),
         ];
         Self {
             router: RouterConfig::default(),

@@ -5,6 +5,8 @@
 use super::member::{Club, Member};
 use super::text::{self, Language, Templates};
 use crate::billing::{BillingAccount, Document, DocumentKind, bill, bill_in_place};
+use crate::booking::{Book, Instant};
+use crate::dunning::{Action, Planned};
 use crate::membership::{EarlyCancel, Event, Membership, PlanId, ScheduledChange, Status};
 use crate::money::Money;
 use chrono::NaiveDate;
@@ -97,6 +99,35 @@ pub enum Fact {
     },
     /// No invoice is coming.
     NoInvoice,
+    /// What is unpaid.
+    UnpaidBalance {
+        /// The sum of the open invoices' balances.
+        amount: Money,
+    },
+    /// What dunning will do, and when, unless the member pays.
+    Dunning {
+        /// The planned step.
+        #[serde(flatten)]
+        planned: Planned,
+    },
+    /// A booking to come.
+    Booked {
+        /// The session.
+        session: String,
+        /// When it starts.
+        start: Instant,
+    },
+    /// A waitlist place.
+    Waiting {
+        /// The session.
+        session: String,
+        /// When it starts.
+        start: Instant,
+        /// The place in line, from 1.
+        position: u32,
+    },
+    /// Nothing booked and no waitlist place.
+    NoBookings,
 }
 
 /// Billing previews over one member: the ledger caught up to today, then
@@ -248,17 +279,75 @@ pub(super) fn membership_facts(
         }
     }
     facts.extend(Billing::new(club, member, today).invoices(state, &[]));
+    facts.extend(unpaid_facts(club, member));
     facts
 }
 
-/// The next invoice alone, for billing questions.
+/// The next invoice, then what is unpaid and what dunning plans for it,
+/// for billing questions.
 pub(super) fn billing_facts(
     club: &Club,
     member: &Member,
     state: &Membership,
     today: NaiveDate,
 ) -> Vec<Fact> {
-    Billing::new(club, member, today).invoices(state, &[])
+    let mut facts = Billing::new(club, member, today).invoices(state, &[]);
+    facts.extend(unpaid_facts(club, member));
+    facts
+}
+
+/// The unpaid balance and dunning's steps to come (reminders left out: they
+/// are the host's to send), when anything is unpaid.
+fn unpaid_facts(club: &Club, member: &Member) -> Vec<Fact> {
+    let Some(receivables) = &member.receivables else {
+        return Vec::new();
+    };
+    let Some(amount) = receivables
+        .unpaid_balance()
+        .filter(|a| !a.is_zero() && !a.is_negative())
+    else {
+        return Vec::new();
+    };
+    let mut facts = vec![Fact::UnpaidBalance { amount }];
+    if let Some(policy) = &club.dunning {
+        let planned = receivables.timeline(policy).unwrap_or_default();
+        facts.extend(
+            planned
+                .into_iter()
+                .filter(|p| !matches!(p.action, Action::Remind { .. }))
+                .map(|planned| Fact::Dunning { planned }),
+        );
+    }
+    facts
+}
+
+/// The member's bookings to come and waitlist places in `book` at `now`.
+pub(super) fn booking_facts(member: &Member, book: &Book, now: Instant) -> Vec<Fact> {
+    let Some(view) = book.member_view(member.booking_id(), now) else {
+        return vec![Fact::NoBookings];
+    };
+    let start = |session: &str| book.sessions.get(session).map(|s| s.spec.start);
+    let mut facts: Vec<Fact> = view
+        .upcoming
+        .iter()
+        .filter_map(|session| {
+            Some(Fact::Booked {
+                session: session.to_string(),
+                start: start(session)?,
+            })
+        })
+        .collect();
+    facts.extend(view.waiting.iter().filter_map(|(session, position)| {
+        Some(Fact::Waiting {
+            session: session.to_string(),
+            start: start(session)?,
+            position: *position,
+        })
+    }));
+    if facts.is_empty() {
+        facts.push(Fact::NoBookings);
+    }
+    facts
 }
 
 /// A fact as one line of text.
@@ -271,6 +360,10 @@ pub(super) fn render(
     let date = |d: NaiveDate| text::date(language, d, today);
     let last = |d: NaiveDate| date(d.pred_opt().unwrap_or(d));
     let money = |m: &Money| text::money(language, m);
+    let instant = |at: Instant| {
+        let local = at.naive_local();
+        format!("{} {}", date(local.date()), local.format("%H:%M"))
+    };
     let (key, values): (&str, Vec<(&str, String)>) = match fact {
         Fact::Status { status } => {
             let label = templates.render(language, &format!("status_{}", status.name()), &[]);
@@ -324,6 +417,25 @@ pub(super) fn render(
             vec![("date", date(*on)), ("amount", money(amount))],
         ),
         Fact::NoInvoice => ("fact_no_invoice", Vec::new()),
+        Fact::UnpaidBalance { amount } => ("fact_unpaid", vec![("amount", money(amount))]),
+        Fact::Dunning { planned } => return planned.message(language),
+        Fact::Booked { session, start } => (
+            "fact_booked",
+            vec![("session", session.clone()), ("start", instant(*start))],
+        ),
+        Fact::Waiting {
+            session,
+            start,
+            position,
+        } => (
+            "fact_waiting",
+            vec![
+                ("session", session.clone()),
+                ("start", instant(*start)),
+                ("position", position.to_string()),
+            ],
+        ),
+        Fact::NoBookings => ("fact_no_bookings", Vec::new()),
     };
     templates.render(language, key, &values)
 }

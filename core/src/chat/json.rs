@@ -6,6 +6,7 @@ use super::member::Club;
 use super::reply::Reply;
 use super::state::ChatState;
 use crate::billing::BillingConfig;
+use crate::dunning::Policy;
 use crate::intent::slots::Gazetteer;
 use crate::membership::{Catalog, Plan};
 use serde::Deserialize;
@@ -19,12 +20,14 @@ struct ClubJson {
     billing: BillingConfig,
     #[serde(default)]
     names: Gazetteer,
+    #[serde(default)]
+    dunning: Option<serde_json::Value>,
 }
 
 impl Club {
     /// Reads a club: `{"catalog": [plans], "billing": {config}, "names":
-    /// [{"list": "class", "id": "yoga", "names": ["ヨガ"]}]}` (only
-    /// `catalog` required).
+    /// [{"list": "class", "id": "yoga", "names": ["ヨガ"]}], "dunning":
+    /// {policy}}` (only `catalog` required).
     ///
     /// ```
     /// use memberkit::chat::Club;
@@ -51,10 +54,16 @@ impl Club {
         club.billing
             .validate()
             .map_err(|e| invalid("billing", e.to_string()))?;
+        let dunning = club
+            .dunning
+            .map(|policy| Policy::from_json(&policy.to_string()))
+            .transpose()
+            .map_err(|e| invalid("dunning", e.to_string()))?;
         Ok(Self {
             catalog,
             billing: club.billing,
             names: club.names,
+            dunning,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use super::config::IdentityField;
 use crate::billing::{BillingAccount, BillingConfig};
+use crate::dunning::{Policy, Receivables};
 use crate::intent::slots::{Gazetteer, SlotValue};
 use crate::membership::{Catalog, Event, Membership};
 use chrono::NaiveDate;
@@ -18,6 +19,9 @@ pub struct Club {
     /// More names members use (plan aliases, classes, studios); each plan's
     /// id and name are known without being listed.
     pub names: Gazetteer,
+    /// The dunning policy, for telling members what happens to an unpaid
+    /// invoice, and when.
+    pub dunning: Option<Policy>,
 }
 
 impl Club {
@@ -27,6 +31,7 @@ impl Club {
             catalog,
             billing: BillingConfig::default(),
             names: Gazetteer::default(),
+            dunning: None,
         }
     }
 }
@@ -104,6 +109,13 @@ pub struct Member {
     /// conversation's date counts as billed.
     #[serde(default)]
     pub billing: Option<BillingAccount>,
+    /// What the member owes and dunning's record of it.
+    #[serde(default)]
+    pub receivables: Option<Receivables>,
+    /// The member's id in the booking book, when it differs from the
+    /// member number.
+    #[serde(default)]
+    pub booking_id: Option<String>,
 }
 
 impl Member {
@@ -113,6 +125,8 @@ impl Member {
             identity,
             membership: Vec::new(),
             billing: None,
+            receivables: None,
+            booking_id: None,
         }
     }
 
@@ -121,6 +135,13 @@ impl Member {
         self.membership
             .iter()
             .fold(Membership::default(), |m, e| m.apply(e))
+    }
+
+    /// The member's id in the booking book.
+    pub fn booking_id(&self) -> &str {
+        self.booking_id
+            .as_deref()
+            .unwrap_or(&self.identity.member_number)
     }
 
     /// Reads a member record from JSON.

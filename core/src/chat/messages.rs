@@ -200,6 +200,22 @@ pub(super) const DEFAULTS: &[(&str, &str, &str)] = &[
         "今後のご請求はありません。",
         "There are no more invoices.",
     ),
+    ("fact_unpaid", "未払い：{amount}", "Unpaid: {amount}"),
+    (
+        "fact_booked",
+        "ご予約：{session}（{start}）",
+        "Booked: {session} ({start})",
+    ),
+    (
+        "fact_waiting",
+        "キャンセル待ち：{session}（{start}、{position}番目）",
+        "Waitlist: {session} ({start}), number {position} in line",
+    ),
+    (
+        "fact_no_bookings",
+        "現在、ご予約とキャンセル待ちはありません。",
+        "You have no bookings or waitlist places.",
+    ),
     // Refusals: the rule's reason, then the nearest alternative.
     (
         "refuse_pause_not_allowed",

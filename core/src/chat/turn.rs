@@ -10,6 +10,7 @@ use super::text::Language;
 use super::verify::{Outcome, verify};
 use super::words::{Word, answer_word};
 use super::{ChatError, explain, facts, procedure};
+use crate::booking::{Book, Instant};
 use crate::intent::slots::{Slot, SlotExtractor, SlotValue};
 use crate::intent::{Assessment, HandoverReason, Model, Router};
 use crate::membership::{Membership, decide};
@@ -101,6 +102,17 @@ impl Assistant {
     /// [`member_number`](Reading::member_number) (`None` when there is no
     /// number yet or no such member: the member is never told which).
     pub fn reply(&self, reading: Reading, member: Option<&Member>) -> Reply {
+        self.reply_with(reading, member, None)
+    }
+
+    /// [`reply`](Self::reply) with the booking book as it stands `now`, so
+    /// that questions about bookings and waitlist places are answered from it.
+    pub fn reply_with(
+        &self,
+        reading: Reading,
+        member: Option<&Member>,
+        book: Option<(&Book, Instant)>,
+    ) -> Reply {
         let Reading {
             mut state,
             assessment,
@@ -130,6 +142,7 @@ impl Assistant {
             slots,
             message,
             member,
+            book,
             today,
         };
         let step = turn.step(complaint, choices);
@@ -220,6 +233,7 @@ struct TurnState<'a> {
     used: Vec<bool>,
     message: String,
     member: Option<&'a Member>,
+    book: Option<(&'a Book, Instant)>,
     today: NaiveDate,
 }
 
@@ -426,9 +440,20 @@ impl TurnState<'_> {
                 };
             }
             Goal::Answer(topic) => {
-                let facts = match topic {
-                    Topic::Membership => facts::membership_facts(club, member, &state, self.today),
-                    Topic::Billing => facts::billing_facts(club, member, &state, self.today),
+                let facts = match (topic, self.book) {
+                    (Topic::Membership, _) => {
+                        facts::membership_facts(club, member, &state, self.today)
+                    }
+                    (Topic::Billing, _) => facts::billing_facts(club, member, &state, self.today),
+                    (Topic::Bookings, Some((book, now))) => facts::booking_facts(member, book, now),
+                    // Without the book, the host answers.
+                    (Topic::Bookings, None) => {
+                        let config = &self.assistant.config;
+                        let about = config.answers.iter().find(|(_, t)| **t == *topic);
+                        return Step::Answer {
+                            about: about.map_or_else(|| self.intent.clone(), |(i, _)| i.clone()),
+                        };
+                    }
                 };
                 return Step::Facts {
                     topic: *topic,
