@@ -4,25 +4,11 @@
 
 use memberkit::ErrorKind;
 use memberkit::calendar::date;
-use memberkit::chat::{Assistant, ChatConfig, ChatError, ChatState, Club, Goal, Member, Step};
-use memberkit::intent::{HandoverReason, default_model};
-use serde_json::Value;
+use memberkit::chat::{Assistant, ChatConfig, ChatError, ChatState, Goal, Member, Step};
+use memberkit::intent::HandoverReason;
 
-fn fixture(config: ChatConfig) -> (Assistant, Vec<Member>) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/chat.json");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let club = Club::from_json(&doc["club"].to_string()).unwrap();
-    let members = doc["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| Member::from_json(&m.to_string()).unwrap())
-        .collect();
-    (
-        Assistant::new(default_model().unwrap(), club, config).unwrap(),
-        members,
-    )
-}
+mod chat_support;
+use chat_support::fixture;
 
 fn talk(bot: &Assistant, members: &[Member], messages: &[&str]) -> Vec<memberkit::chat::Reply> {
     let today = date(2026, 5, 6).unwrap();

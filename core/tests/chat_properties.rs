@@ -10,12 +10,14 @@
 //!   number or full member number, but the claimed number itself.
 
 use memberkit::calendar::date;
-use memberkit::chat::{Assistant, ChatConfig, ChatState, Club, Member, Step};
-use memberkit::intent::default_model;
+use memberkit::chat::{Assistant, ChatConfig, ChatState, Member, Step};
 use memberkit::membership::decide;
 use proptest::prelude::*;
 use serde_json::Value;
 use std::sync::LazyLock;
+
+mod chat_support;
+use chat_support::fixture;
 
 struct Fixture {
     bot: Assistant,
@@ -23,16 +25,7 @@ struct Fixture {
 }
 
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/chat.json");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let club = Club::from_json(&doc["club"].to_string()).unwrap();
-    let members = doc["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| Member::from_json(&m.to_string()).unwrap())
-        .collect();
-    let bot = Assistant::new(default_model().unwrap(), club, ChatConfig::default()).unwrap();
+    let (bot, members) = fixture(ChatConfig::default());
     Fixture { bot, members }
 });
 

@@ -13,22 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed = 0;
-static int failed = 0;
+#include "check.h"
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (cond) {                                                        \
-            passed++;                                                      \
-        } else {                                                           \
-            failed++;                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n",  \
-                    __FILE__, __LINE__, #cond, mk_last_error_message());   \
-        }                                                                  \
-    } while (0)
-
-#define CODE_IS(code) (strcmp(mk_last_error_code(), (code)) == 0)
-#define MESSAGE_HAS(text) (strstr(mk_last_error_message(), (text)) != NULL)
 
 #define PLANS                                                                                                      \
     "[{\"id\":\"regular\",\"name\":\"レギュラー\",\"price\":{\"amount\":\"8800\",\"currency\":\"JPY\"},"           \

@@ -337,28 +337,13 @@ impl TurnState<'_> {
     }
 
     /// The same question again: an unsure turn, counted toward a handover.
-    fn repeat(&mut self, task: Task, choices: Vec<String>) -> Step {
-        let handover = self.count_unsure(choices);
-        if let Some(step) = handover {
-            return step;
-        }
-        let mut task = task;
-        task.proposal = None;
-        self.advance(task)
-    }
-
-    /// Counts an unsure turn; the handover once there are too many.
-    fn count_unsure(&mut self, choices: Vec<String>) -> Option<Step> {
-        let router = &self.assistant.router;
-        let action = router.unsure(
-            &mut self.state.conversation,
-            &self.intent,
-            choices,
-            &self.slots,
-        );
-        match action {
-            crate::intent::Action::Handover { .. } => Some(self.handover(HandoverReason::Unsure)),
-            _ => None,
+    fn repeat(&mut self, mut task: Task, choices: Vec<String>) -> Step {
+        match self.unsure(choices) {
+            handover @ Step::Handover { .. } => handover,
+            _ => {
+                task.proposal = None;
+                self.advance(task)
+            }
         }
     }
 
