@@ -64,6 +64,7 @@
 mod config;
 mod explain;
 mod facts;
+mod flow;
 mod json;
 mod member;
 mod messages;

@@ -1,19 +1,17 @@
 //! The assistant: reads a message, then — with the record of the member it
 //! is about — takes the conversation's next step.
 
-use super::config::{ChatConfig, Procedure, Topic};
+use super::ChatError;
+use super::config::ChatConfig;
+use super::flow::TurnState;
 use super::member::{Club, Member};
-use super::reply::{Reply, Step};
+use super::reply::Reply;
 use super::say::Say;
-use super::state::{ChatState, Details, Goal, Proposal, Task};
+use super::state::{ChatState, Goal};
 use super::text::Language;
-use super::verify::{Outcome, verify};
-use super::words::{Word, answer_word};
-use super::{ChatError, explain, facts, procedure};
 use crate::booking::{Book, Instant};
 use crate::intent::slots::{Slot, SlotExtractor, SlotValue};
-use crate::intent::{Assessment, HandoverReason, Model, Router};
-use crate::membership::{Membership, decide};
+use crate::intent::{Assessment, Model, Router};
 use chrono::NaiveDate;
 
 /// The member chatbot: a router over the classifier, the club's rules, and
@@ -21,9 +19,9 @@ use chrono::NaiveDate;
 /// each conversation's state is the [`ChatState`] the host keeps.
 #[derive(Debug, Clone)]
 pub struct Assistant {
-    router: Router,
-    club: Club,
-    config: ChatConfig,
+    pub(super) router: Router,
+    pub(super) club: Club,
+    pub(super) config: ChatConfig,
 }
 
 /// A message read by [`Assistant::read`]: classified, its details found.
@@ -190,7 +188,7 @@ impl Assistant {
     }
 
     /// What an intent starts, if anything beyond an answer by the host.
-    fn goal(&self, intent: &str) -> Option<Goal> {
+    pub(super) fn goal(&self, intent: &str) -> Option<Goal> {
         if let Some(procedure) = self.config.procedures.get(intent) {
             return Some(Goal::Procedure(*procedure));
         }
@@ -219,357 +217,4 @@ fn without_slots(message: &str, slots: &[Slot]) -> String {
     }
     rest.push_str(message.get(at..).unwrap_or_default());
     rest
-}
-
-/// One turn in progress.
-struct TurnState<'a> {
-    assistant: &'a Assistant,
-    say: Say<'a>,
-    state: ChatState,
-    intent: String,
-    confidence: f32,
-    slots: Vec<Slot>,
-    /// The slots verification took (not details of a procedure).
-    used: Vec<bool>,
-    message: String,
-    member: Option<&'a Member>,
-    book: Option<(&'a Book, Instant)>,
-    today: NaiveDate,
-}
-
-impl TurnState<'_> {
-    fn step(&mut self, complaint: bool, choices: Vec<String>) -> Step {
-        let router = &self.assistant.router;
-        if let Some(reason) = self.state.handed_over {
-            return self.handover(reason);
-        }
-        let confident = router.confident(&self.intent, self.confidence);
-        if complaint {
-            return self.handover(HandoverReason::Complaint);
-        }
-        if confident && self.intent == router.config().human_intent {
-            return self.handover(HandoverReason::Asked);
-        }
-        let asked = if confident {
-            self.assistant.goal(&self.intent)
-        } else {
-            None
-        };
-        let Some(task) = self.state.task.take() else {
-            return match asked {
-                Some(goal) => self.start(goal),
-                None if confident => Step::Answer {
-                    about: self.intent.clone(),
-                },
-                None => self.unsure(choices),
-            };
-        };
-        self.resume(task, asked, choices)
-    }
-
-    /// A message in a conversation with a task under way.
-    fn resume(&mut self, mut task: Task, asked: Option<Goal>, choices: Vec<String>) -> Step {
-        let switch = asked.clone().filter(|goal| *goal != task.goal);
-        if !self.state.identity.verified {
-            let identity_given = self.slots.iter().any(|s| {
-                matches!(
-                    s.value,
-                    SlotValue::MemberNumber(_)
-                        | SlotValue::Email(_)
-                        | SlotValue::Phone(_)
-                        | SlotValue::Date(_)
-                )
-            });
-            if let Some(goal) = switch.filter(|_| !identity_given) {
-                return self.start(goal);
-            }
-            return self.advance(task);
-        }
-        let procedure = match task.goal {
-            Goal::Procedure(p) => p,
-            _ => return self.advance(task),
-        };
-        let changed = self.absorb(procedure, &mut task.details);
-        let word = answer_word(&self.message);
-        if task.proposal.is_some() && !changed {
-            match (word, switch) {
-                (Some(Word::Yes), _) => return self.confirm(task),
-                (Some(Word::No), _) => {
-                    return Step::Dropped { procedure };
-                }
-                (None, Some(goal)) => return self.start(goal),
-                (None, None) => return self.repeat(task, choices),
-            }
-        }
-        if procedure == Procedure::Cancel
-            && self.state.conversation.retention_offered
-            && !task.details.retention_declined
-        {
-            match switch {
-                Some(goal @ Goal::Procedure(Procedure::Pause | Procedure::ChangePlan)) => {
-                    return self.start(goal);
-                }
-                _ if word == Some(Word::No) || asked == Some(task.goal.clone()) || changed => {
-                    task.details.retention_declined = true;
-                }
-                _ => return self.repeat(task, choices),
-            }
-        } else if let Some(goal) = switch.filter(|_| !changed) {
-            return self.start(goal);
-        } else if !changed && asked.is_none() && word.is_none() {
-            return self.repeat(task, choices);
-        }
-        task.proposal = None;
-        self.advance(task)
-    }
-
-    /// A new task for `goal`, with the details this message gave.
-    fn start(&mut self, goal: Goal) -> Step {
-        let mut task = Task {
-            goal,
-            details: Details::default(),
-            proposal: None,
-        };
-        if let Goal::Procedure(procedure) = task.goal {
-            self.absorb(procedure, &mut task.details);
-        }
-        self.advance(task)
-    }
-
-    /// The same question again: an unsure turn, counted toward a handover.
-    fn repeat(&mut self, mut task: Task, choices: Vec<String>) -> Step {
-        match self.unsure(choices) {
-            handover @ Step::Handover { .. } => handover,
-            _ => {
-                task.proposal = None;
-                self.advance(task)
-            }
-        }
-    }
-
-    /// An unsure message outside any task: clarify, or hand over.
-    fn unsure(&mut self, choices: Vec<String>) -> Step {
-        let router = &self.assistant.router;
-        let action = router.unsure(
-            &mut self.state.conversation,
-            &self.intent,
-            choices,
-            &self.slots,
-        );
-        match action {
-            crate::intent::Action::Handover { .. } => self.handover(HandoverReason::Unsure),
-            crate::intent::Action::Clarify { choices } => Step::Clarify { choices },
-            _ => Step::Answer {
-                about: self.intent.clone(),
-            },
-        }
-    }
-
-    fn absorb(&mut self, procedure: Procedure, details: &mut Details) -> bool {
-        let free: Vec<&Slot> = self
-            .slots
-            .iter()
-            .zip(&self.used)
-            .filter(|(_, used)| !**used)
-            .map(|(slot, _)| slot)
-            .collect();
-        procedure::absorb(procedure, details, &free, &self.message, self.today)
-    }
-
-    /// Verifies identity if needed, then takes the task's next step.
-    fn advance(&mut self, task: Task) -> Step {
-        let rules = &self.assistant.config.verification;
-        match verify(
-            &mut self.state.identity,
-            rules,
-            &self.slots,
-            &mut self.used,
-            self.member,
-            self.today,
-        ) {
-            Outcome::AlreadyVerified => {}
-            Outcome::Verified => {
-                self.say.verified();
-                // Details given with the identity count too.
-                let mut task = task;
-                if let Goal::Procedure(procedure) = task.goal {
-                    self.absorb(procedure, &mut task.details);
-                }
-                return self.act(task);
-            }
-            Outcome::Ask(fields) => {
-                self.state.task = Some(task);
-                return Step::AskIdentity { fields };
-            }
-            Outcome::Mismatch(attempts_left) => {
-                self.state.task = Some(task);
-                return Step::IdentityMismatch { attempts_left };
-            }
-            Outcome::Failed => return self.handover(HandoverReason::VerificationFailed),
-        }
-        self.act(task)
-    }
-
-    /// The task's step for a verified member.
-    fn act(&mut self, mut task: Task) -> Step {
-        let Some(member) = self.member else {
-            // Verified earlier, but the host found no record now.
-            return self.handover(HandoverReason::VerificationFailed);
-        };
-        let club = &self.assistant.club;
-        let state = member.state();
-        let procedure = match &task.goal {
-            Goal::Host(intent) => {
-                return Step::Answer {
-                    about: intent.clone(),
-                };
-            }
-            Goal::Answer(topic) => {
-                let facts = match (topic, self.book) {
-                    (Topic::Membership, _) => {
-                        facts::membership_facts(club, member, &state, self.today)
-                    }
-                    (Topic::Billing, _) => facts::billing_facts(club, member, &state, self.today),
-                    (Topic::Bookings, Some((book, now))) => facts::booking_facts(member, book, now),
-                    // Without the book, the host answers.
-                    (Topic::Bookings, None) => {
-                        let config = &self.assistant.config;
-                        let about = config.answers.iter().find(|(_, t)| **t == *topic);
-                        return Step::Answer {
-                            about: about.map_or_else(|| self.intent.clone(), |(i, _)| i.clone()),
-                        };
-                    }
-                };
-                return Step::Facts {
-                    topic: *topic,
-                    facts,
-                };
-            }
-            Goal::Procedure(p) => *p,
-        };
-        if procedure == Procedure::Cancel
-            && self.assistant.config.retention
-            && !self.state.conversation.retention_offered
-        {
-            self.state.conversation.retention_offered = true;
-            let offers = procedure::retention_offers(club, &state, self.today);
-            if !offers.is_empty() {
-                self.state.task = Some(task);
-                return Step::OfferRetention { offers };
-            }
-            task.details.retention_declined = true;
-        }
-        let command = match procedure::command(procedure, &task.details, club, &state, self.today) {
-            Ok(command) => command,
-            Err(detail) => {
-                self.state.task = Some(task);
-                return Step::AskDetail { procedure, detail };
-            }
-        };
-        self.propose(task, procedure, member, &state, command)
-    }
-
-    /// A dry run of `command`: a confirmation, or the refusal with the nearest
-    /// alternative.
-    fn propose(
-        &mut self,
-        mut task: Task,
-        procedure: Procedure,
-        member: &Member,
-        state: &Membership,
-        command: crate::membership::Command,
-    ) -> Step {
-        let club = &self.assistant.club;
-        match decide(state, &club.catalog, &command, self.today) {
-            Ok(events) => {
-                let facts = procedure::confirmation_facts(
-                    club, member, state, &command, &events, self.today,
-                );
-                self.say.proposal(&command, &events);
-                task.proposal = Some(Proposal {
-                    command: command.clone(),
-                    version: state.version,
-                });
-                self.state.task = Some(task);
-                Step::Confirm {
-                    procedure,
-                    command,
-                    version: state.version,
-                    facts,
-                }
-            }
-            Err(error) => {
-                let (code, reason) = explain::refusal(
-                    &error,
-                    self.say.language(),
-                    &self.assistant.config.templates,
-                    club,
-                    self.today,
-                );
-                self.say.line(reason);
-                let alternative = procedure::alternative(club, state, &command, &error, self.today)
-                    .map(|(command, events)| {
-                        let facts = procedure::confirmation_facts(
-                            club, member, state, &command, &events, self.today,
-                        );
-                        self.say.alternative(&command, &events);
-                        task.proposal = Some(Proposal {
-                            command: command.clone(),
-                            version: state.version,
-                        });
-                        super::reply::Alternative {
-                            command,
-                            version: state.version,
-                            facts,
-                        }
-                    });
-                self.state.task = Some(task);
-                Step::Refused {
-                    procedure,
-                    code,
-                    message: error.to_string(),
-                    alternative,
-                }
-            }
-        }
-    }
-
-    /// The member said yes: the proposal, checked again on the member's
-    /// current state, goes to the host.
-    fn confirm(&mut self, task: Task) -> Step {
-        let (Goal::Procedure(procedure), Some(proposal), Some(member)) =
-            (&task.goal, &task.proposal, self.member)
-        else {
-            return self.advance(task);
-        };
-        let (procedure, command) = (*procedure, proposal.command.clone());
-        let state = member.state();
-        match decide(&state, &self.assistant.club.catalog, &command, self.today) {
-            Ok(_) => Step::Confirmed {
-                procedure,
-                command,
-                version: state.version,
-            },
-            // The membership changed since: propose again on what it is now.
-            Err(_) => {
-                let mut task = task;
-                task.proposal = None;
-                self.propose(task, procedure, member, &state, command)
-            }
-        }
-    }
-
-    fn handover(&mut self, reason: HandoverReason) -> Step {
-        self.state.handed_over = Some(reason);
-        self.state.task = None;
-        let action = self
-            .assistant
-            .router
-            .handover(reason, &self.state.conversation, &self.slots);
-        let summary = match action {
-            crate::intent::Action::Handover { summary, .. } => summary,
-            _ => String::new(),
-        };
-        Step::Handover { reason, summary }
-    }
 }
