@@ -10,7 +10,7 @@
 //!   number or full member number, but the claimed number itself.
 
 use memberkit::calendar::date;
-use memberkit::chat::{Assistant, ChatConfig, ChatState, Member, Step};
+use memberkit::chat::{Assistant, ChatConfig, ChatState, Member, Request, Step};
 use memberkit::membership::decide;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -122,7 +122,7 @@ proptest! {
                     prop_assert!(!reply.text.contains(private), "{message}: {}", reply.text);
                 }
             }
-            if let Step::Confirmed { command, version, .. } = &reply.step {
+            if let Step::Confirmed { command: Request::Membership(command), version, .. } = &reply.step {
                 let member = lookup(reply.state.member_number().unwrap()).unwrap();
                 let current = member.state();
                 prop_assert_eq!(*version, current.version);

@@ -2,7 +2,7 @@
 //! the host executes, with the events it stores.
 
 use memberkit::calendar::date;
-use memberkit::chat::{Assistant, ChatConfig, ChatState, Club, Identity, Member, Step};
+use memberkit::chat::{Assistant, ChatConfig, ChatState, Club, Identity, Member, Request, Step};
 use memberkit::intent::default_model;
 use memberkit::membership::{Catalog, Command, Membership, decide};
 
@@ -41,7 +41,9 @@ pub fn pause_conversation(plans: &str) -> Result<(), memberkit::Error> {
             println!("   {}{line}", if i == 0 { "bot:    " } else { "        " });
         }
         if let Step::Confirmed {
-            command, version, ..
+            command: Request::Membership(command),
+            version,
+            ..
         } = &reply.step
         {
             // The host executes the command on the state it stores, checking the version.

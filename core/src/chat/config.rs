@@ -80,9 +80,18 @@ pub enum Procedure {
     Cancel,
     /// Change plan (プラン変更).
     ChangePlan,
+    /// Book a class (予約), or join its waitlist when it is full.
+    Book,
+    /// Cancel a booking or leave a waitlist (予約の取り消し).
+    CancelBooking,
 }
 
 impl Procedure {
+    /// Whether it books or cancels a class (rather than changing the membership).
+    pub const fn is_booking(self) -> bool {
+        matches!(self, Self::Book | Self::CancelBooking)
+    }
+
     /// The procedure's snake_case name.
     pub const fn name(self) -> &'static str {
         match self {
@@ -90,6 +99,8 @@ impl Procedure {
             Self::Resume => "resume",
             Self::Cancel => "cancel",
             Self::ChangePlan => "change_plan",
+            Self::Book => "book",
+            Self::CancelBooking => "cancel_booking",
         }
     }
 }
@@ -146,6 +157,8 @@ impl Default for ChatConfig {
             ("resume", Procedure::Resume),
             ("cancel", Procedure::Cancel),
             ("plan_change", Procedure::ChangePlan),
+            ("book", Procedure::Book),
+            ("cancel_booking", Procedure::CancelBooking),
         ];
         let answers = [
             ("member_info", Topic::Membership),

@@ -3,6 +3,7 @@
 
 use super::member::Club;
 use super::text::{self, Language, Templates};
+use crate::booking::BookingError;
 use crate::membership::MembershipError;
 use chrono::NaiveDate;
 
@@ -63,5 +64,32 @@ pub(super) fn refusal(
         other => ("other", vec![("detail", other.to_string())]),
     };
     let text = templates.render(language, &format!("refuse_{code}"), &values);
+    (code, text)
+}
+
+/// The stable code of a booking refusal (the booking error's own) and its
+/// text in `language`.
+pub(super) fn booking_refusal(
+    error: &BookingError,
+    language: Language,
+    templates: &Templates,
+) -> (&'static str, String) {
+    let code = error.code();
+    let key = match code {
+        "full" => "refuse_booking_full",
+        "booking_closed" | "session_started" | "session_cancelled" => "refuse_booking_closed",
+        "not_open_yet" => "refuse_booking_not_open",
+        "restricted" => "refuse_booking_restricted",
+        "not_a_member" | "membership_not_in_force" | "paused" | "suspended" => {
+            "refuse_booking_membership"
+        }
+        "limit_reached" => "refuse_booking_limit",
+        "overlaps" => "refuse_booking_overlaps",
+        "no_credit" => "refuse_booking_no_credit",
+        "already_booked" | "already_waitlisted" => "refuse_booking_already",
+        "locked" => "refuse_booking_locked",
+        _ => "refuse_booking_other",
+    };
+    let text = templates.render(language, key, &[("detail", error.to_string())]);
     (code, text)
 }

@@ -128,6 +128,33 @@ pub enum Fact {
     },
     /// Nothing booked and no waitlist place.
     NoBookings,
+    /// The session a booking command is about.
+    Session {
+        /// The session.
+        session: String,
+        /// When it starts.
+        start: Instant,
+    },
+    /// The place in line a waitlist command gives.
+    WaitlistPosition {
+        /// From 1.
+        position: u32,
+    },
+    /// Punch-card credits a booking reserves.
+    CreditsUsed {
+        /// How many.
+        credits: u32,
+    },
+    /// Credits a late cancel forfeits.
+    CreditsForfeited {
+        /// How many.
+        credits: u32,
+    },
+    /// The fee a late cancel costs.
+    LateCancelFee {
+        /// The fee.
+        amount: Money,
+    },
 }
 
 /// Billing previews over one member: the ledger caught up to today, then
@@ -436,6 +463,22 @@ pub(super) fn render(
             ],
         ),
         Fact::NoBookings => ("fact_no_bookings", Vec::new()),
+        Fact::Session { session, start } => (
+            "fact_session",
+            vec![("session", session.clone()), ("start", instant(*start))],
+        ),
+        Fact::WaitlistPosition { position } => (
+            "fact_waitlist_position",
+            vec![("position", position.to_string())],
+        ),
+        Fact::CreditsUsed { credits } => {
+            ("fact_credits_used", vec![("credits", credits.to_string())])
+        }
+        Fact::CreditsForfeited { credits } => (
+            "fact_credits_forfeited",
+            vec![("credits", credits.to_string())],
+        ),
+        Fact::LateCancelFee { amount } => ("fact_late_cancel_fee", vec![("fee", money(amount))]),
     };
     templates.render(language, key, &values)
 }

@@ -4,14 +4,17 @@
 
 use super::config::{Procedure, Topic};
 use super::member::Member;
+use super::reply::Alternative;
 use super::reply::Step;
 use super::say::Say;
+use super::state::Request;
 use super::state::{ChatState, Details, Goal, Proposal, Task};
 use super::turn::Assistant;
 use super::verify::{Outcome, verify};
 use super::words::{Word, answer_word};
-use super::{explain, facts, procedure};
+use super::{booking, explain, facts, procedure};
 use crate::booking::{Book, Instant};
+use crate::booking::{Command as BookingCommand, decide as booking_decide};
 use crate::intent::HandoverReason;
 use crate::intent::slots::{Slot, SlotValue};
 use crate::membership::{Membership, decide};
@@ -161,6 +164,7 @@ impl TurnState<'_> {
         }
     }
 
+    /// Takes a procedure's details from the slots verification did not take.
     fn absorb(&mut self, procedure: Procedure, details: &mut Details) -> bool {
         let free: Vec<&Slot> = self
             .slots
@@ -169,7 +173,11 @@ impl TurnState<'_> {
             .filter(|(_, used)| !**used)
             .map(|(slot, _)| slot)
             .collect();
-        procedure::absorb(procedure, details, &free, &self.message, self.today)
+        if procedure.is_booking() {
+            booking::absorb(procedure, details, &free)
+        } else {
+            procedure::absorb(procedure, details, &free, &self.message, self.today)
+        }
     }
 
     /// Verifies identity if needed, then takes the task's next step.
@@ -241,6 +249,10 @@ impl TurnState<'_> {
                     facts,
                 };
             }
+            Goal::Procedure(p) if p.is_booking() => {
+                let procedure = *p;
+                return self.act_booking(task, procedure, member);
+            }
             Goal::Procedure(p) => *p,
         };
         if procedure == Procedure::Cancel
@@ -265,6 +277,101 @@ impl TurnState<'_> {
         self.propose(task, procedure, member, &state, command)
     }
 
+    /// The step of a booking procedure: the session asked about, then a dry
+    /// run on the book. Without the book (or the club's booking rules) the
+    /// host answers.
+    fn act_booking(&mut self, task: Task, procedure: Procedure, member: &Member) -> Step {
+        let (Some((book, now)), Some(_)) = (self.book, &self.assistant.club.booking) else {
+            let config = &self.assistant.config;
+            let about = config.procedures.iter().find(|(_, p)| **p == procedure);
+            return Step::Answer {
+                about: about.map_or_else(|| self.intent.clone(), |(i, _)| i.clone()),
+            };
+        };
+        match booking::command(procedure, &task.details, book, member.booking_id(), now) {
+            Ok(command) => self.propose_booking(task, procedure, command),
+            Err(booking::Missing::Ask(detail)) => {
+                self.state.task = Some(task);
+                Step::AskDetail { procedure, detail }
+            }
+            Err(booking::Missing::NoSession) => {
+                let line = self.assistant.config.templates.render(
+                    self.say.language(),
+                    "refuse_booking_no_session",
+                    &[],
+                );
+                self.say.line(line);
+                self.state.task = Some(task);
+                Step::Refused {
+                    procedure,
+                    code: "no_session",
+                    message: "no session fits what the member said".into(),
+                    alternative: None,
+                }
+            }
+        }
+    }
+
+    /// A dry run of a booking command on the book: a confirmation, or the
+    /// refusal with the waitlist when the class is full.
+    fn propose_booking(
+        &mut self,
+        mut task: Task,
+        procedure: Procedure,
+        command: BookingCommand,
+    ) -> Step {
+        let (Some((book, now)), Some(rules)) = (self.book, &self.assistant.club.booking) else {
+            return Step::Dropped { procedure };
+        };
+        let version = book.version;
+        match booking_decide(book, rules, &command, now) {
+            Ok(events) => {
+                let facts = booking::facts(book, &command, &events);
+                self.say.booking_proposal(&command, book);
+                task.proposal = Some(Proposal {
+                    command: Request::Booking(command.clone()),
+                    version,
+                });
+                self.state.task = Some(task);
+                Step::Confirm {
+                    procedure,
+                    command: Request::Booking(command),
+                    version,
+                    facts,
+                }
+            }
+            Err(error) => {
+                let (code, reason) = explain::booking_refusal(
+                    &error,
+                    self.say.language(),
+                    &self.assistant.config.templates,
+                );
+                self.say.line(reason);
+                let alternative = booking::alternative(&command, &error).and_then(|command| {
+                    let events = booking_decide(book, rules, &command, now).ok()?;
+                    let facts = booking::facts(book, &command, &events);
+                    self.say.booking_alternative(&command, book);
+                    task.proposal = Some(Proposal {
+                        command: Request::Booking(command.clone()),
+                        version,
+                    });
+                    Some(Alternative {
+                        command: Request::Booking(command),
+                        version,
+                        facts,
+                    })
+                });
+                self.state.task = Some(task);
+                Step::Refused {
+                    procedure,
+                    code,
+                    message: error.to_string(),
+                    alternative,
+                }
+            }
+        }
+    }
+
     /// A dry run of `command`: a confirmation, or the refusal with the nearest
     /// alternative.
     fn propose(
@@ -283,13 +390,13 @@ impl TurnState<'_> {
                 );
                 self.say.proposal(&command, &events);
                 task.proposal = Some(Proposal {
-                    command: command.clone(),
+                    command: Request::Membership(command.clone()),
                     version: state.version,
                 });
                 self.state.task = Some(task);
                 Step::Confirm {
                     procedure,
-                    command,
+                    command: Request::Membership(command),
                     version: state.version,
                     facts,
                 }
@@ -310,11 +417,11 @@ impl TurnState<'_> {
                         );
                         self.say.alternative(&command, &events);
                         task.proposal = Some(Proposal {
-                            command: command.clone(),
+                            command: Request::Membership(command.clone()),
                             version: state.version,
                         });
-                        super::reply::Alternative {
-                            command,
+                        Alternative {
+                            command: Request::Membership(command),
                             version: state.version,
                             facts,
                         }
@@ -338,12 +445,16 @@ impl TurnState<'_> {
         else {
             return self.advance(task);
         };
-        let (procedure, command) = (*procedure, proposal.command.clone());
+        let procedure = *procedure;
+        let command = match proposal.command.clone() {
+            Request::Membership(command) => command,
+            Request::Booking(command) => return self.confirm_booking(task, procedure, command),
+        };
         let state = member.state();
         match decide(&state, &self.assistant.club.catalog, &command, self.today) {
             Ok(_) => Step::Confirmed {
                 procedure,
-                command,
+                command: Request::Membership(command),
                 version: state.version,
             },
             // The membership changed since: propose again on what it is now.
@@ -351,6 +462,29 @@ impl TurnState<'_> {
                 let mut task = task;
                 task.proposal = None;
                 self.propose(task, procedure, member, &state, command)
+            }
+        }
+    }
+
+    /// The yes to a booking command, checked again on the book as it is now.
+    fn confirm_booking(
+        &mut self,
+        mut task: Task,
+        procedure: Procedure,
+        command: BookingCommand,
+    ) -> Step {
+        let (Some((book, now)), Some(rules)) = (self.book, &self.assistant.club.booking) else {
+            return self.act(task);
+        };
+        match booking_decide(book, rules, &command, now) {
+            Ok(_) => Step::Confirmed {
+                procedure,
+                command: Request::Booking(command),
+                version: book.version,
+            },
+            Err(_) => {
+                task.proposal = None;
+                self.propose_booking(task, procedure, command)
             }
         }
     }

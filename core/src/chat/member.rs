@@ -3,6 +3,7 @@
 
 use super::config::IdentityField;
 use crate::billing::{BillingAccount, BillingConfig};
+use crate::booking::Rules;
 use crate::dunning::{Policy, Receivables};
 use crate::intent::slots::{Gazetteer, SlotValue};
 use crate::membership::{Catalog, Event, Membership};
@@ -22,6 +23,8 @@ pub struct Club {
     /// The dunning policy, for telling members what happens to an unpaid
     /// invoice, and when.
     pub dunning: Option<Policy>,
+    /// The booking rules, for booking and cancelling classes.
+    pub booking: Option<Rules>,
 }
 
 impl Club {
@@ -32,6 +35,7 @@ impl Club {
             billing: BillingConfig::default(),
             names: Gazetteer::default(),
             dunning: None,
+            booking: None,
         }
     }
 }

@@ -216,6 +216,116 @@ pub(super) const DEFAULTS: &[(&str, &str, &str)] = &[
         "現在、ご予約とキャンセル待ちはありません。",
         "You have no bookings or waitlist places.",
     ),
+    (
+        "fact_session",
+        "クラス：{session}（{start}）",
+        "Class: {session} ({start})",
+    ),
+    (
+        "fact_waitlist_position",
+        "キャンセル待ちの{position}番目です",
+        "You'll be number {position} on the waitlist",
+    ),
+    (
+        "fact_credits_used",
+        "回数券：{credits}回分を使います",
+        "Punch card: {credits} credit(s) used",
+    ),
+    (
+        "fact_credits_forfeited",
+        "直前のキャンセルのため、回数券{credits}回分は戻りません",
+        "A late cancel: {credits} credit(s) will not come back",
+    ),
+    (
+        "fact_late_cancel_fee",
+        "直前のキャンセルのため、キャンセル料{fee}がかかります",
+        "A late cancel: a fee of {fee} applies",
+    ),
+    (
+        "ask_session",
+        "どのクラスになさいますか？（{choices}）",
+        "Which class do you mean? ({choices})",
+    ),
+    (
+        "confirm_book",
+        "{session}（{start}）を予約します。",
+        "I'll book {session} ({start}) for you.",
+    ),
+    (
+        "confirm_join_waitlist",
+        "{session}（{start}）のキャンセル待ちに登録します。",
+        "I'll put you on the waitlist for {session} ({start}).",
+    ),
+    (
+        "confirm_cancel_booking",
+        "{session}（{start}）のご予約を取り消します。",
+        "I'll cancel your booking for {session} ({start}).",
+    ),
+    (
+        "confirm_leave_waitlist",
+        "{session}（{start}）のキャンセル待ちを取り消します。",
+        "I'll take you off the waitlist for {session} ({start}).",
+    ),
+    (
+        "refuse_booking_no_session",
+        "ご希望に合うクラスが見つかりませんでした。",
+        "I couldn't find a class that fits.",
+    ),
+    (
+        "refuse_booking_full",
+        "このクラスは満席です。",
+        "That class is full.",
+    ),
+    (
+        "refuse_booking_closed",
+        "このクラスの予約受付は終了しました。",
+        "Booking for that class has closed.",
+    ),
+    (
+        "refuse_booking_not_open",
+        "このクラスの予約受付はまだ始まっていません。",
+        "Booking for that class hasn't opened yet.",
+    ),
+    (
+        "refuse_booking_restricted",
+        "お支払いの確認ができるまで、新しいご予約はお受けできません。",
+        "New bookings are paused until your payment is settled.",
+    ),
+    (
+        "refuse_booking_membership",
+        "現在のご契約の状態では、このクラスをご予約いただけません。",
+        "Your membership doesn't allow booking this class right now.",
+    ),
+    (
+        "refuse_booking_limit",
+        "ご予約の上限に達しています。",
+        "You've reached your booking limit.",
+    ),
+    (
+        "refuse_booking_overlaps",
+        "同じ時間に別のご予約があります。",
+        "You have another booking at that time.",
+    ),
+    (
+        "refuse_booking_no_credit",
+        "回数券の残りがありません。",
+        "You have no punch-card credits left.",
+    ),
+    (
+        "refuse_booking_already",
+        "このクラスはすでにご予約（またはキャンセル待ち）済みです。",
+        "You're already booked (or waiting) for that class.",
+    ),
+    (
+        "refuse_booking_locked",
+        "キャンセルや無断欠席が続いたため、しばらくご予約いただけません。",
+        "Booking is locked for a while after repeated late cancels or no-shows.",
+    ),
+    (
+        "refuse_booking_other",
+        "このご予約はお受けできません（{detail}）。",
+        "That booking can't be made: {detail}.",
+    ),
     // Refusals: the rule's reason, then the nearest alternative.
     (
         "refuse_pause_not_allowed",

@@ -29,7 +29,7 @@
 //!   masked.
 //!
 //! ```
-//! use memberkit::chat::{Assistant, ChatConfig, ChatState, Club, Identity, Member, Step};
+//! use memberkit::chat::{Assistant, ChatConfig, ChatState, Club, Identity, Member, Request, Step};
 //! use memberkit::intent::default_model;
 //! use memberkit::membership::{Catalog, Command, Membership, decide};
 //! use memberkit::calendar::date;
@@ -57,10 +57,12 @@
 //! }
 //! let reply = bot.turn(&state, "はい", today, lookup);
 //! let Step::Confirmed { command, .. } = reply.step else { panic!("{:?}", reply.step) };
-//! assert_eq!(command, Command::Pause { from: date(2026, 6, 1)?, until: date(2026, 8, 1)? });
+//! let pause = Command::Pause { from: date(2026, 6, 1)?, until: date(2026, 8, 1)? };
+//! assert_eq!(command, Request::Membership(pause));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod booking;
 mod config;
 mod explain;
 mod facts;
@@ -80,8 +82,8 @@ mod words;
 pub use config::{ChatConfig, IdentityField, Procedure, Topic, Verification};
 pub use facts::Fact;
 pub use member::{Club, Identity, Member};
-pub use reply::{Alternative, Detail, Offer, Reply, Step};
-pub use state::{ChatState, Details, Goal, IdentityProgress, Proposal, Task};
+pub use reply::{Alternative, Detail, Offer, Reply, SessionChoice, Step};
+pub use state::{ChatState, Details, Goal, IdentityProgress, Proposal, Request, Task};
 pub use text::{Language, Templates};
 pub use turn::{Assistant, Reading};
 

@@ -142,6 +142,11 @@ pub(super) fn command(
         Procedure::Cancel => Ok(Command::Cancel {
             when: details.cancel.unwrap_or(CancelTiming::ByNoticeRule),
         }),
+        // Made from the book by `chat::booking`.
+        Procedure::Book | Procedure::CancelBooking => Err(Detail::Session {
+            procedure,
+            choices: Vec::new(),
+        }),
         Procedure::ChangePlan => {
             let Some(target) = details.plan.clone() else {
                 return Err(Detail::Plan {

@@ -4,10 +4,11 @@
 use super::config::{IdentityField, Procedure, Topic};
 use super::facts::Fact;
 use super::state::ChatState;
+use super::state::Request;
 use super::text::Language;
+use crate::booking::Instant;
 use crate::intent::HandoverReason;
 use crate::intent::slots::Slot;
-use crate::membership::Command;
 use crate::money::Money;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -81,9 +82,9 @@ pub enum Step {
     Confirm {
         /// The procedure.
         procedure: Procedure,
-        /// The membership command (accepted by a dry run).
-        command: Command,
-        /// The membership version it was proposed on.
+        /// The command (accepted by a dry run).
+        command: Request,
+        /// The membership's (or the book's) version it was proposed on.
         version: u64,
         /// Dates, fees, invoices.
         facts: Vec<Fact>,
@@ -105,10 +106,11 @@ pub enum Step {
     Confirmed {
         /// The procedure.
         procedure: Procedure,
-        /// The command, accepted by the decider on the member's state.
-        command: Command,
-        /// The membership version it was checked on: refuse the write if
-        /// the stored version differs.
+        /// The command, accepted by the decider on the member's state (or
+        /// the book).
+        command: Request,
+        /// The membership's (or the book's) version it was checked on:
+        /// refuse the write if the stored version differs.
         version: u64,
     },
     /// The member said no: nothing changes.
@@ -150,6 +152,22 @@ pub enum Detail {
         /// The next renewal.
         next_renewal: Option<NaiveDate>,
     },
+    /// Which session, among those that fit what the member said.
+    Session {
+        /// Booking, or cancelling.
+        procedure: Procedure,
+        /// The sessions, earliest first (at most five).
+        choices: Vec<SessionChoice>,
+    },
+}
+
+/// A session the member may mean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionChoice {
+    /// Its id.
+    pub session: String,
+    /// When it starts.
+    pub start: Instant,
 }
 
 /// Something a member may do instead of cancelling.
@@ -167,7 +185,7 @@ pub struct Offer {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alternative {
     /// The command.
-    pub command: Command,
+    pub command: Request,
     /// The membership version it was proposed on.
     pub version: u64,
     /// What it means.

@@ -6,6 +6,7 @@ use super::facts::{self, Fact};
 use super::member::Club;
 use super::reply::{Detail, Offer, Step};
 use super::text::{self, Language, Templates};
+use crate::booking::{Book, Command as BookingCommand, Instant};
 use crate::intent::{HandoverReason, OUT_OF_SCOPE};
 use crate::membership::{CancelTiming, Command, Event};
 use chrono::{Months, NaiveDate};
@@ -74,6 +75,38 @@ impl<'a> Say<'a> {
         let intro = self.render("alternative", &[]);
         self.line(intro);
         self.proposal(command, events);
+    }
+
+    /// The line that states what a booking command does.
+    pub fn booking_proposal(&mut self, command: &BookingCommand, book: &Book) {
+        let (key, session) = match command {
+            BookingCommand::Book { session, .. } => ("confirm_book", session),
+            BookingCommand::JoinWaitlist { session, .. } => ("confirm_join_waitlist", session),
+            BookingCommand::Cancel { session, .. } => ("confirm_cancel_booking", session),
+            BookingCommand::LeaveWaitlist { session, .. } => ("confirm_leave_waitlist", session),
+            // The booking procedures make no other command.
+            _ => return,
+        };
+        let start = book
+            .sessions
+            .get(session)
+            .map(|s| self.instant(s.spec.start))
+            .unwrap_or_default();
+        let line = self.render(key, &[("session", session.to_string()), ("start", start)]);
+        self.line(line);
+    }
+
+    /// The nearest booking alternative, introduced.
+    pub fn booking_alternative(&mut self, command: &BookingCommand, book: &Book) {
+        let intro = self.render("alternative", &[]);
+        self.line(intro);
+        self.booking_proposal(command, book);
+    }
+
+    /// A session's start as written: 「5月8日 10:00」.
+    fn instant(&self, at: Instant) -> String {
+        let local = at.naive_local();
+        format!("{} {}", self.date(local.date()), local.format("%H:%M"))
     }
 
     fn describe(&self, command: &Command, events: &[Event]) -> String {
@@ -186,6 +219,16 @@ impl<'a> Say<'a> {
                 self.render(
                     "ask_plan",
                     &[("plans", text::list(self.language, &names, true))],
+                )
+            }
+            Detail::Session { choices, .. } => {
+                let items: Vec<String> = choices
+                    .iter()
+                    .map(|c| format!("{} {}", c.session, self.instant(c.start)))
+                    .collect();
+                self.render(
+                    "ask_session",
+                    &[("choices", text::list(self.language, &items, true))],
                 )
             }
             Detail::ChangeTiming { next_renewal } => {

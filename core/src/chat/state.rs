@@ -4,9 +4,10 @@
 
 use super::config::{Procedure, Topic};
 use super::text::Language;
+use crate::booking::Command as BookingCommand;
 use crate::intent::{Conversation, HandoverReason};
 use crate::membership::{CancelTiming, ChangeTiming, Command};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 /// Where a conversation stands. `ChatState::default()` starts one.
@@ -114,14 +115,36 @@ pub struct Details {
     pub change: Option<ChangeTiming>,
     /// Whether the retention offer was answered (the member still cancels).
     pub retention_declined: bool,
+    /// The session a booking is about, once it is known.
+    pub session: Option<String>,
+    /// The day of the session.
+    pub day: Option<NaiveDate>,
+    /// The time it starts.
+    pub time: Option<NaiveTime>,
+    /// The class (an id of the host's `class` names).
+    pub class: Option<String>,
+    /// Seats for a party.
+    pub party: Option<u32>,
 }
 
 /// A command awaiting the member's yes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Proposal {
-    /// The membership command.
-    pub command: Command,
-    /// The membership's version when it was proposed.
+    /// The command.
+    pub command: Request,
+    /// The membership's (or the book's) version when it was proposed.
     pub version: u64,
+}
+
+/// A command for the host to execute: on the membership, or on the booking
+/// book. Serialized as the command itself (`{"type": "pause", ...}`,
+/// `{"type": "book", ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Request {
+    /// A membership command.
+    Membership(Command),
+    /// A booking command.
+    Booking(BookingCommand),
 }
