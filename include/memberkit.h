@@ -733,15 +733,18 @@ enum MkStatus mk_chat_reading_member_number(const struct MkChatReading *reading,
  *
  * `member_json` is the host's record (`{"identity": {"member_number":
  * "...", "email": ..., "phone": ..., "birth_date": ...}, "membership":
- * [events], "billing": account}`) of the member the reading's
+ * [events], "billing": account, "receivables": dunning state,
+ * "booking_id": id in the book}`) of the member the reading's
  * mk_chat_reading_member_number names, or NULL when there is no number or
  * no such member (the member is never told which). The reply holds `step`
- * and that step's fields (`"confirmed"` carries the membership `command`
- * and the `version` it was checked on, for the host to execute: memberkit
- * never executes anything), `text` in the member's language, `language`,
- * `intent`, `confidence`, `slots`, and the `state` to store and pass to
- * the next mk_assistant_read. A record that does not parse gives
- * MK_STATUS_INVALID_JSON naming the bad field; the reply itself never fails.
+ * and that step's fields (`"confirmed"` carries the `command` — a
+ * membership command, or a booking one — and the `version` it was checked
+ * on, for the host to execute: memberkit never executes anything), `text`
+ * in the member's language, `language`, `intent`, `confidence`, `slots`,
+ * and the `state` to store and pass to the next mk_assistant_read. A
+ * record that does not parse gives MK_STATUS_INVALID_JSON naming the bad
+ * field; the reply itself never fails. Booking requests go to the host
+ * (an `answer` step): mk_assistant_reply_in_book carries them out.
  *
  * # Safety
  * `assistant` is a live handle; `reading` is NULL or a live reading not
@@ -749,6 +752,20 @@ enum MkStatus mk_chat_reading_member_number(const struct MkChatReading *reading,
  * NUL-terminated; `out_reply_json` is writable.
  */
 enum MkStatus mk_assistant_reply(const struct MkAssistant *assistant, struct MkChatReading *reading, const char *member_json, char **out_reply_json);
+
+/**
+ * Consumes `reading` like mk_assistant_reply, and replies with the booking
+ * book `book` as it stands at `now_unix_seconds` (shown at the UTC offset
+ * `utc_offset_seconds`, 32400 for +09:00): the member may book a class
+ * (or join a full one's waitlist) and cancel a booking, each a `booking`
+ * command confirmed for the host to execute on `book`, and ask about their
+ * bookings and waitlist places. The book is read under its lock and left
+ * unchanged.
+ *
+ * # Safety
+ * As mk_assistant_reply; `book` is a live handle from mk_booking_book_new.
+ */
+enum MkStatus mk_assistant_reply_in_book(const struct MkAssistant *assistant, struct MkChatReading *reading, const char *member_json, const struct MkBookingBook *book, int64_t now_unix_seconds, int32_t utc_offset_seconds, char **out_reply_json);
 
 /**
  * Frees a reading without replying to it. NULL is accepted and ignored.

@@ -241,7 +241,12 @@ fn bookings_and_waitlist_places_are_answered_from_the_book() {
     let state = ChatState::verified("1000001");
     let reading = bot.read(&state, "キャンセル待ちは何番目ですか", today);
     assert_eq!(reading.intent(), "waitlist");
-    let reply = bot.reply_with(reading, Some(&members[0]), Some((&book, now)));
+    let bookings = memberkit::chat::Bookings {
+        book: &book,
+        rules: &rules,
+        now,
+    };
+    let reply = bot.reply_with(reading, Some(&members[0]), Some(bookings));
     assert_eq!(
         reply.text,
         "ご予約：yoga-0508（5月8日 10:00）\nキャンセル待ち：spin-0509（5月9日 19:00、1番目）"

@@ -8,7 +8,7 @@ use memberkit::booking::{
 };
 use memberkit::calendar::date;
 use memberkit::chat::{
-    Assistant, ChatConfig, ChatState, Club, Detail, Fact, Identity, Member, Request, Step,
+    Assistant, Bookings, ChatConfig, ChatState, Club, Detail, Fact, Identity, Member, Request, Step,
 };
 use memberkit::intent::default_model;
 
@@ -30,11 +30,12 @@ fn studio() -> Studio {
         r#"{"catalog": [{"id": "regular", "name": "Regular",
             "price": {"amount": "8800", "currency": "JPY"}, "interval": {"unit": "month", "count": 1}}],
             "names": [{"list": "class", "id": "yoga", "names": ["ヨガ", "yoga"]},
-                      {"list": "class", "id": "spin", "names": ["スピン", "spin"]}],
-            "booking": {"policies": {"default": {"late_cancel_minutes_before": 720}}}}"#,
+                      {"list": "class", "id": "spin", "names": ["スピン", "spin"]}]}"#,
     )
     .unwrap();
-    let rules = club.booking.clone().unwrap();
+    let rules =
+        Rules::from_json(r#"{"policies": {"default": {"late_cancel_minutes_before": 720}}}"#)
+            .unwrap();
     let bot = Assistant::new(default_model().unwrap(), club, ChatConfig::default()).unwrap();
     let session = |id: &str, start: &str, capacity| SessionSpec {
         id: id.into(),
@@ -97,9 +98,14 @@ fn studio() -> Studio {
 
 fn say(studio: &Studio, state: &ChatState, message: &str, now: &str) -> memberkit::chat::Reply {
     let reading = studio.bot.read(state, message, date(2026, 5, 6).unwrap());
+    let bookings = Bookings {
+        book: &studio.book,
+        rules: &studio.rules,
+        now: at(now),
+    };
     studio
         .bot
-        .reply_with(reading, Some(&studio.member), Some((&studio.book, at(now))))
+        .reply_with(reading, Some(&studio.member), Some(bookings))
 }
 
 #[test]

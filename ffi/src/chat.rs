@@ -9,11 +9,12 @@
 //! with the record found (or NULL). The reply's `state` is stored by the
 //! host and passed to the next mk_assistant_read.
 
+use crate::booking::{MkBookingBook, book_ref, to_instant};
 use crate::calendar::{MkDate, to_date};
 use crate::error::{Failure, MkStatus};
 use crate::intent::{MkIntentModel, hand_out, model_ref};
 use crate::strings::{read_str, write_out, write_string};
-use memberkit::chat::{Assistant, ChatConfig, ChatState, Club, Member, Reading};
+use memberkit::chat::{Assistant, Bookings, ChatConfig, ChatState, Club, Member, Reading};
 use memberkit::intent::default_model;
 use std::ffi::c_char;
 
@@ -175,15 +176,18 @@ pub unsafe extern "C" fn mk_chat_reading_member_number(
 ///
 /// `member_json` is the host's record (`{"identity": {"member_number":
 /// "...", "email": ..., "phone": ..., "birth_date": ...}, "membership":
-/// [events], "billing": account}`) of the member the reading's
+/// [events], "billing": account, "receivables": dunning state,
+/// "booking_id": id in the book}`) of the member the reading's
 /// mk_chat_reading_member_number names, or NULL when there is no number or
 /// no such member (the member is never told which). The reply holds `step`
-/// and that step's fields (`"confirmed"` carries the membership `command`
-/// and the `version` it was checked on, for the host to execute: memberkit
-/// never executes anything), `text` in the member's language, `language`,
-/// `intent`, `confidence`, `slots`, and the `state` to store and pass to
-/// the next mk_assistant_read. A record that does not parse gives
-/// MK_STATUS_INVALID_JSON naming the bad field; the reply itself never fails.
+/// and that step's fields (`"confirmed"` carries the `command` — a
+/// membership command, or a booking one — and the `version` it was checked
+/// on, for the host to execute: memberkit never executes anything), `text`
+/// in the member's language, `language`, `intent`, `confidence`, `slots`,
+/// and the `state` to store and pass to the next mk_assistant_read. A
+/// record that does not parse gives MK_STATUS_INVALID_JSON naming the bad
+/// field; the reply itself never fails. Booking requests go to the host
+/// (an `answer` step): mk_assistant_reply_in_book carries them out.
 ///
 /// # Safety
 /// `assistant` is a live handle; `reading` is NULL or a live reading not
@@ -196,29 +200,81 @@ pub unsafe extern "C" fn mk_assistant_reply(
     member_json: *const c_char,
     out_reply_json: *mut *mut c_char,
 ) -> MkStatus {
+    entry!({ unsafe { reply(assistant, reading, member_json, None, out_reply_json) } })
+}
+
+/// Consumes `reading` like mk_assistant_reply, and replies with the booking
+/// book `book` as it stands at `now_unix_seconds` (shown at the UTC offset
+/// `utc_offset_seconds`, 32400 for +09:00): the member may book a class
+/// (or join a full one's waitlist) and cancel a booking, each a `booking`
+/// command confirmed for the host to execute on `book`, and ask about their
+/// bookings and waitlist places. The book is read under its lock and left
+/// unchanged.
+///
+/// # Safety
+/// As mk_assistant_reply; `book` is a live handle from mk_booking_book_new.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mk_assistant_reply_in_book(
+    assistant: *const MkAssistant,
+    reading: *mut MkChatReading,
+    member_json: *const c_char,
+    book: *const MkBookingBook,
+    now_unix_seconds: i64,
+    utc_offset_seconds: i32,
+    out_reply_json: *mut *mut c_char,
+) -> MkStatus {
     entry!({
-        // Taken first, so that every way out below frees it.
-        // SAFETY: from Box::into_raw in mk_assistant_read, by the caller's contract.
-        let reading = (!reading.is_null()).then(|| unsafe { Box::from_raw(reading) });
-        let assistant = unsafe { assistant_ref(assistant) }?;
-        let reading =
-            reading.ok_or_else(|| Failure::new(MkStatus::NullPointer, "reading is NULL"))?;
-        let member = if member_json.is_null() {
-            None
-        } else {
-            Some(Member::from_json(unsafe {
-                read_str(member_json, "member_json")
-            }?)?)
-        };
-        if out_reply_json.is_null() {
-            return Err(Failure::new(
-                MkStatus::NullPointer,
-                "out_reply_json is NULL",
-            ));
-        }
-        let reply = assistant.reply(reading.0, member.as_ref());
-        unsafe { write_string(out_reply_json, "out_reply_json", reply.to_json()) }
+        let at = (book, now_unix_seconds, utc_offset_seconds);
+        unsafe { reply(assistant, reading, member_json, Some(at), out_reply_json) }
     })
+}
+
+/// The reply of both entry points: `book` is the book handle with the
+/// instant's seconds and offset.
+///
+/// # Safety
+/// As mk_assistant_reply_in_book.
+unsafe fn reply(
+    assistant: *const MkAssistant,
+    reading: *mut MkChatReading,
+    member_json: *const c_char,
+    book: Option<(*const MkBookingBook, i64, i32)>,
+    out_reply_json: *mut *mut c_char,
+) -> Result<(), Failure> {
+    // Taken first, so that every way out below frees it.
+    // SAFETY: from Box::into_raw in mk_assistant_read, by the caller's contract.
+    let reading = (!reading.is_null()).then(|| unsafe { Box::from_raw(reading) });
+    let assistant = unsafe { assistant_ref(assistant) }?;
+    let reading = reading.ok_or_else(|| Failure::new(MkStatus::NullPointer, "reading is NULL"))?;
+    let member = if member_json.is_null() {
+        None
+    } else {
+        Some(Member::from_json(unsafe {
+            read_str(member_json, "member_json")
+        }?)?)
+    };
+    if out_reply_json.is_null() {
+        return Err(Failure::new(
+            MkStatus::NullPointer,
+            "out_reply_json is NULL",
+        ));
+    }
+    let reply = match book {
+        None => assistant.reply(reading.0, member.as_ref()),
+        Some((book, seconds, offset)) => {
+            let shared = unsafe { book_ref(book) }?;
+            let now = to_instant(seconds, offset)?;
+            shared.read(|book| {
+                let bookings = Bookings {
+                    book,
+                    rules: shared.rules(),
+                    now,
+                };
+                assistant.reply_with(reading.0, member.as_ref(), Some(bookings))
+            })
+        }
+    };
+    unsafe { write_string(out_reply_json, "out_reply_json", reply.to_json()) }
 }
 
 /// Frees a reading without replying to it. NULL is accepted and ignored.

@@ -416,6 +416,53 @@ static void test_shared_by_8_threads(const MkAssistant *assistant) {
     for (size_t s = 0; s < N_SCRIPTS; s++) free(expected[s]);
 }
 
+/* With the booking book: a class booked by day and time, the command for the
+   host to execute on the book, and the book unchanged by the reply. */
+static void test_booking_in_the_book(const MkAssistant *assistant) {
+    MkBookingRules *rules = NULL;
+    MkBookingBook *book = NULL;
+    CHECK(mk_booking_rules_new("{}", &rules) == MK_STATUS_OK);
+    CHECK(mk_booking_book_new(rules, NULL, &book) == MK_STATUS_OK);
+    const char *setup[] = {
+        "{\"type\":\"schedule_session\",\"session\":{\"id\":\"yoga-0507-10\",\"capacity\":5,\"credits\":1,"
+        "\"start\":\"2026-05-07T10:00:00+09:00\",\"end\":\"2026-05-07T11:00:00+09:00\"}}",
+        "{\"type\":\"set_member\",\"member\":\"1000001\",\"eligibility\":{}}",
+        "{\"type\":\"add_pack\",\"member\":\"1000001\",\"pack\":{\"id\":\"p1\",\"credits\":5,"
+        "\"expires\":\"2026-08-01T00:00:00+09:00\",\"valid_for\":[]}}",
+    };
+    for (size_t i = 0; book && i < sizeof setup / sizeof setup[0]; i++) {
+        char *events = NULL;
+        CHECK(mk_booking_book_execute(book, setup[i], "2026-05-06T09:00:00+09:00", &events) == MK_STATUS_OK);
+        mk_string_free(events);
+    }
+    uint64_t before = 0;
+    CHECK(book && mk_booking_book_version(book, &before) == MK_STATUS_OK);
+    const int64_t now = 1778025600; /* 2026-05-06T09:00:00+09:00 */
+    MkChatReading *reading = NULL;
+    const char *verified = "{\"identity\":{\"claimed\":\"1000001\",\"verified\":true}}";
+    CHECK(mk_assistant_read(assistant, verified, "明日10時のクラスを予約したい", MAY_6, &reading) == MK_STATUS_OK);
+    char *reply = NULL;
+    CHECK(mk_assistant_reply_in_book(assistant, reading, member_json("1000001"), book, now, 32400, &reply) ==
+          MK_STATUS_OK);
+    CHECK(says(reply, "confirm",
+               "yoga-0507-10（5月7日 10:00）を予約します。\nクラス：yoga-0507-10（5月7日 10:00）\n"
+               "回数券：1回分を使います\nこの内容でお手続きしてよろしいですか？（はい／いいえ）"));
+    const char *command = reply ? js_get(reply, "command") : NULL;
+    CHECK(command && js_equal(command, "{\"type\":\"book\",\"session\":\"yoga-0507-10\",\"member\":\"1000001\","
+                                       "\"party\":1}"));
+    uint64_t after = 0;
+    CHECK(book && mk_booking_book_version(book, &after) == MK_STATUS_OK && after == before);
+    mk_string_free(reply);
+    /* NULL book, a bad offset: statuses, and the reading still freed. */
+    CHECK(mk_assistant_read(assistant, verified, "x", MAY_6, &reading) == MK_STATUS_OK);
+    CHECK(mk_assistant_reply_in_book(assistant, reading, NULL, NULL, now, 32400, &reply) == MK_STATUS_NULL_POINTER);
+    CHECK(mk_assistant_read(assistant, verified, "x", MAY_6, &reading) == MK_STATUS_OK);
+    CHECK(mk_assistant_reply_in_book(assistant, reading, NULL, book, now, 90000, &reply) ==
+          MK_STATUS_INVALID_ARGUMENT);
+    mk_booking_book_free(book);
+    mk_booking_rules_free(rules);
+}
+
 int main(void) {
     test_frees_accept_null();
     test_new();
@@ -425,6 +472,7 @@ int main(void) {
         test_member_number(assistant);
         test_reply_consumes_the_reading(assistant);
         test_japanese_conversation_to_a_confirmed_pause(assistant);
+        test_booking_in_the_book(assistant);
         test_shared_by_8_threads(assistant);
     }
     mk_assistant_free(assistant);

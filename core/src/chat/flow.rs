@@ -3,7 +3,7 @@
 //! path to a clarification.
 
 use super::config::{Procedure, Topic};
-use super::member::Member;
+use super::member::{Bookings, Member};
 use super::reply::Alternative;
 use super::reply::Step;
 use super::say::Say;
@@ -13,7 +13,6 @@ use super::turn::Assistant;
 use super::verify::{Outcome, verify};
 use super::words::{Word, answer_word};
 use super::{booking, explain, facts, procedure};
-use crate::booking::{Book, Instant};
 use crate::booking::{Command as BookingCommand, decide as booking_decide};
 use crate::intent::HandoverReason;
 use crate::intent::slots::{Slot, SlotValue};
@@ -32,7 +31,7 @@ pub(super) struct TurnState<'a> {
     pub used: Vec<bool>,
     pub message: String,
     pub member: Option<&'a Member>,
-    pub book: Option<(&'a Book, Instant)>,
+    pub bookings: Option<Bookings<'a>>,
     pub today: NaiveDate,
 }
 
@@ -229,12 +228,12 @@ impl TurnState<'_> {
                 };
             }
             Goal::Answer(topic) => {
-                let facts = match (topic, self.book) {
+                let facts = match (topic, self.bookings) {
                     (Topic::Membership, _) => {
                         facts::membership_facts(club, member, &state, self.today)
                     }
                     (Topic::Billing, _) => facts::billing_facts(club, member, &state, self.today),
-                    (Topic::Bookings, Some((book, now))) => facts::booking_facts(member, book, now),
+                    (Topic::Bookings, Some(b)) => facts::booking_facts(member, b.book, b.now),
                     // Without the book, the host answers.
                     (Topic::Bookings, None) => {
                         let config = &self.assistant.config;
@@ -278,10 +277,9 @@ impl TurnState<'_> {
     }
 
     /// The step of a booking procedure: the session asked about, then a dry
-    /// run on the book. Without the book (or the club's booking rules) the
-    /// host answers.
+    /// run on the book. Without the book the host answers.
     fn act_booking(&mut self, task: Task, procedure: Procedure, member: &Member) -> Step {
-        let (Some((book, now)), Some(_)) = (self.book, &self.assistant.club.booking) else {
+        let Some(Bookings { book, now, .. }) = self.bookings else {
             let config = &self.assistant.config;
             let about = config.procedures.iter().find(|(_, p)| **p == procedure);
             return Step::Answer {
@@ -320,7 +318,7 @@ impl TurnState<'_> {
         procedure: Procedure,
         command: BookingCommand,
     ) -> Step {
-        let (Some((book, now)), Some(rules)) = (self.book, &self.assistant.club.booking) else {
+        let Some(Bookings { book, rules, now }) = self.bookings else {
             return Step::Dropped { procedure };
         };
         let version = book.version;
@@ -473,7 +471,7 @@ impl TurnState<'_> {
         procedure: Procedure,
         command: BookingCommand,
     ) -> Step {
-        let (Some((book, now)), Some(rules)) = (self.book, &self.assistant.club.booking) else {
+        let Some(Bookings { book, rules, now }) = self.bookings else {
             return self.act(task);
         };
         match booking_decide(book, rules, &command, now) {

@@ -6,7 +6,6 @@ use super::member::Club;
 use super::reply::Reply;
 use super::state::ChatState;
 use crate::billing::BillingConfig;
-use crate::booking::Rules;
 use crate::dunning::Policy;
 use crate::intent::slots::Gazetteer;
 use crate::membership::{Catalog, Plan};
@@ -23,14 +22,12 @@ struct ClubJson {
     names: Gazetteer,
     #[serde(default)]
     dunning: Option<serde_json::Value>,
-    #[serde(default)]
-    booking: Option<serde_json::Value>,
 }
 
 impl Club {
     /// Reads a club: `{"catalog": [plans], "billing": {config}, "names":
     /// [{"list": "class", "id": "yoga", "names": ["ヨガ"]}], "dunning":
-    /// {policy}, "booking": {rules}}` (only `catalog` required).
+    /// {policy}}` (only `catalog` required).
     ///
     /// ```
     /// use memberkit::chat::Club;
@@ -62,17 +59,11 @@ impl Club {
             .map(|policy| Policy::from_json(&policy.to_string()))
             .transpose()
             .map_err(|e| invalid("dunning", e.to_string()))?;
-        let booking = club
-            .booking
-            .map(|rules| Rules::from_json(&rules.to_string()))
-            .transpose()
-            .map_err(|e| invalid("booking", e.to_string()))?;
         Ok(Self {
             catalog,
             billing: club.billing,
             names: club.names,
             dunning,
-            booking,
         })
     }
 }

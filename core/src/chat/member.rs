@@ -3,7 +3,7 @@
 
 use super::config::IdentityField;
 use crate::billing::{BillingAccount, BillingConfig};
-use crate::booking::Rules;
+use crate::booking::{Book, Instant, Rules};
 use crate::dunning::{Policy, Receivables};
 use crate::intent::slots::{Gazetteer, SlotValue};
 use crate::membership::{Catalog, Event, Membership};
@@ -23,8 +23,18 @@ pub struct Club {
     /// The dunning policy, for telling members what happens to an unpaid
     /// invoice, and when.
     pub dunning: Option<Policy>,
-    /// The booking rules, for booking and cancelling classes.
-    pub booking: Option<Rules>,
+}
+
+/// The booking book as it stands, with its rules, for the booking
+/// procedures and questions about bookings.
+#[derive(Debug, Clone, Copy)]
+pub struct Bookings<'a> {
+    /// The book.
+    pub book: &'a Book,
+    /// Its rules.
+    pub rules: &'a Rules,
+    /// The instant of the conversation's message.
+    pub now: Instant,
 }
 
 impl Club {
@@ -35,7 +45,6 @@ impl Club {
             billing: BillingConfig::default(),
             names: Gazetteer::default(),
             dunning: None,
-            booking: None,
         }
     }
 }

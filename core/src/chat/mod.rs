@@ -81,7 +81,7 @@ mod words;
 
 pub use config::{ChatConfig, IdentityField, Procedure, Topic, Verification};
 pub use facts::Fact;
-pub use member::{Club, Identity, Member};
+pub use member::{Bookings, Club, Identity, Member};
 pub use reply::{Alternative, Detail, Offer, Reply, SessionChoice, Step};
 pub use state::{ChatState, Details, Goal, IdentityProgress, Proposal, Request, Task};
 pub use text::{Language, Templates};

@@ -4,12 +4,11 @@
 use super::ChatError;
 use super::config::ChatConfig;
 use super::flow::TurnState;
-use super::member::{Club, Member};
+use super::member::{Bookings, Club, Member};
 use super::reply::Reply;
 use super::say::Say;
 use super::state::{ChatState, Goal};
 use super::text::Language;
-use crate::booking::{Book, Instant};
 use crate::intent::slots::{Slot, SlotExtractor, SlotValue};
 use crate::intent::{Assessment, Model, Router};
 use chrono::NaiveDate;
@@ -103,13 +102,14 @@ impl Assistant {
         self.reply_with(reading, member, None)
     }
 
-    /// [`reply`](Self::reply) with the booking book as it stands `now`, so
-    /// that questions about bookings and waitlist places are answered from it.
+    /// [`reply`](Self::reply) with the booking book as it stands, so that
+    /// members can book and cancel classes and ask about their bookings
+    /// and waitlist places.
     pub fn reply_with(
         &self,
         reading: Reading,
         member: Option<&Member>,
-        book: Option<(&Book, Instant)>,
+        bookings: Option<Bookings<'_>>,
     ) -> Reply {
         let Reading {
             mut state,
@@ -140,7 +140,7 @@ impl Assistant {
             slots,
             message,
             member,
-            book,
+            bookings,
             today,
         };
         let step = turn.step(complaint, choices);
