@@ -40,7 +40,7 @@ pub use gazetteer::Gazetteer;
 
 use super::IntentError;
 use crate::money::Money;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use fold::{Folded, fold_char};
 use gazetteer::Names;
 use regex::{Regex, RegexSet};
@@ -294,7 +294,7 @@ impl SlotExtractor {
                 if start == end || !isolated(haystack, start, end, rule.not_followed_by) {
                     continue;
                 }
-                let Some(value) = parse(&captures, today) else {
+                let Some(value) = parse(&captures, today).filter(in_calendar) else {
                     continue;
                 };
                 let span = captures.name("v").unwrap_or(whole);
@@ -303,6 +303,17 @@ impl SlotExtractor {
         }
         found.sort_by_key(|(start, _)| *start);
         found.into_iter().map(|(_, slot)| slot).collect()
+    }
+}
+
+/// Whether every date in `value` is one the library's date format writes
+/// and reads (years 0000 to 9999): 「明日」 on 9999-12-31 is no slot.
+fn in_calendar(value: &SlotValue) -> bool {
+    let ok = |d: &NaiveDate| (0..=9999).contains(&d.year());
+    match value {
+        SlotValue::Date(d) | SlotValue::Month(d) | SlotValue::MonthEnd(d) => ok(d),
+        SlotValue::MonthRange { from, until } => ok(from) && ok(until),
+        _ => true,
     }
 }
 

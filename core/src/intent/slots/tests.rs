@@ -286,3 +286,21 @@ fn many_matches_stay_linear() {
     let text = "5/3 ".repeat(20_000);
     assert_eq!(SLOTS.extract(&text, today()).len(), 20_000);
 }
+
+#[test]
+fn relative_dates_stay_inside_the_calendar() {
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+    for text in [
+        "明日",
+        "tomorrow",
+        "来月から",
+        "next monday",
+        "1/5",
+        "来月末",
+    ] {
+        assert_eq!(SLOTS.extract(text, last), [], "{text}");
+    }
+    let first = NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+    assert_eq!(SLOTS.extract("昨日", first), []);
+    assert_eq!(SLOTS.extract("今日", last).len(), 1);
+}
