@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test suite of memberkit: formatting, clippy, the Rust
-# tests (unit, property, doc and README examples, header drift), the C and C++
-# tests under sanitizers, and the Python tests with stub checks.
+# tests (unit, property, doc and README examples, header drift), every fuzz
+# target for a few seconds, the C and C++ tests under sanitizers and
+# valgrind, and the Python tests with stub checks.
 # Fails as soon as any part fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,10 @@ cargo clippy -q --workspace --all-targets --all-features -- -D warnings
 step "Rust tests (core + ffi, with the header drift check)"
 cargo test -q --all-features
 
-step "C and C++ tests (ASan + UBSan)"
+step "Fuzz targets, briefly (cargo-fuzz on stable via RUSTC_BOOTSTRAP=1; fuzz/README.md)"
+FUZZ_SEED=1 scripts/fuzz.sh 3
+
+step "C and C++ tests (ASan + UBSan, then valgrind memcheck)"
 scripts/test-native.sh
 
 step "Python package"

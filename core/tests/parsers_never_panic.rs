@@ -1,7 +1,7 @@
 //! Every parser of outside input refuses bad input with an error, never a
 //! panic: arbitrary text, and valid documents with one byte changed.
-//! (cargo-fuzz needs a nightly toolchain this project does not assume; these
-//! property tests cover the same entry points on stable.)
+//! The cargo-fuzz targets in `fuzz/` search the same entry points far longer
+//! (see fuzz/README.md); these property tests keep a quick check in `cargo test`.
 
 use memberkit::billing::{AccountHistory, BillingAccount, BillingConfig};
 use memberkit::calendar::parse_date;

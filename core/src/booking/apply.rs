@@ -13,7 +13,9 @@ impl Book {
 
     /// Folds `event` into the book in place.
     pub fn apply_mut(&mut self, event: &Event) {
-        self.version += 1;
+        // Saturating: a stored state at the largest version must not wrap
+        // to 0 (a stale writer would then win the version check) or panic.
+        self.version = self.version.saturating_add(1);
         let at = event.at();
         if self.as_of.is_none_or(|last| at > last) {
             self.as_of = Some(at);

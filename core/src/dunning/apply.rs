@@ -49,7 +49,9 @@ impl Receivables {
 
     /// [`Receivables::apply`] in place.
     pub fn apply_mut(&mut self, event: &Event) {
-        self.version += 1;
+        // Saturating: a stored state at the largest version must not wrap
+        // to 0 (a stale writer would then win the version check) or panic.
+        self.version = self.version.saturating_add(1);
         let on = event.on();
         self.updated_on = Some(self.updated_on.map_or(on, |u| u.max(on)));
         match event {

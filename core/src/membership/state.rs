@@ -368,7 +368,9 @@ impl Membership {
     /// [`Self::apply`] in place, for replaying many events without moving
     /// the state at each.
     pub(crate) fn record(&mut self, event: &Event) {
-        self.version += 1;
+        // Saturating: a stored state at the largest version must not wrap
+        // to 0 (a stale writer would then win the version check) or panic.
+        self.version = self.version.saturating_add(1);
         match event {
             Event::Joined {
                 on,

@@ -31,8 +31,61 @@ pub struct Money {
 
 #[derive(Deserialize)]
 struct RawMoney {
+    #[serde(deserialize_with = "exact_decimal")]
     amount: Decimal,
     currency: Currency,
+}
+
+/// Reads an amount exactly, as the host wrote it: a decimal string
+/// (`"12.50"`, `"1e3"`) or a whole JSON number. A string with more digits
+/// than [`Decimal`] holds, and a JSON number with a fraction or beyond 64
+/// bits (which JSON parsers read as a float), is refused rather than
+/// rounded.
+fn exact_decimal<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    struct Exact;
+    impl serde::de::Visitor<'_> for Exact {
+        type Value = Decimal;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an amount as a decimal string (\"12.50\") or a whole number")
+        }
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(value))
+        }
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(value))
+        }
+        fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Decimal, E> {
+            Err(E::custom(format_args!(
+                "amount {value} is a JSON number with a fraction or beyond 64 bits, \
+                 which cannot be read exactly: write it as a string, e.g. \"12.50\""
+            )))
+        }
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Decimal, E> {
+            let mantissa = value.split(['e', 'E']).next().unwrap_or_default();
+            let exact = match Decimal::from_str_exact(value) {
+                Ok(amount) => Ok(amount),
+                Err(_) if mantissa.len() < value.len() => {
+                    Decimal::from_str_exact(mantissa).and_then(|_| Decimal::from_scientific(value))
+                }
+                Err(err) => Err(err),
+            };
+            exact.map_err(|err| {
+                E::custom(format_args!(
+                    "amount {:?} is not a decimal that fits exactly in 28 digits: {err}",
+                    prefix(value)
+                ))
+            })
+        }
+    }
+    deserializer.deserialize_any(Exact)
+}
+
+/// At most the first 40 characters of `text`, so an error never echoes a
+/// huge input.
+fn prefix(text: &str) -> &str {
+    text.char_indices()
+        .nth(40)
+        .map_or(text, |(end, _)| &text[..end])
 }
 
 impl TryFrom<RawMoney> for Money {
