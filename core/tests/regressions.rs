@@ -81,7 +81,6 @@ fn applying_to_a_state_at_the_largest_version_never_lowers_it() {
 /// parser refuses (9999-12-31 + 明日 = +10000-01-01). Waits for a fix in
 /// core/src/intent/slots.
 #[test]
-#[ignore = "see fuzz/FINDINGS.md"]
 fn relative_dates_at_the_calendars_edge_stay_parseable() {
     use memberkit::calendar::{date, parse_date};
     use memberkit::intent::slots::{SlotExtractor, SlotValue};
