@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, ClassVar, Iterable, Iterator, Literal, Mapping, Protocol, Sequence, SupportsIndex, Union, final, overload
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Literal, Mapping, Protocol, Sequence, SupportsIndex, Union, final, overload
 
 from memberkit.errors import MemberkitError
 
@@ -12,6 +12,9 @@ __all__ = [
     "BillingConfig",
     "Book",
     "BookingEvents",
+    "ChatAssistant",
+    "ChatReply",
+    "Reading",
     "Rules",
     "SharedBook",
     "eligibility_from_records",
@@ -562,3 +565,44 @@ class SharedBook:
 def eligibility_from_records(
     membership: Membership, catalog: Catalog, receivables: Receivables | None = None
 ) -> dict[str, Any]: ...
+
+_Json = Union[Mapping[str, Any], str]
+
+@final
+class ChatAssistant:
+    """The member chatbot for one club; immutable, shared between threads."""
+
+    def __new__(cls, club: _Json, config: _Json | None = None, model: IntentModel | None = None) -> ChatAssistant: ...
+    def read(self, state: _Json | ChatReply | None, message: str, today: _DateLike) -> Reading: ...
+    def reply(self, reading: Reading, member: _Json | None = None) -> tuple[str, str, str, str, float, ChatReply]: ...
+    def turn(
+        self, state: _Json | ChatReply | None, message: str, today: _DateLike, lookup: Callable[[str], _Json | None]
+    ) -> tuple[str, str, str, str, float, ChatReply]: ...
+
+@final
+class Reading:
+    """A message read by an assistant, awaiting the member's record."""
+
+    @property
+    def member_number(self) -> str | None: ...
+    @property
+    def intent(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+@final
+class ChatReply:
+    """A reply as the core made it, converted when read."""
+
+    def state_json(self) -> str: ...
+    def state(self) -> dict[str, Any]: ...
+    def data(self) -> dict[str, Any]: ...
+    def slots_json(self) -> tuple[str, str]: ...
+    def to_json(self) -> str: ...
+    @property
+    def verified(self) -> bool: ...
+    @property
+    def member_number(self) -> str | None: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]

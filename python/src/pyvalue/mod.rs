@@ -88,6 +88,16 @@ fn iso_date(text: &str) -> Option<NaiveDate> {
     (year >= 1).then_some(date)
 }
 
+/// The `f64` nearest the shortest decimal that reads back as `v`: the
+/// number JSON writes for an `f32` (`0.8734`, not `0.8733999729156494`),
+/// so a value made here equals the one `_loads` makes of its JSON.
+pub(crate) fn f32_as_f64(v: f32) -> f64 {
+    if !v.is_finite() {
+        return f64::from(v);
+    }
+    v.to_string().parse().unwrap_or(f64::from(v))
+}
+
 /// Objects made once and shared: field names, dates and amounts repeat across
 /// a batch's many values, and all three are immutable in Python (as CPython
 /// shares small ints). Each thread keeps its own tables (so no lock is
@@ -296,7 +306,7 @@ impl<'py> ser::Serializer for Values<'py> {
         self.object(v)
     }
     fn serialize_f32(self, v: f32) -> Result<Self::Ok, Error> {
-        self.object(f64::from(v))
+        self.object(f32_as_f64(v))
     }
     fn serialize_f64(self, v: f64) -> Result<Self::Ok, Error> {
         self.object(v)

@@ -1,0 +1,412 @@
+"""memberkit.chat: a Japanese conversation from request to a confirmed pause,
+the API's forms, malformed input, properties over random conversations, and
+one Assistant shared by many threads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import memberkit
+from memberkit import intent
+from memberkit.chat import Assistant, Reading, Reply
+from memberkit.membership import Catalog, Membership, _dumps
+
+VECTORS = json.loads((Path(__file__).resolve().parents[2] / "tests/vectors/chat.json").read_text(encoding="utf-8"))
+CLUB: dict[str, Any] = VECTORS["club"]
+MEMBERS: dict[str, dict[str, Any]] = {m["identity"]["member_number"]: m for m in VECTORS["members"]}
+CATALOG = Catalog(CLUB["catalog"])
+BOT = Assistant(CLUB)
+TODAY = dt.date(2026, 5, 6)
+HANAKO = MEMBERS["1000001"]
+
+
+def lookup(number: str) -> Optional[dict[str, Any]]:
+    return MEMBERS.get(number)
+
+
+def membership_of(record: dict[str, Any]) -> Membership:
+    """The member's membership, replayed from the record's events."""
+    member = Membership(CATALOG)
+    member.apply(record["membership"])
+    return member
+
+
+# -- a conversation from request to a confirmed pause --------------------------
+
+
+def test_japanese_pause_from_request_to_confirmation() -> None:
+    reply = BOT.turn(None, "7月から2ヶ月休会したい", TODAY, lookup)
+    assert (reply.step, reply.intent, reply.language) == ("ask_identity", "pause", "ja")
+    assert reply.text == "ご本人確認のため、会員番号を教えてください。"
+    assert reply.data == {"fields": ["member_number"]}
+    assert [(s.kind, s.value) for s in reply.slots] == [("month", dt.date(2026, 7, 1)), ("months", 2)]
+    assert reply.command is None and reply.facts == [] and not reply.verified
+
+    reading = BOT.read(reply.state_json, "会員番号1000001です", TODAY)
+    assert isinstance(reading, Reading) and reading.member_number == "1000001"
+    reply = BOT.reply(reading, json.dumps(HANAKO))  # the record as the host's database holds it
+    assert reply.step == "ask_identity"
+    assert reply.data == {"fields": ["email", "phone", "birth_date"]}
+    assert reply.member_number == "1000001" and not reply.verified
+
+    reply = BOT.turn(reply.state, "hanako@example.jp", TODAY, lookup)
+    assert reply.step == "confirm" and reply.verified and reply.procedure == "pause"
+    command = {"type": "pause", "from": dt.date(2026, 7, 1), "until": dt.date(2026, 9, 1)}
+    assert (reply.command, reply.version) == (command, 1)
+    assert reply.facts == [
+        {"fact": "pause_fee", "monthly": memberkit.Money(550, "JPY")},
+        {
+            "fact": "next_invoice",
+            "date": dt.date(2026, 6, 1),
+            "collection_date": dt.date(2026, 6, 29),
+            "amount": memberkit.Money(8800, "JPY"),
+        },
+    ]
+    assert reply.text.splitlines()[0] == "ご本人様を確認しました。"
+    assert "7月1日から8月31日まで、2ヶ月休会します。" in reply.text
+    assert reply.text.endswith("この内容でお手続きしてよろしいですか？（はい／いいえ）")
+
+    confirmed = BOT.turn(reply, "はい", TODAY, lookup)  # the previous reply, as it is
+    assert (confirmed.step, confirmed.text) == ("confirmed", "お手続きを承りました。")
+    assert (confirmed.procedure, confirmed.command, confirmed.version) == ("pause", command, 1)
+
+    # The host executes the command on the membership at that version.
+    membership = membership_of(HANAKO)
+    assert membership.version == confirmed.version
+    assert confirmed.command is not None
+    events = membership.execute(confirmed.command, TODAY)
+    assert [e["type"] for e in events] == ["started", "pause_scheduled"]  # the record had the join alone
+    assert events[-1]["on"] == dt.date(2026, 7, 1) and events[-1]["until"] == dt.date(2026, 9, 1)
+
+
+def test_reply_forms() -> None:
+    reply = BOT.turn(None, "hello, I'd like to cancel my membership", TODAY, lookup)
+    assert reply.language == "en" and reply.step == "ask_identity"
+    core = json.loads(reply.to_json())
+    assert core["step"] == reply.step and core["text"] == reply.text and core["intent"] == reply.intent
+    assert core["state"] == json.loads(reply.state_json)
+    assert json.loads(_dumps(reply.state)) == core["state"]
+    assert {"step": reply.step, **reply.data} == {k: v for k, v in core.items() if k not in
+        ("text", "language", "intent", "confidence", "slots", "state")}
+    assert reply == BOT.turn(None, "hello, I'd like to cancel my membership", TODAY, lookup)
+    assert reply != BOT.turn(None, "I'd like to pause", TODAY, lookup)
+    assert hash(reply) == hash(BOT.turn(None, "hello, I'd like to cancel my membership", TODAY, lookup))
+    assert repr(reply).startswith("Reply(step='ask_identity', text=\"To confirm it's you")
+    with pytest.raises(AttributeError):
+        reply.step = "confirmed"  # type: ignore[misc]
+    # Every form of the state gives the same next reply.
+    forms: list[Any] = [reply, reply.state, reply.state_json, json.loads(reply.state_json)]
+    nexts = [BOT.turn(form, "member number 1000002", TODAY, lookup) for form in forms]
+    assert all(n == nexts[0] for n in nexts)
+
+
+def test_a_reading_can_be_replied_to_again_and_names_its_message() -> None:
+    reading = BOT.read(None, "会員番号1000001です", "2026-05-06")
+    assert (reading.intent, reading.message, reading.member_number) == (reading.intent, "会員番号1000001です", "1000001")
+    assert repr(reading).startswith("Reading(intent=")
+    first, again = BOT.reply(reading, HANAKO), BOT.reply(reading, HANAKO)
+    assert first == again
+    assert [(s.kind, s.value, s.start, s.end) for s in first.slots] == [("member_number", "1000001", 4, 11)]
+
+
+def test_turn_looks_up_only_a_named_member() -> None:
+    asked: list[str] = []
+
+    def recording(number: str) -> Optional[str]:
+        asked.append(number)
+        return json.dumps(MEMBERS[number]) if number in MEMBERS else None
+
+    reply = BOT.turn(None, "休会したいです", TODAY, recording)
+    assert asked == []
+    reply = BOT.turn(reply, "会員番号9999999、メールはhanako@example.jp", TODAY, recording)
+    assert asked == ["9999999"] and reply.step == "identity_mismatch"
+    assert reply.data == {"attempts_left": 2}
+
+
+def test_a_host_intent_is_answered_after_verification() -> None:
+    reply = BOT.turn(None, "支払い方法を変更したい", TODAY, lookup)
+    assert (reply.step, reply.intent) == ("ask_identity", "payment_method")
+    reply = BOT.turn(reply, "会員番号1000001、メールはhanako@example.jpです", TODAY, lookup)
+    # The host answers the intent the procedure was for, not this message's.
+    assert reply.step == "answer" and reply.data == {"intent": "payment_method"}
+    assert reply.text == "ご本人様を確認しました。" and reply.verified
+
+
+def test_a_verified_conversation_and_a_config() -> None:
+    state = {"identity": {"claimed": "1000001", "verified": True}}
+    reply = BOT.turn(state, "what plan am I on?", TODAY, lookup)
+    assert reply.step == "facts" and reply.data["topic"] == "membership"
+    assert {"fact": "plan", "id": "regular", "name": "Regular", "price": memberkit.Money(8800, "JPY")} in reply.facts
+    english = Assistant(json.dumps(CLUB), {"language": "en", "retention": False}, intent.default_model())
+    reply = english.turn(state, "退会したいです", TODAY, lookup)
+    assert reply.step == "confirm" and reply.command is not None and reply.command["type"] == "cancel"
+
+
+# -- errors ----------------------------------------------------------------------
+
+
+def test_bad_input_raises_memberkit_errors() -> None:
+    with pytest.raises(memberkit.InvalidJsonError, match="chat club JSON at billing.collection") as info:
+        Assistant({"catalog": [], "billing": {"collection": 3}})
+    assert (info.value.kind, info.value.code) == ("invalid_json", None)
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(memberkit.InvalidConfigError, match="verification.max_attempts") as config:
+        Assistant(CLUB, {"verification": {"max_attempts": 0}})
+    assert config.value.kind == "invalid_config"
+    with pytest.raises(memberkit.InvalidConfigError, match=r"templates.ja.confirmed: unknown value \{nope\}"):
+        Assistant(CLUB, {"templates": {"ja": {"confirmed": "{nope}"}}})
+    with pytest.raises(memberkit.InvalidJsonError, match="chat state"):
+        BOT.read({"identity": {"verified": "yes"}}, "hi", TODAY)
+    with pytest.raises(memberkit.InvalidJsonError, match="chat state"):
+        BOT.read("{not json", "hi", TODAY)
+    reading = BOT.read(None, "会員番号1000001です", TODAY)
+    with pytest.raises(memberkit.InvalidJsonError, match="chat member"):
+        BOT.reply(reading, {"identity": {"member_number": "1000001", "shoe_size": 27}})
+    with pytest.raises(memberkit.InvalidJsonError, match="chat member"):
+        BOT.turn(None, "会員番号1000001です", TODAY, lambda _: "[]")
+    with pytest.raises(memberkit.InvalidDateError):
+        BOT.read(None, "hi", "2026-02-30")
+    with pytest.raises(memberkit.InvalidArgumentError):
+        BOT.read(None, "hi", 20260506)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="state is a dict"):
+        BOT.read(42, "hi", TODAY)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a member record is a dict"):
+        BOT.reply(reading, 42)  # type: ignore[arg-type]
+    with pytest.raises(ZeroDivisionError):  # the lookup's own error comes through
+        BOT.turn(None, "会員番号1000001です", TODAY, lambda _: str(1 // 0))
+
+
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.dates(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.sampled_from(["identity", "membership", "billing", "task", "language", "catalog"]), st.integers() | st.text(max_size=5), max_size=3),
+)
+
+
+def _only_memberkit_or_type_errors(call: Callable[[], Any]) -> None:
+    try:
+        call()
+    except (memberkit.MemberkitError, TypeError):
+        pass
+    except BaseException as exc:  # PanicException derives from BaseException
+        raise AssertionError(f"unexpected {type(exc).__name__}: {exc}") from exc
+
+
+@settings(deadline=None, max_examples=60)
+@given(state=junk, member=junk, message=st.text(max_size=30), today=junk, club=junk)
+def test_junk_never_panics(state: Any, member: Any, message: str, today: Any, club: Any) -> None:
+    _only_memberkit_or_type_errors(lambda: BOT.turn(state, message, today, lambda _: member))
+    _only_memberkit_or_type_errors(lambda: BOT.reply(BOT.read(None, "会員番号1000001 " + message, TODAY), member))
+    _only_memberkit_or_type_errors(lambda: Assistant(club))
+    _only_memberkit_or_type_errors(lambda: Assistant(CLUB, club))
+
+
+# -- properties over random conversations --------------------------------------
+
+REQUESTS = [
+    "7月から2ヶ月休会したい", "休会したいです", "6月から休会したい", "退会したいです", "5月末で退会します",
+    "プランを変更したい", "ライトプランに次回から変更したい", "休会を早めに終わりにしたい",
+    "次の引き落としはいつですか", "契約内容を確認したい", "土曜日は何時まで開いていますか",
+    "I'd like to pause my membership from July for two months", "I want to cancel my membership",
+    "upgrade me to the premium plan from the next billing period", "I want to end my pause early",
+    "when is my next payment?", "what plan am I on?", "I'd like to change my plan", "what time do you open on sunday?",
+]
+DETAILS = [
+    "はい", "いいえ", "yes", "no", "2ヶ月", "3 months", "来月から", "7月から", "やっぱり7月から", "1ヶ月",
+    "ライトで", "今すぐ", "次回から", "いいえ、退会します", "休会にします", "the light plan", "now",
+    "from the next billing period", "no, please cancel it", "next month", "actually, from July", "ok",
+]
+# Identity messages: {number}, {email}, {phone} are filled with the member's own
+# details or with someone else's.
+IDENTITY = [
+    "会員番号{number}です", "会員番号{number}、メールは{email}です", "{email}", "電話番号は{phone}です",
+    "my member number is {number}", "member number {number}, email {email}", "my phone is {phone}",
+    "生年月日は1990年4月1日です",
+]
+OTHERS = {"number": ["9999999", "1000002"], "email": ["hanako@example.com", "someone@example.org"], "phone": ["090-0000-0000"]}
+DAYS = [dt.date(2026, 5, 6), dt.date(2026, 5, 16), dt.date(2026, 5, 20)]
+
+
+@st.composite
+def conversations(draw: st.DrawFn) -> tuple[str, dt.date, list[str]]:
+    number = draw(st.sampled_from(sorted(MEMBERS)))
+    identity = MEMBERS[number]["identity"]
+    own = {"number": number, "email": identity["email"], "phone": identity.get("phone") or "090-1111-2222"}
+
+    def fill(template: str) -> str:
+        values = {key: draw(st.sampled_from([own[key]] * 3 + OTHERS[key])) for key in own}
+        return template.format(**values)
+
+    messages = [draw(st.sampled_from(REQUESTS))]
+    for _ in range(draw(st.integers(1, 9))):
+        kind = draw(st.sampled_from(["identity", "detail", "detail", "request"]))
+        pool = {"identity": IDENTITY, "detail": DETAILS, "request": REQUESTS}[kind]
+        messages.append(fill(draw(st.sampled_from(pool))))
+    return number, draw(st.sampled_from(DAYS)), messages
+
+
+def _personal_texts(record: dict[str, Any], today: dt.date) -> list[str]:
+    """What a reply must not say before verification: the record's details,
+    its plan and price, and the dates in it, in both languages."""
+    identity = record["identity"]
+    texts = [identity["email"], identity["member_number"]]
+    if identity.get("phone"):
+        texts += [identity["phone"], re.sub(r"\D", "", identity["phone"])]
+    plan = next(p for p in CLUB["catalog"] if p["id"] == record["membership"][0]["plan"])
+    price = int(plan["price"]["amount"])
+    texts += [plan["name"], f"{price:,}円", f"¥{price:,}"]
+    days = {dt.date.fromisoformat(d) for e in record["membership"] for k, d in e.items() if k in ("on", "until", "applied_on", "paid_from")}
+    if identity.get("birth_date"):
+        days.add(dt.date.fromisoformat(identity["birth_date"]))
+    for day in days:
+        texts += [f"{day.month}月{day.day}日", day.strftime("%B ") + str(day.day), day.isoformat()]
+    return texts
+
+
+def _has_dates_or_money(value: Any) -> bool:
+    if isinstance(value, (dt.date, memberkit.Money)):
+        return True
+    if isinstance(value, dict):
+        return any(_has_dates_or_money(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_dates_or_money(v) for v in value)
+    return False
+
+
+def _masked_part(state_json: str) -> str:
+    """The stored state without the claimed number and the confidences (whose
+    digits could spell anything)."""
+    state = json.loads(state_json)
+    state.get("identity", {}).pop("claimed", None)
+    for turn in state.get("conversation", {}).get("recent", []):
+        turn.pop("confidence", None)
+    return json.dumps(state, ensure_ascii=False)
+
+
+def _secrets(messages: list[str]) -> list[str]:
+    """The emails, phone numbers and member numbers the member typed (or has on file)."""
+    found = set()
+    for text in messages + [json.dumps(m["identity"]) for m in MEMBERS.values()]:
+        found |= set(re.findall(r"[\w.]+@[\w.]+\w", text))
+        found |= set(re.findall(r"\b\d{7}\b", text))
+        for phone in re.findall(r"0\d0-\d{4}-\d{4}", text):
+            found |= {phone, phone.replace("-", "")}
+    return sorted(found)
+
+
+@settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(conversation=conversations(), execute=st.booleans())
+def test_nothing_personal_before_verification_and_every_command_accepted(
+    conversation: tuple[str, dt.date, list[str]], execute: bool
+) -> None:
+    number, today, messages = conversation
+    records = {n: json.loads(json.dumps(m)) for n, m in MEMBERS.items()}
+    personal = {n: _personal_texts(r, today) for n, r in records.items()}
+    secrets = _secrets(messages)
+    state: Any = None
+    for message in messages:
+        reading = BOT.read(state, message, today)
+        record = records.get(reading.member_number or "")
+        reply = BOT.reply(reading, record)
+        if not reply.verified:
+            assert reply.command is None and reply.facts == [], (message, reply)
+            assert reply.step not in ("confirm", "confirmed", "refused", "facts", "offer_retention", "ask_detail")
+            assert not _has_dates_or_money(reply.data), reply
+            for text in (t for r in personal.values() for t in r):
+                assert text not in reply.text, (message, text, reply.text)
+        if reply.command is not None:
+            assert record is not None
+            membership = membership_of(record)
+            assert membership.version == reply.version
+            events = membership.decide(reply.command, today)  # raises when the decider refuses
+            if reply.step == "confirmed" and execute:
+                record["membership"] = json.loads(_dumps(record["membership"] + events))
+        masked = _masked_part(reply.state_json)
+        summary = str(reply.data.get("summary", ""))
+        for secret in secrets:
+            assert secret not in masked, (secret, masked)
+            assert secret not in summary, (secret, summary)
+        state = reply.state_json if len(message) % 2 else reply.state
+
+
+def test_an_unknown_member_is_told_nothing_more_than_a_mismatch() -> None:
+    def first_mismatch(number: str) -> Reply:
+        reply = BOT.turn(None, "休会したいです", TODAY, lookup)
+        return BOT.turn(reply, f"会員番号{number}、メールはhanako@example.comです", TODAY, lookup)
+
+    known, unknown = first_mismatch("1000001"), first_mismatch("9999999")
+    assert (known.step, known.text, known.data) == (unknown.step, unknown.text, unknown.data)
+
+
+def test_a_proposal_made_stale_by_the_host_is_proposed_again() -> None:
+    """The member's record changes between the proposal and the yes: the
+    yes gives no command the decider would refuse on the record as it is now."""
+    record = json.loads(json.dumps(HANAKO))
+    reply = BOT.turn(None, "7月から2ヶ月休会したい", TODAY, lookup)
+    reply = BOT.turn(reply, "会員番号1000001、メールはhanako@example.jpです", TODAY, lambda _: record)
+    assert reply.step == "confirm" and reply.command is not None
+    membership = membership_of(record)
+    record["membership"] += json.loads(_dumps(membership.execute(reply.command, TODAY)))  # done elsewhere meanwhile
+    again = BOT.turn(reply, "はい", TODAY, lambda _: record)
+    assert again.step != "confirmed"
+    if again.command is not None:
+        assert again.version == membership_of(record).version
+        membership_of(record).decide(again.command, TODAY)
+
+
+# -- one assistant, many threads --------------------------------------------------
+
+
+def _replay(conversation: dict[str, Any]) -> list[str]:
+    today = conversation["today"]
+    state: Any = conversation.get("state")
+    out = []
+    for turn in conversation["turns"]:
+        reply = BOT.turn(state, turn["say"], turn.get("today", today), lookup)
+        out.append(reply.to_json())
+        state = reply.state_json
+    return out
+
+
+def test_eight_threads_share_one_assistant() -> None:
+    conversations = VECTORS["conversations"]
+    expected = [_replay(c) for c in conversations]
+    results: dict[int, list[list[str]]] = {}
+    failures: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def drive(seed: int) -> None:
+        try:
+            start.wait()
+            order = list(range(len(conversations)))
+            order = order[seed:] + order[:seed]
+            got: list[list[str]] = [[] for _ in conversations]
+            for _ in range(3):
+                for k in order:
+                    got[k] = _replay(conversations[k])
+            results[seed] = got
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=drive, args=(seed,)) for seed in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(results) == 8
+    assert all(got == expected for got in results.values())
