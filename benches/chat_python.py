@@ -21,7 +21,9 @@ with the member's record, then read ``text``, ``step`` and ``state_json``
 each over ``--turns`` turns, timed one by one; the median and the 90th
 percentile in µs, over all rounds (``--repeat``; the rounds take turns so a
 slow spell of the shared machine falls on all alike). Then where a
-``propose`` turn's time goes, by timing its parts alone.
+``propose`` turn's time goes, by timing its parts alone, and how many
+``propose`` turns per second 1, 2 and 8 threads sharing the assistant make
+(its calls release the GIL while the core works).
 
     .venv/bin/python benches/chat_python.py [--turns 20000] [--repeat 5]
 """
@@ -32,12 +34,13 @@ import argparse
 import datetime as dt
 import json
 import statistics
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 from memberkit import _memberkit, intent
-from memberkit.chat import Assistant
+from memberkit.chat import Assistant, Reply
 from memberkit.membership import Catalog, Membership, _dumps
 
 VECTORS = json.loads((Path(__file__).resolve().parents[1] / "tests/vectors/chat.json").read_text(encoding="utf-8"))
@@ -139,30 +142,47 @@ def main() -> None:
     model = intent.default_model()._inner
     reading = bot.read(verified, ASK, TODAY)
     reply = bot.reply(reading, member_json)
-    core = reply._reply
     parts: dict[str, Callable[[], object]] = {
-        "classify the message (model alone)": lambda: model.classify(ASK),
-        "slots of the message (with their JSON)": lambda: _memberkit.extract_slots_json(ASK, TODAY),
-        "read (classify, slots, state from JSON)": lambda: bot.read(verified, ASK, TODAY),
-        "read, state as a dict": lambda: bot.read(verified_dict, ASK, TODAY),
-        "reply (member JSON, dry run, billing, text)": lambda: bot.reply(reading, member_json),
-        "reply, member as a dict": lambda: bot.reply(reading, record),
-        "reply.state_json (made)": core.state_json.__call__ if False else (lambda: _memberkit_state_json(core)),
-        "reply.state (dict)": core.state,
-        "reply.data (dict)": core.data,
-        "reply.slots": lambda: bot.reply(reading, member_json).slots,
-        "reply.to_json()": core.to_json,
+        "read: classify, slots, state from JSON": lambda: bot.read(verified, ASK, TODAY),
+        "  classify the message (the model alone)": lambda: model.classify(ASK),
+        "read, the state a dict": lambda: bot.read(verified_dict, ASK, TODAY),
+        "reply: member from JSON, dry run, billing, text": lambda: bot.reply(reading, member_json),
+        "reply, the member a dict": lambda: bot.reply(reading, record),
+        "reply, no member (a handover)": lambda: bot.reply(reading, None),
+        "reply + state_json": lambda: bot.reply(reading, member_json).state_json,
+        "reply + state (dict)": lambda: bot.reply(reading, member_json).state,
+        "reply + data (dict)": lambda: bot.reply(reading, member_json).data,
+        "reply + slots": lambda: bot.reply(reading, member_json).slots,
+        "reply + to_json()": lambda: bot.reply(reading, member_json).to_json(),
+        "Reply dataclass made by its __init__": lambda: Reply(
+            reply.step, reply.text, reply.language, reply.intent, reply.confidence, reply._reply
+        ),
     }
     print()
-    print(f"{'part of a propose turn':46} {'median µs':>10}")
+    print(f"{'part of a propose turn':48} {'median µs':>10}")
     for part, call in parts.items():
         median, _ = percentiles(timed_turns(call, max(args.turns // 4, 1000)))
-        print(f"{part:46} {median:10.2f}")
+        print(f"{part:48} {median:10.2f}")
 
+    # Throughput: propose turns split over threads sharing the assistant.
+    print()
+    total = args.turns * 2
+    for threads in (1, 2, 8):
+        turn = host(verified, ASK)
+        share = total // threads
 
-def _memberkit_state_json(core: _memberkit.ChatReply) -> str:
-    """The state's JSON made anew (a reply makes it once and keeps it)."""
-    return json.dumps(core.state(), default=str) if False else core.to_json()
+        def drive() -> None:
+            for _ in range(share):
+                turn()
+
+        workers = [threading.Thread(target=drive) for _ in range(threads)]
+        began = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        rate = share * threads / (time.perf_counter() - began)
+        print(f"propose turns from {threads} thread(s): {rate:,.0f} per second")
 
 
 if __name__ == "__main__":

@@ -1,87 +1,143 @@
 //! The member chatbot's procedures: an assistant shared between threads, a
-//! message read, and the reply, converted lazily. Converts and delegates:
-//! every rule is the core's. `memberkit/chat.py` documents the API.
+//! message read, and the reply. Converts and delegates: every rule is the
+//! core's. `memberkit/chat.py` documents the API.
 //!
-//! The hot path of a turn is text in, text out: a state or member record
-//! given as JSON text is parsed by serde alone, and a reply's state, step
-//! fields and slots become Python objects (or JSON text) only when read.
+//! A turn is text in, text out: a state or member record given as JSON text
+//! is parsed by serde alone, with the GIL released along with the core's
+//! work; a reply's state, step fields and slots become Python objects (or
+//! JSON text) only when read.
 
 use crate::convert::{Day, dumps};
 use crate::errors::to_py;
 use crate::intent::IntentModel;
 use crate::pyvalue::{f32_as_f64, to_py as value};
 use memberkit::chat::{
-    Assistant as CoreAssistant, ChatConfig, ChatState, Club, Language, Member,
+    Assistant as CoreAssistant, ChatConfig, ChatError, ChatState, Club, Language, Member,
     Reading as CoreReading, Reply as CoreReply, Step,
 };
-use memberkit::intent::default_model;
+use memberkit::intent::{Model, default_model};
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyDict, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyMapping, PyString, PyType};
+use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
-/// `obj` as JSON text: the text itself, or a mapping written by
-/// `memberkit.membership._dumps`. `None` for anything else.
-fn json_of(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
-    if let Ok(text) = obj.cast::<PyString>() {
-        return Ok(Some(text.extract::<PyBackedStr>()?.to_string()));
-    }
-    if obj.cast::<pyo3::types::PyMapping>().is_ok() {
-        return dumps(obj).map(Some);
-    }
-    Ok(None)
+/// JSON text given for a value: a Python `str` itself (not copied), or a
+/// mapping written by `memberkit.membership._dumps`.
+enum Json {
+    Text(PyBackedStr),
+    Written(String),
 }
 
-fn type_error(what: &str, accepted: &str, obj: &Bound<'_, PyAny>) -> PyErr {
-    let type_name = obj
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    PyTypeError::new_err(format!("{what} is {accepted}, not {type_name}"))
-}
-
-/// A conversation state given as a previous reply (its state, unconverted),
-/// a dict, JSON text or `None` (a new conversation).
-fn state_of(state: Option<&Bound<'_, PyAny>>) -> PyResult<ChatState> {
-    let Some(state) = state.filter(|s| !s.is_none()) else {
-        return Ok(ChatState::default());
-    };
-    if let Ok(reply) = state.cast::<ChatReply>() {
-        return Ok(reply.get().reply.state.clone());
-    }
-    match json_of(state)? {
-        Some(json) => ChatState::from_json(&json).map_err(to_py),
-        None => Err(type_error(
-            "state",
-            "a dict (a mapping), JSON text, a Reply or None",
-            state,
-        )),
+impl Deref for Json {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Json::Text(text) => text,
+            Json::Written(text) => text,
+        }
     }
 }
 
-/// A member record given as a dict or JSON text; `None` for none.
-fn member_of(member: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Member>> {
-    let Some(member) = member.filter(|m| !m.is_none()) else {
+/// The forms a member record, a club or a config may take.
+const JSON_FORMS: &str = "a dict (a mapping), JSON text or None";
+
+/// `obj` as JSON text; `None` for `None`; a `TypeError` saying `what` is
+/// one of `forms` for anything but text and mappings.
+fn json_of(obj: Option<&Bound<'_, PyAny>>, what: &str, forms: &str) -> PyResult<Option<Json>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(None);
     };
-    match json_of(member)? {
-        Some(json) => Member::from_json(&json).map(Some).map_err(to_py),
-        None => Err(type_error(
-            "a member record",
-            "a dict (a mapping), JSON text or None",
-            member,
-        )),
+    if let Ok(text) = obj.cast::<PyString>() {
+        return Ok(Some(Json::Text(text.extract()?)));
+    }
+    if obj.cast::<PyMapping>().is_ok() {
+        return dumps(obj).map(|text| Some(Json::Written(text)));
+    }
+    let type_name = obj.get_type().name()?;
+    Err(PyTypeError::new_err(format!(
+        "{what} is {forms}, not {type_name}"
+    )))
+}
+
+/// `memberkit.chat.Reply`, the frozen dataclass a reply becomes.
+fn reply_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static REPLY: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    REPLY.import(py, "memberkit.chat", "Reply")
+}
+
+/// A conversation state as given: none (a new conversation), a previous
+/// reply's (taken as it is), or JSON text to parse.
+enum StateInput {
+    New,
+    Taken(ChatState),
+    Json(Json),
+}
+
+impl StateInput {
+    fn of(state: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        if let Some(state) = state {
+            if state.get_type().is(reply_class(state.py())?) {
+                let reply = state.getattr(intern!(state.py(), "_reply"))?;
+                return Ok(Self::Taken(
+                    reply.cast::<ChatReply>()?.get().reply.state.clone(),
+                ));
+            }
+        }
+        Ok(
+            match json_of(
+                state,
+                "state",
+                "a dict (a mapping), JSON text, a Reply or None",
+            )? {
+                Some(json) => Self::Json(json),
+                None => Self::New,
+            },
+        )
+    }
+
+    /// `f` of the state, parsed if need be.
+    fn with<R>(&self, f: impl FnOnce(&ChatState) -> R) -> Result<R, ChatError> {
+        match self {
+            Self::New => Ok(f(&ChatState::default())),
+            Self::Taken(state) => Ok(f(state)),
+            Self::Json(json) => Ok(f(&ChatState::from_json(json)?)),
+        }
     }
 }
 
-/// The chat assistant; immutable, shared freely between threads.
-#[pyclass(frozen, module = "memberkit._memberkit", name = "ChatAssistant")]
-pub(crate) struct ChatAssistant(Arc<CoreAssistant>);
+/// The model an assistant is made with: a `memberkit.intent.Model`, the
+/// extension's `IntentModel`, or the shipped one.
+fn model_of(model: Option<&Bound<'_, PyAny>>) -> PyResult<Model> {
+    let Some(model) = model.filter(|m| !m.is_none()) else {
+        return default_model().map_err(to_py);
+    };
+    let inner = match model.cast::<IntentModel>() {
+        Ok(inner) => inner.clone(),
+        Err(_) => model
+            .getattr(intern!(model.py(), "_inner"))
+            .ok()
+            .and_then(|inner| inner.cast_into::<IntentModel>().ok())
+            .ok_or_else(|| {
+                PyTypeError::new_err(
+                    "model is a memberkit.intent.Model (or None for the shipped one)",
+                )
+            })?,
+    };
+    Ok((*inner.get().shared()).clone())
+}
 
-/// A message read, awaiting the member's record; immutable (a reply takes
-/// a copy, so one reading may be replied to again).
+/// The member chatbot for one club: immutable, shared freely between threads
+/// (each conversation's state is the host's); calls release the GIL while
+/// the core works.
+#[pyclass(frozen, module = "memberkit.chat", name = "Assistant")]
+pub(crate) struct Assistant(Arc<CoreAssistant>);
+
+/// A message read by `Assistant.read`, awaiting the record of its member;
+/// immutable (a reply takes a copy, so a reading may be replied to again).
 #[pyclass(frozen, module = "memberkit.chat", name = "Reading")]
 pub(crate) struct Reading {
     reading: CoreReading,
@@ -91,8 +147,8 @@ pub(crate) struct Reading {
 
 #[pymethods]
 impl Reading {
-    /// The member number to look up: the one given in this message before
-    /// verification, or the conversation's.
+    /// The member number to look up: the one this message gives before
+    /// verification, else the conversation's; `None` before any.
     #[getter]
     fn member_number(&self) -> Option<&str> {
         self.reading.member_number()
@@ -159,23 +215,33 @@ fn language_name(language: Language) -> &'static str {
     }
 }
 
-/// What `memberkit.chat.Reply` is made of: step, text, language, intent,
-/// confidence, and the core's reply for the rest.
-type ReplyParts = (&'static str, String, &'static str, String, f64, ChatReply);
-
-fn parts(reply: CoreReply, message: String) -> ReplyParts {
-    (
-        step_name(&reply.step),
-        reply.text.clone(),
-        language_name(reply.language),
-        reply.intent.clone(),
-        f32_as_f64(reply.confidence),
-        ChatReply {
-            reply,
-            message,
-            state_json: OnceLock::new(),
-        },
-    )
+/// `reply` as a `memberkit.chat.Reply`. Made without the dataclass's
+/// `__init__`, whose six frozen-field assignments cost more than the rest
+/// of the conversion: its fields go straight into its `__dict__`.
+fn reply_object(py: Python<'_>, reply: CoreReply, message: String) -> PyResult<Bound<'_, PyAny>> {
+    let class = reply_class(py)?;
+    let object = class.call_method1(intern!(py, "__new__"), (class,))?;
+    let fields = object
+        .getattr(intern!(py, "__dict__"))?
+        .cast_into::<PyDict>()?;
+    fields.set_item(
+        intern!(py, "step"),
+        PyString::intern(py, step_name(&reply.step)),
+    )?;
+    fields.set_item(intern!(py, "text"), reply.text.as_str())?;
+    fields.set_item(
+        intern!(py, "language"),
+        PyString::intern(py, language_name(reply.language)),
+    )?;
+    fields.set_item(intern!(py, "intent"), PyString::intern(py, &reply.intent))?;
+    fields.set_item(intern!(py, "confidence"), f32_as_f64(reply.confidence))?;
+    let core = ChatReply {
+        reply,
+        message,
+        state_json: OnceLock::new(),
+    };
+    fields.set_item(intern!(py, "_reply"), Bound::new(py, core)?)?;
+    Ok(object)
 }
 
 #[pymethods]
@@ -194,7 +260,7 @@ impl ChatReply {
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let data = value(py, &self.reply.step)?;
         if let Ok(dict) = data.cast::<PyDict>() {
-            dict.del_item("step")?;
+            dict.del_item(intern!(py, "step"))?;
         }
         Ok(data)
     }
@@ -225,80 +291,198 @@ impl ChatReply {
     }
 }
 
+impl Assistant {
+    /// Reads `message` with the GIL released (the Python objects the
+    /// inputs borrow from stay held, and are let go, with the GIL).
+    fn read_core(
+        &self,
+        py: Python<'_>,
+        state: &StateInput,
+        message: &str,
+        today: Day,
+    ) -> PyResult<CoreReading> {
+        let assistant = &*self.0;
+        py.detach(|| state.with(|state| assistant.read(state, message, today.0)))
+            .map_err(to_py)
+    }
+
+    /// Replies to `reading` with the GIL released, the member's record
+    /// parsed there too.
+    fn reply_core(
+        &self,
+        py: Python<'_>,
+        reading: CoreReading,
+        member: Option<&str>,
+    ) -> PyResult<CoreReply> {
+        let assistant = &*self.0;
+        py.detach(|| {
+            let member = member.map(Member::from_json).transpose()?;
+            Ok(assistant.reply(reading, member.as_ref()))
+        })
+        .map_err(|e: ChatError| to_py(e))
+    }
+}
+
 #[pymethods]
-impl ChatAssistant {
+impl Assistant {
+    /// The assistant for `club` (a dict or JSON text: `{"catalog": [plans],
+    /// "billing": {config}, "names": [{"list", "id", "names"}]}`, only
+    /// `catalog` required), with `config` (the settings, each optional)
+    /// and `model` (a `memberkit.intent.Model`; the shipped one by default).
     #[new]
     #[pyo3(signature = (club, config = None, model = None))]
     fn new(
         club: &Bound<'_, PyAny>,
         config: Option<&Bound<'_, PyAny>>,
-        model: Option<&IntentModel>,
+        model: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let club_json = json_of(club)?
-            .ok_or_else(|| type_error("club", "a dict (a mapping) or JSON text", club))?;
-        let club = Club::from_json(&club_json).map_err(to_py)?;
-        let config = match config.filter(|c| !c.is_none()) {
-            Some(config) => {
-                let json = json_of(config)?.ok_or_else(|| {
-                    type_error("config", "a dict (a mapping), JSON text or None", config)
-                })?;
-                ChatConfig::from_json(&json).map_err(to_py)?
-            }
+        let club = json_of(Some(club), "club", JSON_FORMS)?
+            .ok_or_else(|| PyTypeError::new_err("club is a dict (a mapping) or JSON text"))?;
+        let club = Club::from_json(&club).map_err(to_py)?;
+        let config = match json_of(config, "config", JSON_FORMS)? {
+            Some(json) => ChatConfig::from_json(&json).map_err(to_py)?,
             None => ChatConfig::default(),
         };
-        let model = match model {
-            Some(model) => (*model.shared()).clone(),
-            None => default_model().map_err(to_py)?,
-        };
-        CoreAssistant::new(model, club, config)
-            .map(|a| ChatAssistant(Arc::new(a)))
+        CoreAssistant::new(model_of(model)?, club, config)
+            .map(|a| Assistant(Arc::new(a)))
             .map_err(to_py)
     }
 
-    /// Reads `message` in the conversation `state` on `today`.
-    #[pyo3(signature = (state, message, today))]
+    /// Reads `message`, the member's next message in the conversation
+    /// `state` (a dict, its JSON text, the previous `Reply`, or `None` for a
+    /// new conversation), on `today`: classified, its details found.
     fn read(
         &self,
+        py: Python<'_>,
         state: Option<&Bound<'_, PyAny>>,
         message: &str,
         today: Day,
     ) -> PyResult<Reading> {
-        let state = state_of(state)?;
+        let reading = self.read_core(py, &StateInput::of(state)?, message, today)?;
         Ok(Reading {
-            reading: self.0.read(&state, message, today.0),
+            reading,
             message: message.to_owned(),
         })
     }
 
-    /// The reply to `reading` with the record of its member.
+    /// The next step for `reading`, with the host's record of its member
+    /// (a dict or its JSON text; `None` when there is no number or no such
+    /// member).
     #[pyo3(signature = (reading, member = None))]
-    fn reply(&self, reading: &Reading, member: Option<&Bound<'_, PyAny>>) -> PyResult<ReplyParts> {
-        let member = member_of(member)?;
-        let reply = self.0.reply(reading.reading.clone(), member.as_ref());
-        Ok(parts(reply, reading.message.clone()))
+    fn reply<'py>(
+        &self,
+        py: Python<'py>,
+        reading: &Reading,
+        member: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let member = json_of(member, "a member record", JSON_FORMS)?;
+        let reply = self.reply_core(py, reading.reading.clone(), member.as_deref())?;
+        reply_object(py, reply, reading.message.clone())
     }
 
-    /// Reads `message`, looks up the member with `lookup(number)`, replies.
-    fn turn(
+    /// `read`, then `reply` with `lookup(member_number)` (called only when
+    /// the conversation names a member number).
+    fn turn<'py>(
         &self,
-        state: Option<&Bound<'_, PyAny>>,
+        py: Python<'py>,
+        state: Option<&Bound<'py, PyAny>>,
         message: &str,
         today: Day,
-        lookup: &Bound<'_, PyAny>,
-    ) -> PyResult<ReplyParts> {
-        let state = state_of(state)?;
-        let reading = self.0.read(&state, message, today.0);
+        lookup: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let reading = self.read_core(py, &StateInput::of(state)?, message, today)?;
         let member = match reading.member_number() {
-            Some(number) => member_of(Some(&lookup.call1((number,))?))?,
+            Some(number) => json_of(
+                Some(&lookup.call1((number,))?),
+                "a member record",
+                JSON_FORMS,
+            )?,
             None => None,
         };
-        let reply = self.0.reply(reading, member.as_ref());
-        Ok(parts(reply, message.to_owned()))
+        let reply = self.reply_core(py, reading, member.as_deref())?;
+        reply_object(py, reply, message.to_owned())
+    }
+
+    /// `read` of many `(state, message)` pairs on `today`, with the GIL
+    /// released for all of them at once.
+    fn read_many(
+        &self,
+        py: Python<'_>,
+        messages: Vec<(Option<Bound<'_, PyAny>>, PyBackedStr)>,
+        today: Day,
+    ) -> PyResult<Vec<Reading>> {
+        let inputs = messages
+            .iter()
+            .map(|(state, message)| Ok((StateInput::of(state.as_ref())?, &**message)))
+            .collect::<PyResult<Vec<_>>>()?;
+        let assistant = &*self.0;
+        let readings = py
+            .detach(|| {
+                inputs
+                    .iter()
+                    .map(|(state, message)| state.with(|s| assistant.read(s, message, today.0)))
+                    .collect::<Result<Vec<_>, ChatError>>()
+            })
+            .map_err(to_py)?;
+        Ok(readings
+            .into_iter()
+            .zip(&messages)
+            .map(|(reading, (_, message))| Reading {
+                reading,
+                message: message.to_string(),
+            })
+            .collect())
+    }
+
+    /// `reply` to many `(reading, member)` pairs, with the GIL released for
+    /// all of them at once.
+    fn reply_many<'py>(
+        &self,
+        py: Python<'py>,
+        readings: Vec<(PyRef<'py, Reading>, Option<Bound<'py, PyAny>>)>,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let members = readings
+            .iter()
+            .map(|(_, member)| json_of(member.as_ref(), "a member record", JSON_FORMS))
+            .collect::<PyResult<Vec<_>>>()?;
+        let assistant = &*self.0;
+        let pairs: Vec<(&CoreReading, Option<&str>)> = readings
+            .iter()
+            .zip(&members)
+            .map(|((reading, _), member)| (&reading.reading, member.as_deref()))
+            .collect();
+        let replies = py
+            .detach(|| {
+                pairs
+                    .into_iter()
+                    .map(|(reading, member)| {
+                        let member = member.map(Member::from_json).transpose()?;
+                        Ok(assistant.reply(reading.clone(), member.as_ref()))
+                    })
+                    .collect::<Result<Vec<_>, ChatError>>()
+            })
+            .map_err(to_py)?;
+        replies
+            .into_iter()
+            .zip(&readings)
+            .map(|(reply, (reading, _))| reply_object(py, reply, reading.message.clone()))
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        let plans: Vec<String> = self
+            .0
+            .club()
+            .catalog
+            .plans()
+            .map(|p| format!("'{}'", p.id))
+            .collect();
+        format!("Assistant(plans=[{}])", plans.join(", "))
     }
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<ChatAssistant>()?;
+    m.add_class::<Assistant>()?;
     m.add_class::<Reading>()?;
     m.add_class::<ChatReply>()?;
     Ok(())

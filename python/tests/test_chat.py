@@ -141,12 +141,29 @@ def test_a_host_intent_is_answered_after_verification() -> None:
     assert reply.text == "ご本人様を確認しました。" and reply.verified
 
 
+def test_many_conversations_at_once() -> None:
+    """read_many and reply_many give what read and reply give one by one."""
+    first = [BOT.turn(None, text, TODAY, lookup) for text in ("休会したいです", "what plan am I on?", "退会したいです")]
+    said = ["会員番号1000001、メールはhanako@example.jpです", "member number 1000002, email taro@example.com", "会員番号9999999"]
+    pairs: list[tuple[Any, str]] = [(first[0], said[0]), (first[1].state_json, said[1]), (first[2].state, said[2])]
+    readings = BOT.read_many(pairs, TODAY)
+    assert [r.member_number for r in readings] == ["1000001", "1000002", "9999999"]
+    members = [lookup(r.member_number or "") for r in readings]
+    replies = BOT.reply_many(list(zip(readings, members)))
+    assert replies == [BOT.reply(BOT.read(state, text, TODAY), member) for (state, text), member in zip(pairs, members)]
+    assert [r.step for r in replies] == ["ask_detail", "facts", "ask_identity"]
+    assert BOT.read_many([], TODAY) == [] and BOT.reply_many([]) == []
+    with pytest.raises(memberkit.InvalidJsonError, match="chat member"):
+        BOT.reply_many([(readings[0], "{}")])
+
+
 def test_a_verified_conversation_and_a_config() -> None:
     state = {"identity": {"claimed": "1000001", "verified": True}}
     reply = BOT.turn(state, "what plan am I on?", TODAY, lookup)
     assert reply.step == "facts" and reply.data["topic"] == "membership"
     assert {"fact": "plan", "id": "regular", "name": "Regular", "price": memberkit.Money(8800, "JPY")} in reply.facts
     english = Assistant(json.dumps(CLUB), {"language": "en", "retention": False}, intent.default_model())
+    assert repr(english) == "Assistant(plans=['light', 'premium', 'regular'])"
     reply = english.turn(state, "退会したいです", TODAY, lookup)
     assert reply.step == "confirm" and reply.command is not None and reply.command["type"] == "cancel"
 
@@ -177,8 +194,12 @@ def test_bad_input_raises_memberkit_errors() -> None:
         BOT.read(None, "hi", "2026-02-30")
     with pytest.raises(memberkit.InvalidArgumentError):
         BOT.read(None, "hi", 20260506)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="state is a dict"):
+    with pytest.raises(TypeError, match="state is a dict .* a Reply or None, not int"):
         BOT.read(42, "hi", TODAY)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="club is a dict"):
+        Assistant(["catalog"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="model is a memberkit.intent.Model"):
+        Assistant(CLUB, model="shipped")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="a member record is a dict"):
         BOT.reply(reading, 42)  # type: ignore[arg-type]
     with pytest.raises(ZeroDivisionError):  # the lookup's own error comes through

@@ -5,14 +5,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, ClassVar, Iterable, Iterator, Literal, Mapping, Protocol, Sequence, SupportsIndex, Union, final, overload
 
+from memberkit.chat import Reply
 from memberkit.errors import MemberkitError
+from memberkit.intent import Model
 
 __all__ = [
     "Account",
     "BillingConfig",
     "Book",
     "BookingEvents",
-    "ChatAssistant",
+    "Assistant",
     "ChatReply",
     "Reading",
     "Rules",
@@ -569,15 +571,17 @@ def eligibility_from_records(
 _Json = Union[Mapping[str, Any], str]
 
 @final
-class ChatAssistant:
+class Assistant:
     """The member chatbot for one club; immutable, shared between threads."""
 
-    def __new__(cls, club: _Json, config: _Json | None = None, model: IntentModel | None = None) -> ChatAssistant: ...
-    def read(self, state: _Json | ChatReply | None, message: str, today: _DateLike) -> Reading: ...
-    def reply(self, reading: Reading, member: _Json | None = None) -> tuple[str, str, str, str, float, ChatReply]: ...
+    def __new__(cls, club: _Json, config: _Json | None = None, model: Model | IntentModel | None = None) -> Assistant: ...
+    def read(self, state: _Json | Reply | None, message: str, today: _DateLike) -> Reading: ...
+    def reply(self, reading: Reading, member: _Json | None = None) -> Reply: ...
     def turn(
-        self, state: _Json | ChatReply | None, message: str, today: _DateLike, lookup: Callable[[str], _Json | None]
-    ) -> tuple[str, str, str, str, float, ChatReply]: ...
+        self, state: _Json | Reply | None, message: str, today: _DateLike, lookup: Callable[[str], _Json | None]
+    ) -> Reply: ...
+    def read_many(self, messages: Sequence[tuple[_Json | Reply | None, str]], today: _DateLike) -> list[Reading]: ...
+    def reply_many(self, readings: Sequence[tuple[Reading, _Json | None]]) -> list[Reply]: ...
 
 @final
 class Reading:

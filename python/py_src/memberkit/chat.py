@@ -63,19 +63,17 @@ stores its events. memberkit never executes anything itself.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 from memberkit import _memberkit
-from memberkit._memberkit import Reading
-from memberkit.intent import Model, Slot, _slots, default_model
+from memberkit._memberkit import Assistant, Reading
+from memberkit.intent import Slot, _slots
 
-__all__ = ["Assistant", "Reading", "Reply"]
+__all__ = ["Assistant", "MemberRecord", "Reading", "Reply", "State"]
 
-DateLike = Union[dt.date, str]
 MemberRecord = Union[Mapping[str, Any], str, None]
 """A member record: a dict in memberkit's JSON shape, its JSON text, or ``None``."""
 State = Union[Mapping[str, Any], str, "Reply", None]
@@ -196,56 +194,3 @@ class Reply:
         ``text``, ``language``, ``intent``, ``confidence``, ``slots`` (byte
         offsets) and ``state``."""
         return self._reply.to_json()
-
-
-def _state(state: State) -> Union[Mapping[str, Any], str, _memberkit.ChatReply, None]:
-    return state._reply if isinstance(state, Reply) else state
-
-
-class Assistant:
-    """The member chatbot for one club: immutable, safe to share between
-    threads; each conversation's state is what the host stores.
-
-    ``club`` is ``{"catalog": [plans], "billing": {config}, "names": [{"list":
-    "plan", "id": "regular", "names": ["レギュラー"]}]}`` (only ``catalog``
-    required) as a dict or JSON text; ``config`` the assistant's settings
-    (``verification``, ``procedures``, ``answers``, ``retention``,
-    ``language``, ``templates``, ``router``), each optional; ``model`` the
-    intent model (the shipped one by default). Bad input raises a
-    :class:`memberkit.MemberkitError` naming the bad field
-    (:class:`memberkit.InvalidJsonError`, :class:`memberkit.InvalidConfigError`).
-    """
-
-    def __init__(
-        self,
-        club: Union[Mapping[str, Any], str],
-        config: Union[Mapping[str, Any], str, None] = None,
-        model: Optional[Model] = None,
-    ) -> None:
-        chosen = model if model is not None else default_model()
-        self._inner = _memberkit.ChatAssistant(club, config, chosen._inner)
-
-    def read(self, state: State, message: str, today: DateLike) -> Reading:
-        """Reads ``message``, the member's next message in the conversation
-        ``state``, on ``today``: classified, its details found. Look up the
-        record of :attr:`Reading.member_number` and pass both to :meth:`reply`."""
-        return self._inner.read(_state(state), message, today)
-
-    def reply(self, reading: Reading, member: MemberRecord = None) -> Reply:
-        """The next step for ``reading``, with the host's record of its member
-        (``None`` when there is no number or no such member)."""
-        return Reply(*self._inner.reply(reading, member))
-
-    def turn(
-        self,
-        state: State,
-        message: str,
-        today: DateLike,
-        lookup: Callable[[str], MemberRecord],
-    ) -> Reply:
-        """:meth:`read`, then :meth:`reply` with ``lookup(member_number)``
-        (called only when the conversation names a member number)."""
-        return Reply(*self._inner.turn(_state(state), message, today, lookup))
-
-    def __repr__(self) -> str:
-        return "Assistant()"
