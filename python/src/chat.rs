@@ -79,24 +79,18 @@ enum StateInput {
 
 impl StateInput {
     fn of(state: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        if let Some(state) = state {
-            if state.get_type().is(reply_class(state.py())?) {
-                let reply = state.getattr(intern!(state.py(), "_reply"))?;
-                return Ok(Self::Taken(
-                    reply.cast::<ChatReply>()?.get().reply.state.clone(),
-                ));
-            }
+        if let Some(state) = state
+            && state.get_type().is(reply_class(state.py())?)
+        {
+            let reply = state.getattr(intern!(state.py(), "_reply"))?;
+            let reply = reply.cast::<ChatReply>()?;
+            return Ok(Self::Taken(reply.get().reply.state.clone()));
         }
-        Ok(
-            match json_of(
-                state,
-                "state",
-                "a dict (a mapping), JSON text, a Reply or None",
-            )? {
-                Some(json) => Self::Json(json),
-                None => Self::New,
-            },
-        )
+        let forms = "a dict (a mapping), JSON text, a Reply or None";
+        Ok(match json_of(state, "state", forms)? {
+            Some(json) => Self::Json(json),
+            None => Self::New,
+        })
     }
 
     /// `f` of the state, parsed if need be.
