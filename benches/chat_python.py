@@ -20,8 +20,9 @@ with the member's record, then read ``text``, ``step`` and ``state_json``
 
 each over ``--turns`` turns, timed one by one; the median and the 90th
 percentile in µs over all rounds (``--repeat``; the kinds take turns round
-by round, so a slow spell of the shared machine falls on all alike), and the
-best round's median (the least disturbed). Then where a
+by round, so a slow spell of the shared machine falls on all alike), the
+best round's median (the least disturbed), and the thread's CPU time per
+turn (the least of the rounds' averages), which leaves out waiting for a core. Then where a
 ``propose`` turn's time goes, by timing its parts alone, and how many
 ``propose`` turns per second 1, 2 and 8 threads sharing the assistant make
 (its calls release the GIL while the core works).
@@ -69,6 +70,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def timed_turns(turn: Callable[[], object], n: int) -> list[float]:
+    """Each turn's wall-clock time in µs."""
     clock = time.perf_counter_ns
     samples = []
     for _ in range(n):
@@ -76,6 +78,15 @@ def timed_turns(turn: Callable[[], object], n: int) -> list[float]:
         turn()
         samples.append((clock() - began) / 1000)
     return samples
+
+
+def cpu_per_turn(turn: Callable[[], object], n: int) -> float:
+    """The thread's CPU time per turn over ``n`` turns, in µs: on a shared
+    machine the wall clock also counts the time spent waiting for a core."""
+    began = time.thread_time_ns()
+    for _ in range(n):
+        turn()
+    return (time.thread_time_ns() - began) / n / 1000
 
 
 def main() -> None:
@@ -129,16 +140,19 @@ def main() -> None:
     for turn in kinds.values():  # warm up
         timed_turns(turn, 500)
     rounds: dict[str, list[list[float]]] = {kind: [] for kind in kinds}
+    cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
     for _ in range(args.repeat):
         for kind, turn in kinds.items():
             rounds[kind].append(timed_turns(turn, args.turns))
+            cpu[kind].append(cpu_per_turn(turn, args.turns))
     print(f"memberkit {_memberkit.__version__}: one routed turn from Python, shipped model, dry run included")
-    print(f"{args.repeat} rounds x {args.turns} turns per kind; member record with {len(record['membership'])} events")
-    print(f"{'turn':40} {'median µs':>10} {'p90 µs':>8} {'best round':>11}")
+    print(f"{args.repeat} rounds x {args.turns} turns per kind (and as many for CPU time);", end=" ")
+    print(f"member record with {len(record['membership'])} events")
+    print(f"{'turn (µs)':40} {'median':>7} {'p90':>7} {'best round':>11} {'CPU':>6}")
     for kind, runs in rounds.items():
         median, p90 = percentiles([t for run in runs for t in run])
         best = min(statistics.median(run) for run in runs)
-        print(f"{kind:40} {median:10.1f} {p90:8.1f} {best:11.1f}")
+        print(f"{kind:40} {median:7.1f} {p90:7.1f} {best:11.1f} {min(cpu[kind]):6.1f}")
 
     # Where a propose turn's time goes: its parts, each timed alone.
     model = intent.default_model()._inner
@@ -161,10 +175,11 @@ def main() -> None:
         ),
     }
     print()
-    print(f"{'part of a propose turn':48} {'median µs':>10}")
+    print(f"{'part of a propose turn (µs)':48} {'median':>7} {'CPU':>6}")
     for part, call in parts.items():
-        median, _ = percentiles(timed_turns(call, max(args.turns // 4, 1000)))
-        print(f"{part:48} {median:10.2f}")
+        n = max(args.turns // 4, 1000)
+        median, _ = percentiles(timed_turns(call, n))
+        print(f"{part:48} {median:7.2f} {cpu_per_turn(call, n):6.2f}")
 
     # Throughput: propose turns split over threads sharing the assistant.
     print()

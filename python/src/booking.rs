@@ -116,6 +116,13 @@ impl Rules {
 #[derive(PartialEq)]
 pub(crate) struct Book(Arc<CoreBook>);
 
+impl Book {
+    /// The book, shared (the chat assistant answers from it).
+    pub(crate) fn shared(&self) -> Arc<CoreBook> {
+        Arc::clone(&self.0)
+    }
+}
+
 /// A book given as a `Book`, a dict or JSON text.
 fn book_of(book: &Bound<'_, PyAny>) -> PyResult<CoreBook> {
     if let Ok(book) = book.cast::<Book>() {

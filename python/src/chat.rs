@@ -7,12 +7,14 @@
 //! work; a reply's state, step fields and slots become Python objects (or
 //! JSON text) only when read.
 
-use crate::convert::{Day, dumps};
-use crate::errors::to_py;
+use crate::booking::Book;
+use crate::convert::{Day, dumps, instant};
+use crate::errors::{invalid_argument, to_py};
 use crate::intent::IntentModel;
 use crate::pyvalue::{f32_as_f64, to_py as value};
+use memberkit::booking::{Book as CoreBook, Instant};
 use memberkit::chat::{
-    Assistant as CoreAssistant, ChatConfig, ChatError, ChatState, Club, Language, Member,
+    Assistant as CoreAssistant, ChatConfig, ChatError, ChatState, Club, Member,
     Reading as CoreReading, Reply as CoreReply, Step,
 };
 use memberkit::intent::{Model, default_model};
@@ -101,6 +103,22 @@ impl StateInput {
             Self::Json(json) => Ok(f(&ChatState::from_json(json)?)),
         }
     }
+}
+
+/// The booking book a reply answers bookings from, as it stands `now`.
+type BookAt = Option<(Arc<CoreBook>, Instant)>;
+
+fn book_at(book: Option<&Bound<'_, PyAny>>, now: Option<&Bound<'_, PyAny>>) -> PyResult<BookAt> {
+    let Some(book) = book.filter(|b| !b.is_none()) else {
+        return Ok(None);
+    };
+    let book = book.cast::<Book>().map_err(|_| {
+        PyTypeError::new_err("book is a memberkit.booking.Book (a SharedBook's snapshot())")
+    })?;
+    let now = now
+        .filter(|n| !n.is_none())
+        .ok_or_else(|| invalid_argument("now (an aware datetime) is needed with a book".into()))?;
+    Ok(Some((book.get().shared(), instant(now, "now")?)))
 }
 
 /// The model an assistant is made with: a `memberkit.intent.Model`, the
@@ -202,13 +220,6 @@ fn step_name(step: &Step) -> &'static str {
     }
 }
 
-fn language_name(language: Language) -> &'static str {
-    match language {
-        Language::Ja => "ja",
-        Language::En => "en",
-    }
-}
-
 /// `reply` as a `memberkit.chat.Reply`. Made without the dataclass's
 /// `__init__`, whose six frozen-field assignments cost more than the rest
 /// of the conversion: its fields go straight into its `__dict__`.
@@ -225,7 +236,7 @@ fn reply_object(py: Python<'_>, reply: CoreReply, message: String) -> PyResult<B
     fields.set_item(intern!(py, "text"), reply.text.as_str())?;
     fields.set_item(
         intern!(py, "language"),
-        PyString::intern(py, language_name(reply.language)),
+        PyString::intern(py, reply.language.code()),
     )?;
     fields.set_item(intern!(py, "intent"), PyString::intern(py, &reply.intent))?;
     fields.set_item(intern!(py, "confidence"), f32_as_f64(reply.confidence))?;
@@ -307,11 +318,13 @@ impl Assistant {
         py: Python<'_>,
         reading: CoreReading,
         member: Option<&str>,
+        book: &BookAt,
     ) -> PyResult<CoreReply> {
         let assistant = &*self.0;
+        let book = book.as_ref().map(|(book, now)| (&**book, *now));
         py.detach(|| {
             let member = member.map(Member::from_json).transpose()?;
-            Ok(assistant.reply(reading, member.as_ref()))
+            Ok(assistant.reply_with(reading, member.as_ref(), book))
         })
         .map_err(|e: ChatError| to_py(e))
     }
@@ -361,21 +374,27 @@ impl Assistant {
 
     /// The next step for `reading`, with the host's record of its member
     /// (a dict or its JSON text; `None` when there is no number or no such
-    /// member).
-    #[pyo3(signature = (reading, member = None))]
+    /// member), and the booking `book` as it stands `now` for questions
+    /// about bookings (without one, the host answers those).
+    #[pyo3(signature = (reading, member = None, *, book = None, now = None))]
     fn reply<'py>(
         &self,
         py: Python<'py>,
         reading: &Reading,
         member: Option<&Bound<'py, PyAny>>,
+        book: Option<&Bound<'py, PyAny>>,
+        now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let member = json_of(member, "a member record", JSON_FORMS)?;
-        let reply = self.reply_core(py, reading.reading.clone(), member.as_deref())?;
+        let book = book_at(book, now)?;
+        let reply = self.reply_core(py, reading.reading.clone(), member.as_deref(), &book)?;
         reply_object(py, reply, reading.message.clone())
     }
 
     /// `read`, then `reply` with `lookup(member_number)` (called only when
     /// the conversation names a member number).
+    #[pyo3(signature = (state, message, today, lookup, *, book = None, now = None))]
+    #[allow(clippy::too_many_arguments)]
     fn turn<'py>(
         &self,
         py: Python<'py>,
@@ -383,7 +402,10 @@ impl Assistant {
         message: &str,
         today: Day,
         lookup: &Bound<'py, PyAny>,
+        book: Option<&Bound<'py, PyAny>>,
+        now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let book = book_at(book, now)?;
         let reading = self.read_core(py, &StateInput::of(state)?, message, today)?;
         let member = match reading.member_number() {
             Some(number) => json_of(
@@ -393,7 +415,7 @@ impl Assistant {
             )?,
             None => None,
         };
-        let reply = self.reply_core(py, reading, member.as_deref())?;
+        let reply = self.reply_core(py, reading, member.as_deref(), &book)?;
         reply_object(py, reply, message.to_owned())
     }
 
@@ -428,13 +450,18 @@ impl Assistant {
             .collect())
     }
 
-    /// `reply` to many `(reading, member)` pairs, with the GIL released for
-    /// all of them at once.
+    /// `reply` to many `(reading, member)` pairs (with one `book` as it
+    /// stands `now` for all), with the GIL released for all of them at once.
+    #[pyo3(signature = (readings, *, book = None, now = None))]
     fn reply_many<'py>(
         &self,
         py: Python<'py>,
         readings: Vec<(PyRef<'py, Reading>, Option<Bound<'py, PyAny>>)>,
+        book: Option<&Bound<'py, PyAny>>,
+        now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let book = book_at(book, now)?;
+        let book = book.as_ref().map(|(book, now)| (&**book, *now));
         let members = readings
             .iter()
             .map(|(_, member)| json_of(member.as_ref(), "a member record", JSON_FORMS))
@@ -451,7 +478,7 @@ impl Assistant {
                     .into_iter()
                     .map(|(reading, member)| {
                         let member = member.map(Member::from_json).transpose()?;
-                        Ok(assistant.reply(reading.clone(), member.as_ref()))
+                        Ok(assistant.reply_with(reading.clone(), member.as_ref(), book))
                     })
                     .collect::<Result<Vec<_>, ChatError>>()
             })

@@ -137,7 +137,7 @@ def test_a_host_intent_is_answered_after_verification() -> None:
     assert (reply.step, reply.intent) == ("ask_identity", "payment_method")
     reply = BOT.turn(reply, "会員番号1000001、メールはhanako@example.jpです", TODAY, lookup)
     # The host answers the intent the procedure was for, not this message's.
-    assert reply.step == "answer" and reply.data == {"intent": "payment_method"}
+    assert reply.step == "answer" and reply.data == {"about": "payment_method"}
     assert reply.text == "ご本人様を確認しました。" and reply.verified
 
 
@@ -157,6 +157,40 @@ def test_many_conversations_at_once() -> None:
         BOT.reply_many([(readings[0], "{}")])
 
 
+def test_bookings_are_answered_from_a_book() -> None:
+    from memberkit.booking import Rules, SharedBook
+
+    jst = dt.timezone(dt.timedelta(hours=9))
+    now = dt.datetime(2026, 5, 6, 9, tzinfo=jst)
+    shared = SharedBook(Rules())
+    for id, start, capacity in [("yoga-0508", dt.datetime(2026, 5, 8, 10, tzinfo=jst), 5),
+                                ("spin-0509", dt.datetime(2026, 5, 9, 19, tzinfo=jst), 1)]:
+        session = {"id": id, "start": start, "end": start + dt.timedelta(hours=1), "capacity": capacity}
+        shared.execute({"type": "schedule_session", "session": session}, now)
+    for member in ["1000001", "other"]:
+        shared.execute({"type": "set_member", "member": member, "eligibility": {"membership": {"from": dt.date(2026, 4, 1)}}}, now)
+    shared.book("spin-0509", "other", now)
+    shared.book("yoga-0508", "1000001", now)
+    shared.join_waitlist("spin-0509", "1000001", now)
+    state = {"identity": {"claimed": "1000001", "verified": True}}
+    reply = BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared.snapshot(), now=now)
+    assert (reply.step, reply.data["topic"]) == ("facts", "bookings")
+    assert reply.text == "ご予約：yoga-0508（5月8日 10:00）\nキャンセル待ち：spin-0509（5月9日 19:00、1番目）"
+    again = BOT.reply(BOT.read(state, "キャンセル待ちは何番目ですか", TODAY), HANAKO, book=shared.snapshot(), now="2026-05-06T09:00:00+09:00")
+    assert again == reply
+    [many] = BOT.reply_many([(BOT.read(state, "キャンセル待ちは何番目ですか", TODAY), HANAKO)], book=shared.snapshot(), now=now)
+    assert many == reply
+    # Without the book, the host answers.
+    reply = BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup)
+    assert (reply.step, reply.data) == ("answer", {"about": "waitlist"})
+    with pytest.raises(memberkit.InvalidArgumentError, match="now"):
+        BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared.snapshot())
+    with pytest.raises(memberkit.InvalidArgumentError, match="naive"):
+        BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared.snapshot(), now=dt.datetime(2026, 5, 6))
+    with pytest.raises(TypeError, match="snapshot"):
+        BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared, now=now)  # type: ignore[arg-type]
+
+
 def test_a_verified_conversation_and_a_config() -> None:
     state = {"identity": {"claimed": "1000001", "verified": True}}
     reply = BOT.turn(state, "what plan am I on?", TODAY, lookup)
@@ -172,10 +206,12 @@ def test_a_verified_conversation_and_a_config() -> None:
 
 
 def test_bad_input_raises_memberkit_errors() -> None:
-    with pytest.raises(memberkit.InvalidJsonError, match="chat club JSON at billing.collection") as info:
+    with pytest.raises(memberkit.InvalidConfigError, match="chat config at billing.collection") as info:
         Assistant({"catalog": [], "billing": {"collection": 3}})
-    assert (info.value.kind, info.value.code) == ("invalid_json", None)
+    assert (info.value.kind, info.value.code) == ("invalid_config", None)
     assert isinstance(info.value, ValueError)
+    with pytest.raises(memberkit.InvalidConfigError, match="dunning"):
+        Assistant({**CLUB, "dunning": {"ladder": 3}})
     with pytest.raises(memberkit.InvalidConfigError, match="verification.max_attempts") as config:
         Assistant(CLUB, {"verification": {"max_attempts": 0}})
     assert config.value.kind == "invalid_config"

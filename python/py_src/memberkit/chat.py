@@ -90,7 +90,7 @@ class Reply:
     ``"facts"``, ``"confirm"``, ``"refused"``, ``"confirmed"``, ``"dropped"``,
     ``"handover"``), ``text`` what to say in the member's ``language``
     (``"ja"`` or ``"en"``), ``intent`` and ``confidence`` the message's
-    classification. An ``"answer"`` is the host's to give: ``data["intent"]``
+    classification. An ``"answer"`` is the host's to give: ``data["about"]``
     names what to answer (after verification, the intent that asked for it,
     not this message's), and ``text`` is empty but for out-of-scope messages
     (or the line saying the member is verified).
@@ -101,7 +101,7 @@ class Reply:
       next message (it names the claimed member number; everything else
       personal in it is masked);
     - :attr:`data`: the step's own fields as a dict, as memberkit's JSON
-      gives them (``choices`` of a clarify, ``fields`` to ask for,
+      gives them (``about`` of an answer, ``choices`` of a clarify, ``fields`` to ask for,
       ``procedure``, ``detail``, ``offers``, ``topic`` and ``facts``,
       ``command``, ``version``, ``code`` and ``message`` of a refusal and its
       ``alternative``, ``reason`` and ``summary`` of a handover), dates as
