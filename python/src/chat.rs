@@ -11,6 +11,7 @@ use crate::booking::Book;
 use crate::convert::{Day, dumps, instant};
 use crate::errors::{invalid_argument, to_py};
 use crate::intent::IntentModel;
+use crate::pyvalue::de::{Failure, from_py};
 use crate::pyvalue::{f32_as_f64, to_py as value};
 use memberkit::booking::{Book as CoreBook, Instant};
 use memberkit::chat::{
@@ -71,12 +72,46 @@ fn reply_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     REPLY.import(py, "memberkit.chat", "Reply")
 }
 
-/// A conversation state as given: none (a new conversation), a previous
-/// reply's (taken as it is), or JSON text to parse.
+/// A Python error, or a value of the wrong shape as memberkit's error.
+fn read_failure(failure: Failure) -> PyErr {
+    match failure {
+        Failure::Json(err) => to_py(ChatError::Json(err)),
+        Failure::Python(err) => err,
+    }
+}
+
+/// A conversation state as given: none (a new conversation), one at hand (a
+/// previous reply's, or read from a mapping), or JSON text to parse.
 enum StateInput {
     New,
     Taken(ChatState),
     Json(Json),
+}
+
+/// A member record as given: JSON text (parsed with the GIL released), or
+/// read from a mapping.
+enum MemberInput {
+    Json(PyBackedStr),
+    Read(Box<Member>),
+}
+
+impl MemberInput {
+    fn of(member: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Self>> {
+        let Some(member) = member.filter(|m| !m.is_none()) else {
+            return Ok(None);
+        };
+        if let Ok(text) = member.cast::<PyString>() {
+            return Ok(Some(Self::Json(text.extract()?)));
+        }
+        if member.cast::<PyMapping>().is_ok() {
+            let record = from_py(member, "chat member").map_err(read_failure)?;
+            return Ok(Some(Self::Read(Box::new(record))));
+        }
+        let type_name = member.get_type().name()?;
+        Err(PyTypeError::new_err(format!(
+            "a member record is {JSON_FORMS}, not {type_name}"
+        )))
+    }
 }
 
 impl StateInput {
@@ -87,6 +122,12 @@ impl StateInput {
             let reply = state.getattr(intern!(state.py(), "_reply"))?;
             let reply = reply.cast::<ChatReply>()?;
             return Ok(Self::Taken(reply.get().reply.state.clone()));
+        }
+        if let Some(state) = state.filter(|s| !s.is_instance_of::<PyString>())
+            && state.cast::<PyMapping>().is_ok()
+        {
+            let state = from_py(state, "chat state").map_err(read_failure)?;
+            return Ok(Self::Taken(state));
         }
         let forms = "a dict (a mapping), JSON text, a Reply or None";
         Ok(match json_of(state, "state", forms)? {
@@ -317,14 +358,21 @@ impl Assistant {
         &self,
         py: Python<'_>,
         reading: CoreReading,
-        member: Option<&str>,
+        member: Option<&MemberInput>,
         book: &BookAt,
     ) -> PyResult<CoreReply> {
         let assistant = &*self.0;
         let book = book.as_ref().map(|(book, now)| (&**book, *now));
         py.detach(|| {
-            let member = member.map(Member::from_json).transpose()?;
-            Ok(assistant.reply_with(reading, member.as_ref(), book))
+            let parsed = match member {
+                Some(MemberInput::Json(json)) => Some(Member::from_json(json)?),
+                _ => None,
+            };
+            let member = match member {
+                Some(MemberInput::Read(member)) => Some(&**member),
+                _ => parsed.as_ref(),
+            };
+            Ok(assistant.reply_with(reading, member, book))
         })
         .map_err(|e: ChatError| to_py(e))
     }
@@ -385,9 +433,9 @@ impl Assistant {
         book: Option<&Bound<'py, PyAny>>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let member = json_of(member, "a member record", JSON_FORMS)?;
+        let member = MemberInput::of(member)?;
         let book = book_at(book, now)?;
-        let reply = self.reply_core(py, reading.reading.clone(), member.as_deref(), &book)?;
+        let reply = self.reply_core(py, reading.reading.clone(), member.as_ref(), &book)?;
         reply_object(py, reply, reading.message.clone())
     }
 
@@ -408,14 +456,10 @@ impl Assistant {
         let book = book_at(book, now)?;
         let reading = self.read_core(py, &StateInput::of(state)?, message, today)?;
         let member = match reading.member_number() {
-            Some(number) => json_of(
-                Some(&lookup.call1((number,))?),
-                "a member record",
-                JSON_FORMS,
-            )?,
+            Some(number) => MemberInput::of(Some(&lookup.call1((number,))?))?,
             None => None,
         };
-        let reply = self.reply_core(py, reading, member.as_deref(), &book)?;
+        let reply = self.reply_core(py, reading, member.as_ref(), &book)?;
         reply_object(py, reply, message.to_owned())
     }
 
@@ -464,21 +508,28 @@ impl Assistant {
         let book = book.as_ref().map(|(book, now)| (&**book, *now));
         let members = readings
             .iter()
-            .map(|(_, member)| json_of(member.as_ref(), "a member record", JSON_FORMS))
+            .map(|(_, member)| MemberInput::of(member.as_ref()))
             .collect::<PyResult<Vec<_>>>()?;
         let assistant = &*self.0;
-        let pairs: Vec<(&CoreReading, Option<&str>)> = readings
+        let pairs: Vec<(&CoreReading, Option<&MemberInput>)> = readings
             .iter()
             .zip(&members)
-            .map(|((reading, _), member)| (&reading.reading, member.as_deref()))
+            .map(|((reading, _), member)| (&reading.reading, member.as_ref()))
             .collect();
         let replies = py
             .detach(|| {
                 pairs
                     .into_iter()
                     .map(|(reading, member)| {
-                        let member = member.map(Member::from_json).transpose()?;
-                        Ok(assistant.reply_with(reading.clone(), member.as_ref(), book))
+                        let parsed = match member {
+                            Some(MemberInput::Json(json)) => Some(Member::from_json(json)?),
+                            _ => None,
+                        };
+                        let member = match member {
+                            Some(MemberInput::Read(member)) => Some(&**member),
+                            _ => parsed.as_ref(),
+                        };
+                        Ok(assistant.reply_with(reading.clone(), member, book))
                     })
                     .collect::<Result<Vec<_>, ChatError>>()
             })

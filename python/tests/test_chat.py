@@ -109,6 +109,49 @@ def test_reply_forms() -> None:
     assert all(n == nexts[0] for n in nexts)
 
 
+def test_records_and_states_as_python_values() -> None:
+    """A member record or state in Python values (dates, Money, Decimal, any
+    mapping, tuples) reads as its JSON does."""
+    import types
+    from decimal import Decimal
+
+    from memberkit.membership import _loads
+
+    record = _loads(json.dumps(HANAKO))  # dates as datetime.date
+    assert record["membership"][0]["on"] == dt.date(2026, 4, 1)
+    record["membership"] = tuple(record["membership"])
+    ledger = {"id": "1000001", "credit": {"amount": Decimal("0"), "currency": "JPY"}}
+    money_ledger = {"id": "1000001", "credit": memberkit.Money(0, "JPY")}
+    reading = BOT.read({"identity": {"claimed": "1000001", "verified": True}}, "what plan am I on?", TODAY)
+    as_text = BOT.reply(reading, json.dumps(HANAKO))
+    assert BOT.reply(reading, types.MappingProxyType(record)) == as_text
+    assert BOT.reply(reading, {**record, "billing": None}) == as_text
+    with_ledger = BOT.reply(reading, json.dumps({**HANAKO, "billing": {"id": "1000001", "credit": {"amount": "0", "currency": "JPY"}}}))
+    assert BOT.reply(reading, {**record, "billing": ledger}) == with_ledger
+    assert BOT.reply(reading, {**record, "billing": money_ledger}) == with_ledger
+    with pytest.raises(memberkit.InvalidJsonError, match=r"chat member JSON at billing\.id") as info:
+        BOT.reply(reading, {**record, "billing": {"id": 5}})
+    assert info.value.kind == "invalid_json"
+    # The same message as the record's JSON text gives, less its line and column.
+    bad = {**HANAKO, "membership": [{**HANAKO["membership"][0], "on": 20260401}]}
+    with pytest.raises(memberkit.InvalidJsonError) as from_text:
+        BOT.reply(reading, json.dumps(bad))
+    with pytest.raises(memberkit.InvalidJsonError) as from_dict:
+        BOT.reply(reading, bad)
+    assert str(from_text.value) == f"{from_dict.value} at line 1 column 291"
+    assert str(from_dict.value).startswith("invalid chat member JSON at membership[0]: invalid type: integer `20260401`")
+    with pytest.raises(memberkit.InvalidJsonError, match="key must be a string"):
+        BOT.reply(reading, {**record, 1: 2})  # type: ignore[dict-item]
+    with pytest.raises(memberkit.InvalidJsonError, match="invalid type: object"):
+        BOT.reply(reading, {**record, "identity": {**record["identity"], "email": object()}})
+    with pytest.raises(TypeError, match="a member record is a dict"):
+        BOT.reply(reading, [record])  # type: ignore[arg-type]
+    # A state: the reply's dict, a mapping proxy of it, its JSON text.
+    reply = BOT.turn(None, "6月から休会したい", TODAY, lookup)
+    forms: list[Any] = [reply.state, types.MappingProxyType(reply.state), reply.state_json, reply]
+    assert len({BOT.turn(form, "会員番号1000001です", TODAY, lookup).state_json for form in forms}) == 1
+
+
 def test_a_reading_can_be_replied_to_again_and_names_its_message() -> None:
     reading = BOT.read(None, "会員番号1000001です", "2026-05-06")
     assert (reading.intent, reading.message, reading.member_number) == (reading.intent, "会員番号1000001です", "1000001")

@@ -28,6 +28,7 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 mod build;
+pub(crate) mod de;
 use build::{Dict, List, MoneyFields};
 
 /// `value` as the Python objects `_loads` would make of its JSON.
