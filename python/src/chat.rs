@@ -7,15 +7,15 @@
 //! work; a reply's state, step fields and slots become Python objects (or
 //! JSON text) only when read.
 
-use crate::booking::Book;
+use crate::booking::{Book, Rules, SharedBook};
 use crate::convert::{Day, dumps, instant};
 use crate::errors::{invalid_argument, to_py};
 use crate::intent::IntentModel;
 use crate::pyvalue::de::{Failure, from_py};
 use crate::pyvalue::{f32_as_f64, to_py as value};
-use memberkit::booking::{Book as CoreBook, Instant};
+use memberkit::booking::{Book as CoreBook, Instant, Rules as CoreRules};
 use memberkit::chat::{
-    Assistant as CoreAssistant, ChatConfig, ChatError, ChatState, Club, Member,
+    Assistant as CoreAssistant, Bookings, ChatConfig, ChatError, ChatState, Club, Member,
     Reading as CoreReading, Reply as CoreReply, Step,
 };
 use memberkit::intent::{Model, default_model};
@@ -84,7 +84,7 @@ fn read_failure(failure: Failure) -> PyErr {
 /// previous reply's, or read from a mapping), or JSON text to parse.
 enum StateInput {
     New,
-    Taken(ChatState),
+    Taken(Box<ChatState>),
     Json(Json),
 }
 
@@ -121,13 +121,13 @@ impl StateInput {
         {
             let reply = state.getattr(intern!(state.py(), "_reply"))?;
             let reply = reply.cast::<ChatReply>()?;
-            return Ok(Self::Taken(reply.get().reply.state.clone()));
+            return Ok(Self::Taken(Box::new(reply.get().reply.state.clone())));
         }
         if let Some(state) = state.filter(|s| !s.is_instance_of::<PyString>())
             && state.cast::<PyMapping>().is_ok()
         {
             let state = from_py(state, "chat state").map_err(read_failure)?;
-            return Ok(Self::Taken(state));
+            return Ok(Self::Taken(Box::new(state)));
         }
         let forms = "a dict (a mapping), JSON text, a Reply or None";
         Ok(match json_of(state, "state", forms)? {
@@ -146,20 +146,70 @@ impl StateInput {
     }
 }
 
-/// The booking book a reply answers bookings from, as it stands `now`.
-type BookAt = Option<(Arc<CoreBook>, Instant)>;
+/// The booking book a reply works on: a `SharedBook` (read under its
+/// lock, not copied) or a `Book` value with its rules; and the instant of
+/// the message.
+enum BookInput {
+    Shared(Py<SharedBook>),
+    Value(Arc<CoreBook>, Arc<CoreRules>),
+}
 
-fn book_at(book: Option<&Bound<'_, PyAny>>, now: Option<&Bound<'_, PyAny>>) -> PyResult<BookAt> {
+struct BookAt {
+    book: BookInput,
+    now: Instant,
+}
+
+fn book_at(
+    book: Option<&Bound<'_, PyAny>>,
+    rules: Option<&Bound<'_, PyAny>>,
+    now: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<BookAt>> {
+    let rules = rules.filter(|r| !r.is_none());
     let Some(book) = book.filter(|b| !b.is_none()) else {
+        if rules.is_some() {
+            return Err(invalid_argument("rules go with a book".into()));
+        }
         return Ok(None);
     };
-    let book = book.cast::<Book>().map_err(|_| {
-        PyTypeError::new_err("book is a memberkit.booking.Book (a SharedBook's snapshot())")
-    })?;
+    let book = if let Ok(shared) = book.cast::<SharedBook>() {
+        if rules.is_some() {
+            return Err(invalid_argument(
+                "a SharedBook has its own rules: give rules only with a Book".into(),
+            ));
+        }
+        BookInput::Shared(shared.clone().unbind())
+    } else if let Ok(value) = book.cast::<Book>() {
+        let rules = rules
+            .ok_or_else(|| invalid_argument("a Book needs its rules (rules=)".into()))?
+            .cast::<Rules>()
+            .map_err(|_| PyTypeError::new_err("rules are memberkit.booking.Rules"))?;
+        BookInput::Value(value.get().shared(), rules.get().shared())
+    } else {
+        return Err(PyTypeError::new_err(
+            "book is a memberkit.booking.SharedBook or Book",
+        ));
+    };
     let now = now
         .filter(|n| !n.is_none())
         .ok_or_else(|| invalid_argument("now (an aware datetime) is needed with a book".into()))?;
-    Ok(Some((book.get().shared(), instant(now, "now")?)))
+    Ok(Some(BookAt {
+        book,
+        now: instant(now, "now")?,
+    }))
+}
+
+/// `f` of the bookings `at` names (a shared book read under its lock).
+fn with_bookings<R>(at: Option<&BookAt>, f: impl FnOnce(Option<Bookings<'_>>) -> R) -> R {
+    let Some(BookAt { book, now }) = at else {
+        return f(None);
+    };
+    let now = *now;
+    match book {
+        BookInput::Value(book, rules) => f(Some(Bookings { book, rules, now })),
+        BookInput::Shared(shared) => shared
+            .get()
+            .read_with_rules(|book, rules| f(Some(Bookings { book, rules, now }))),
+    }
 }
 
 /// The model an assistant is made with: a `memberkit.intent.Model`, the
@@ -359,10 +409,9 @@ impl Assistant {
         py: Python<'_>,
         reading: CoreReading,
         member: Option<&MemberInput>,
-        book: &BookAt,
+        book: Option<&BookAt>,
     ) -> PyResult<CoreReply> {
         let assistant = &*self.0;
-        let book = book.as_ref().map(|(book, now)| (&**book, *now));
         py.detach(|| {
             let parsed = match member {
                 Some(MemberInput::Json(json)) => Some(Member::from_json(json)?),
@@ -372,7 +421,9 @@ impl Assistant {
                 Some(MemberInput::Read(member)) => Some(&**member),
                 _ => parsed.as_ref(),
             };
-            Ok(assistant.reply_with(reading, member, book))
+            Ok(with_bookings(book, |bookings| {
+                assistant.reply_with(reading, member, bookings)
+            }))
         })
         .map_err(|e: ChatError| to_py(e))
     }
@@ -422,26 +473,28 @@ impl Assistant {
 
     /// The next step for `reading`, with the host's record of its member
     /// (a dict or its JSON text; `None` when there is no number or no such
-    /// member), and the booking `book` as it stands `now` for questions
-    /// about bookings (without one, the host answers those).
-    #[pyo3(signature = (reading, member = None, *, book = None, now = None))]
+    /// member), and the booking `book` (a `SharedBook`, or a `Book` with
+    /// its `rules`) at `now` for booking classes and questions about
+    /// bookings (without one, the host answers those).
+    #[pyo3(signature = (reading, member = None, *, book = None, rules = None, now = None))]
     fn reply<'py>(
         &self,
         py: Python<'py>,
         reading: &Reading,
         member: Option<&Bound<'py, PyAny>>,
         book: Option<&Bound<'py, PyAny>>,
+        rules: Option<&Bound<'py, PyAny>>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let member = MemberInput::of(member)?;
-        let book = book_at(book, now)?;
-        let reply = self.reply_core(py, reading.reading.clone(), member.as_ref(), &book)?;
+        let book = book_at(book, rules, now)?;
+        let reply = self.reply_core(py, reading.reading.clone(), member.as_ref(), book.as_ref())?;
         reply_object(py, reply, reading.message.clone())
     }
 
     /// `read`, then `reply` with `lookup(member_number)` (called only when
     /// the conversation names a member number).
-    #[pyo3(signature = (state, message, today, lookup, *, book = None, now = None))]
+    #[pyo3(signature = (state, message, today, lookup, *, book = None, rules = None, now = None))]
     #[allow(clippy::too_many_arguments)]
     fn turn<'py>(
         &self,
@@ -451,15 +504,16 @@ impl Assistant {
         today: Day,
         lookup: &Bound<'py, PyAny>,
         book: Option<&Bound<'py, PyAny>>,
+        rules: Option<&Bound<'py, PyAny>>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let book = book_at(book, now)?;
+        let book = book_at(book, rules, now)?;
         let reading = self.read_core(py, &StateInput::of(state)?, message, today)?;
         let member = match reading.member_number() {
             Some(number) => MemberInput::of(Some(&lookup.call1((number,))?))?,
             None => None,
         };
-        let reply = self.reply_core(py, reading, member.as_ref(), &book)?;
+        let reply = self.reply_core(py, reading, member.as_ref(), book.as_ref())?;
         reply_object(py, reply, message.to_owned())
     }
 
@@ -494,18 +548,20 @@ impl Assistant {
             .collect())
     }
 
-    /// `reply` to many `(reading, member)` pairs (with one `book` as it
-    /// stands `now` for all), with the GIL released for all of them at once.
-    #[pyo3(signature = (readings, *, book = None, now = None))]
+    /// `reply` to many `(reading, member)` pairs (with one `book` at `now`
+    /// for all; a `SharedBook`'s lock taken for each reply in turn), with
+    /// the GIL released for all of them at once.
+    #[pyo3(signature = (readings, *, book = None, rules = None, now = None))]
     fn reply_many<'py>(
         &self,
         py: Python<'py>,
         readings: Vec<(PyRef<'py, Reading>, Option<Bound<'py, PyAny>>)>,
         book: Option<&Bound<'py, PyAny>>,
+        rules: Option<&Bound<'py, PyAny>>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
-        let book = book_at(book, now)?;
-        let book = book.as_ref().map(|(book, now)| (&**book, *now));
+        let book = book_at(book, rules, now)?;
+        let book = book.as_ref();
         let members = readings
             .iter()
             .map(|(_, member)| MemberInput::of(member.as_ref()))
@@ -529,7 +585,9 @@ impl Assistant {
                             Some(MemberInput::Read(member)) => Some(&**member),
                             _ => parsed.as_ref(),
                         };
-                        Ok(assistant.reply_with(reading.clone(), member, book))
+                        Ok(with_bookings(book, |bookings| {
+                            assistant.reply_with(reading.clone(), member, bookings)
+                        }))
                     })
                     .collect::<Result<Vec<_>, ChatError>>()
             })

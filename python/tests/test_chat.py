@@ -216,22 +216,58 @@ def test_bookings_are_answered_from_a_book() -> None:
     shared.book("yoga-0508", "1000001", now)
     shared.join_waitlist("spin-0509", "1000001", now)
     state = {"identity": {"claimed": "1000001", "verified": True}}
-    reply = BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared.snapshot(), now=now)
+    reply = BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared, now=now)
     assert (reply.step, reply.data["topic"]) == ("facts", "bookings")
     assert reply.text == "ご予約：yoga-0508（5月8日 10:00）\nキャンセル待ち：spin-0509（5月9日 19:00、1番目）"
-    again = BOT.reply(BOT.read(state, "キャンセル待ちは何番目ですか", TODAY), HANAKO, book=shared.snapshot(), now="2026-05-06T09:00:00+09:00")
+    reading = BOT.read(state, "キャンセル待ちは何番目ですか", TODAY)
+    again = BOT.reply(reading, HANAKO, book=shared.snapshot(), rules=shared.rules, now="2026-05-06T09:00:00+09:00")
     assert again == reply
-    [many] = BOT.reply_many([(BOT.read(state, "キャンセル待ちは何番目ですか", TODAY), HANAKO)], book=shared.snapshot(), now=now)
+    [many] = BOT.reply_many([(reading, HANAKO)], book=shared, now=now)
     assert many == reply
     # Without the book, the host answers.
     reply = BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup)
     assert (reply.step, reply.data) == ("answer", {"about": "waitlist"})
     with pytest.raises(memberkit.InvalidArgumentError, match="now"):
-        BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared.snapshot())
+        BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared)
     with pytest.raises(memberkit.InvalidArgumentError, match="naive"):
-        BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared.snapshot(), now=dt.datetime(2026, 5, 6))
-    with pytest.raises(TypeError, match="snapshot"):
-        BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared, now=now)  # type: ignore[arg-type]
+        BOT.turn(state, "キャンセル待ちは何番目ですか", TODAY, lookup, book=shared, now=dt.datetime(2026, 5, 6))
+    with pytest.raises(memberkit.InvalidArgumentError, match="needs its rules"):
+        BOT.reply(reading, HANAKO, book=shared.snapshot(), now=now)
+    with pytest.raises(memberkit.InvalidArgumentError, match="own rules"):
+        BOT.reply(reading, HANAKO, book=shared, rules=shared.rules, now=now)
+    with pytest.raises(TypeError, match="SharedBook or Book"):
+        BOT.reply(reading, HANAKO, book="yoga", now=now)  # type: ignore[arg-type]
+
+
+def test_a_class_booked_through_the_chat() -> None:
+    """The booking procedure on a SharedBook: the class the member names is
+    proposed at the book's version, and the confirmed booking command is
+    the host's to execute on it."""
+    from memberkit.booking import Rules, SharedBook
+
+    jst = dt.timezone(dt.timedelta(hours=9))
+    now = dt.datetime(2026, 5, 6, 9, tzinfo=jst)
+    club = {"catalog": CLUB["catalog"][:1], "names": [{"list": "class", "id": "yoga", "names": ["ヨガ", "yoga"]}]}
+    bot = Assistant(club)
+    shared = SharedBook(Rules({"policies": {"default": {"late_cancel_minutes_before": 720}}}))
+    for hour in (10, 19):
+        start = dt.datetime(2026, 5, 7, hour, tzinfo=jst)
+        session = {"id": f"yoga-0507-{hour}", "start": start, "end": start + dt.timedelta(hours=1), "capacity": 5, "credits": 1}
+        shared.execute({"type": "schedule_session", "session": session}, now)
+    shared.execute({"type": "set_member", "member": "1000001", "eligibility": {}}, now)
+    pack = {"id": "1000001-10x", "credits": 10, "expires": dt.datetime(2026, 8, 1, tzinfo=jst)}
+    shared.execute({"type": "add_pack", "member": "1000001", "pack": pack}, now)
+    state = {"identity": {"claimed": "1000001", "verified": True}}
+    reply = bot.turn(state, "明日10時のヨガを予約したい", TODAY, lookup, book=shared, now=now)
+    assert (reply.step, reply.procedure) == ("confirm", "book"), reply
+    command = {"type": "book", "session": "yoga-0507-10", "member": "1000001", "party": 1}
+    assert (reply.command, reply.version) == (command, shared.version)
+    assert {"fact": "credits_used", "credits": 1} in reply.facts
+    assert reply.text.startswith("yoga-0507-10（5月7日 10:00）を予約します。")
+    yes = bot.turn(reply, "はい", TODAY, lookup, book=shared, now=now)
+    assert (yes.step, yes.command, yes.version) == ("confirmed", command, shared.version)
+    assert yes.command is not None
+    assert "booked" in shared.execute(yes.command, now).types()
 
 
 def test_a_verified_conversation_and_a_config() -> None:
@@ -341,8 +377,16 @@ OTHERS = {"number": ["9999999", "1000002"], "email": ["hanako@example.com", "som
 DAYS = [dt.date(2026, 5, 6), dt.date(2026, 5, 16), dt.date(2026, 5, 20)]
 
 
+# What verifies at once: the number and a detail in one message.
+AT_ONCE = ["会員番号{number}、メールは{email}です", "member number {number}, email {email}",
+           "my member number is {number} and my email is {email}"]
+ANSWERS = ["はい", "はい", "yes", "ok", "いいえ", "no"]
+
+
 @st.composite
 def conversations(draw: st.DrawFn) -> tuple[str, dt.date, list[str]]:
+    """A request, mostly the member's own details at once (or someone
+    else's), then details, answers, other identity messages and requests."""
     number = draw(st.sampled_from(sorted(MEMBERS)))
     identity = MEMBERS[number]["identity"]
     own = {"number": number, "email": identity["email"], "phone": identity.get("phone") or "090-1111-2222"}
@@ -352,9 +396,11 @@ def conversations(draw: st.DrawFn) -> tuple[str, dt.date, list[str]]:
         return template.format(**values)
 
     messages = [draw(st.sampled_from(REQUESTS))]
-    for _ in range(draw(st.integers(1, 9))):
-        kind = draw(st.sampled_from(["identity", "detail", "detail", "request"]))
-        pool = {"identity": IDENTITY, "detail": DETAILS, "request": REQUESTS}[kind]
+    if draw(st.integers(0, 3)) > 0:
+        messages.append(fill(draw(st.sampled_from(AT_ONCE))))
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.sampled_from(["identity", "detail", "detail", "answer", "answer", "answer", "request"]))
+        pool = {"identity": IDENTITY + AT_ONCE, "detail": DETAILS, "answer": ANSWERS, "request": REQUESTS}[kind]
         messages.append(fill(draw(st.sampled_from(pool))))
     return number, draw(st.sampled_from(DAYS)), messages
 
@@ -430,6 +476,7 @@ def test_nothing_personal_before_verification_and_every_command_accepted(
                 assert text not in reply.text, (message, text, reply.text)
         if reply.command is not None:
             assert record is not None
+            assert reply.procedure in ("pause", "resume", "cancel", "change_plan")  # no book: no booking
             membership = membership_of(record)
             assert membership.version == reply.version
             events = membership.decide(reply.command, today)  # raises when the decider refuses

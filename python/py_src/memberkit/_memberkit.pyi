@@ -577,7 +577,13 @@ class Assistant:
     def __new__(cls, club: _Json, config: _Json | None = None, model: Model | IntentModel | None = None) -> Assistant: ...
     def read(self, state: _Json | Reply | None, message: str, today: _DateLike) -> Reading: ...
     def reply(
-        self, reading: Reading, member: _Json | None = None, *, book: Book | None = None, now: _InstantLike | None = None
+        self,
+        reading: Reading,
+        member: _Json | None = None,
+        *,
+        book: SharedBook | Book | None = None,
+        rules: Rules | None = None,
+        now: _InstantLike | None = None,
     ) -> Reply: ...
     def turn(
         self,
@@ -586,12 +592,18 @@ class Assistant:
         today: _DateLike,
         lookup: Callable[[str], _Json | None],
         *,
-        book: Book | None = None,
+        book: SharedBook | Book | None = None,
+        rules: Rules | None = None,
         now: _InstantLike | None = None,
     ) -> Reply: ...
     def read_many(self, messages: Sequence[tuple[_Json | Reply | None, str]], today: _DateLike) -> list[Reading]: ...
     def reply_many(
-        self, readings: Sequence[tuple[Reading, _Json | None]], *, book: Book | None = None, now: _InstantLike | None = None
+        self,
+        readings: Sequence[tuple[Reading, _Json | None]],
+        *,
+        book: SharedBook | Book | None = None,
+        rules: Rules | None = None,
+        now: _InstantLike | None = None,
     ) -> list[Reply]: ...
 
 @final

@@ -157,21 +157,26 @@ class Reply:
     @property
     def procedure(self) -> Optional[str]:
         """The procedure the step belongs to (``"pause"``, ``"resume"``,
-        ``"cancel"``, ``"change_plan"``), if any."""
+        ``"cancel"``, ``"change_plan"``, ``"book"``, ``"cancel_booking"``), if any."""
         procedure: Optional[str] = self.data.get("procedure")
         return procedure
 
     @property
     def command(self) -> Optional[dict[str, Any]]:
-        """The membership command of a ``"confirm"`` (awaiting yes), of a
-        ``"refused"`` step's alternative (awaiting yes), or of a
-        ``"confirmed"`` step (to execute); ``None`` for every other step."""
+        """The command of a ``"confirm"`` (awaiting yes), of a ``"refused"``
+        step's alternative (awaiting yes), or of a ``"confirmed"`` step (to
+        execute); ``None`` for every other step. A membership command (for
+        :meth:`memberkit.membership.Membership.execute`), or for the
+        ``"book"`` and ``"cancel_booking"`` procedures a booking command
+        (for the book's ``execute``)."""
         command: Optional[dict[str, Any]] = self._proposal().get("command")
         return command
 
     @property
     def version(self) -> Optional[int]:
-        """The membership version :attr:`command` was checked on."""
+        """The version :attr:`command` was checked on (the membership's, or
+        the book's for a booking command): refuse the write if the stored
+        version moved on."""
         version: Optional[int] = self._proposal().get("version")
         return version
 
