@@ -4,8 +4,9 @@
 //!
 //! A turn is text in, text out: a state or member record given as JSON text
 //! is parsed by serde alone, with the GIL released along with the core's
-//! work; a reply's state, step fields and slots become Python objects (or
-//! JSON text) only when read.
+//! work (one given as a dict is read into the core's types directly,
+//! `pyvalue::de`); a reply's state, step fields and slots become Python
+//! objects (or JSON text) only when read.
 
 use crate::booking::{Book, Rules, SharedBook};
 use crate::convert::{Day, dumps, instant};
