@@ -420,6 +420,13 @@ fn chat_vectors() {
                 .and_then(|n| members.iter().find(|m| m.identity.member_number == n));
             let reply = bot.reply(reading, member);
             let (step, text) = (chat_step(&reply), Value::from(reply.text.clone()));
+            if step["step"] != reply.step.name() {
+                failures.push(format!(
+                    "{name} turn {i}: {} is named {:?}",
+                    step["step"],
+                    reply.step.name()
+                ));
+            }
             if bless && turn["step"].is_null() {
                 turn["step"] = step.clone();
                 turn["text"] = text.clone();

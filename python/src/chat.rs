@@ -16,7 +16,7 @@ use crate::pyvalue::{f32_as_f64, to_py as value};
 use input::{BookAt, JSON_FORMS, MemberInput, StateInput, book_at, json_of, model_of, reply_one};
 use memberkit::chat::{
     Assistant as CoreAssistant, ChatConfig, ChatError, Club, Reading as CoreReading,
-    Reply as CoreReply, Step,
+    Reply as CoreReply,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
@@ -92,24 +92,6 @@ impl PartialEq for ChatReply {
     }
 }
 
-/// The `step` tag of a step, as its JSON names it.
-fn step_name(step: &Step) -> &'static str {
-    match step {
-        Step::Answer { .. } => "answer",
-        Step::Clarify { .. } => "clarify",
-        Step::AskIdentity { .. } => "ask_identity",
-        Step::IdentityMismatch { .. } => "identity_mismatch",
-        Step::AskDetail { .. } => "ask_detail",
-        Step::OfferRetention { .. } => "offer_retention",
-        Step::Facts { .. } => "facts",
-        Step::Confirm { .. } => "confirm",
-        Step::Refused { .. } => "refused",
-        Step::Confirmed { .. } => "confirmed",
-        Step::Dropped { .. } => "dropped",
-        Step::Handover { .. } => "handover",
-    }
-}
-
 /// `reply` as a `memberkit.chat.Reply`. Made without the dataclass's
 /// `__init__`, whose six frozen-field assignments cost more than the rest
 /// of the conversion: its fields go straight into its `__dict__`.
@@ -119,10 +101,7 @@ fn reply_object(py: Python<'_>, reply: CoreReply, message: String) -> PyResult<B
     let fields = object
         .getattr(intern!(py, "__dict__"))?
         .cast_into::<PyDict>()?;
-    fields.set_item(
-        intern!(py, "step"),
-        PyString::intern(py, step_name(&reply.step)),
-    )?;
+    fields.set_item(intern!(py, "step"), PyString::intern(py, reply.step.name()))?;
     fields.set_item(intern!(py, "text"), reply.text.as_str())?;
     fields.set_item(
         intern!(py, "language"),

@@ -127,6 +127,26 @@ pub enum Step {
     },
 }
 
+impl Step {
+    /// The step's name, as its `"step"` tag in JSON.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Answer { .. } => "answer",
+            Self::Clarify { .. } => "clarify",
+            Self::AskIdentity { .. } => "ask_identity",
+            Self::IdentityMismatch { .. } => "identity_mismatch",
+            Self::AskDetail { .. } => "ask_detail",
+            Self::OfferRetention { .. } => "offer_retention",
+            Self::Facts { .. } => "facts",
+            Self::Confirm { .. } => "confirm",
+            Self::Refused { .. } => "refused",
+            Self::Confirmed { .. } => "confirmed",
+            Self::Dropped { .. } => "dropped",
+            Self::Handover { .. } => "handover",
+        }
+    }
+}
+
 /// A detail a procedure asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "detail", rename_all = "snake_case")]
