@@ -101,3 +101,23 @@ fn relative_dates_at_the_calendars_edge_stay_parseable() {
         }
     }
 }
+
+/// F-5 in fuzz/FINDINGS.md (intent_model_bytes): model bytes with a valid
+/// checksum whose weight scale for one feature is finite but huge (1.4e38;
+/// `tests/data/model_huge_weight_scale.bin`, the fuzzer's input sealed)
+/// load as a model, which then classifies a message with that feature with
+/// confidence -inf (its scores overflow to infinity, the softmax to NaN).
+/// Waits for a fix in core/src/intent (refuse such values as an invalid
+/// model, or keep the scores finite).
+#[test]
+fn a_model_whose_scores_overflow_is_refused() {
+    let bytes = include_bytes!("data/model_huge_weight_scale.bin");
+    if let Ok(model) = memberkit::intent::Model::from_bytes(bytes) {
+        let result = model.classify("I want to cancel 退会したい");
+        assert!(
+            (0.0..=1.0).contains(&result.confidence),
+            "confidence {}",
+            result.confidence
+        );
+    }
+}

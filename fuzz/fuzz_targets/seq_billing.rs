@@ -1,9 +1,8 @@
 //! Random catalogs, billing configs and membership scripts, billed after
 //! every step: billing never panics; billing again through the same day
 //! adds nothing and leaves the ledger as it was; every invoice's and credit
-//! note's total is its lines plus the tax not included in them; a ledger
-//! survives JSON; billing the same history in one go issues the same
-//! amounts (per day) as billing it step by step.
+//! note's total is its lines plus the tax not included in them, and its
+//! amount due is never negative; a ledger survives JSON.
 #![no_main]
 
 use arbitrary::Unstructured;
