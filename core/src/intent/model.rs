@@ -192,7 +192,9 @@ impl Model {
             return invalid(format!("a bias is not a number within ±{MAX_BIAS:e}"));
         }
         if parts.scales.iter().any(|v| !(0.0..=MAX_SCALE).contains(v)) {
-            return invalid(format!("a weight scale is not a number from 0 to {MAX_SCALE:e}"));
+            return invalid(format!(
+                "a weight scale is not a number from 0 to {MAX_SCALE:e}"
+            ));
         }
         if !(MIN_TEMPERATURE..=MAX_TEMPERATURE).contains(&parts.temperature) {
             return invalid(format!(
