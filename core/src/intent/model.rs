@@ -188,7 +188,11 @@ impl Model {
         }
         // Bounds no trained model comes near, which keep every score finite:
         // a feature's value is at most 1 and a weight at most 127 × its scale.
-        if parts.bias.iter().any(|v| !(v.abs() <= MAX_BIAS)) {
+        if parts
+            .bias
+            .iter()
+            .any(|v| !(-MAX_BIAS..=MAX_BIAS).contains(v))
+        {
             return invalid(format!("a bias is not a number within ±{MAX_BIAS:e}"));
         }
         if parts.scales.iter().any(|v| !(0.0..=MAX_SCALE).contains(v)) {
