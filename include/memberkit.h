@@ -167,6 +167,14 @@ typedef enum MkStatus {
 } MkStatus;
 
 /**
+ * The member chatbot: an intent model, the club's catalog, billing and
+ * names, and the chat config. Immutable once made: a
+ * `const MkAssistant *` may be used from many threads at once (each
+ * conversation's state is JSON the host keeps, never the assistant's).
+ */
+typedef struct MkAssistant MkAssistant;
+
+/**
  * How a business bills. Immutable once made: a `const MkBillingConfig *`
  * may be used from many threads at once.
  */
@@ -194,6 +202,15 @@ typedef struct MkBookingRules MkBookingRules;
  * from many threads at once.
  */
 typedef struct MkCatalog MkCatalog;
+
+/**
+ * A member's message read by mk_assistant_read: classified, its details
+ * found, awaiting mk_assistant_reply (which consumes it) or
+ * mk_chat_reading_free. A `const MkChatReading *` may be read from many
+ * threads at once; it may be passed to another thread, but only one may
+ * consume or free it.
+ */
+typedef struct MkChatReading MkChatReading;
 
 /**
  * A dunning policy: grace period, retries, the steps of a case and the
@@ -651,6 +668,113 @@ enum MkStatus mk_schedule_period_containing(struct MkSchedule schedule, struct M
  * `out` is NULL or writable for `out_len` dates; `out_count` is writable.
  */
 enum MkStatus mk_schedule_boundaries(struct MkSchedule schedule, struct MkPeriod range, struct MkDate *out, size_t out_len, size_t *out_count);
+
+/**
+ * Makes an assistant classifying with a copy of `model` (NULL for the
+ * shipped bilingual model, as mk_intent_model_default gives it) for the
+ * club `club_json` (`{"catalog": [plans], "billing": {config}, "names":
+ * [{"list": "class", "id": "yoga", "names": ["ヨガ"]}]}`, only `catalog`
+ * required; plan ids and names join the gazetteer) with `config_json`
+ * (NULL or "{}" for the defaults: verification, procedures, answers,
+ * retention, language, templates, router settings), and writes it to
+ * `*out`; free it with mk_assistant_free. The model may be freed at once.
+ * JSON that does not parse gives MK_STATUS_INVALID_JSON (for the club) or
+ * MK_STATUS_INVALID_CONFIG (for the config), a catalog, billing config or
+ * setting its own checks refuse MK_STATUS_INVALID_CONFIG, each with the
+ * path of the bad field in the message.
+ *
+ * # Safety
+ * `model` is NULL or a live handle; `club_json` is NUL-terminated;
+ * `config_json` is NULL or NUL-terminated; `out` is writable.
+ */
+enum MkStatus mk_assistant_new(const struct MkIntentModel *model, const char *club_json, const char *config_json, struct MkAssistant **out);
+
+/**
+ * Frees an assistant. NULL is accepted and ignored. No other thread may
+ * still be using it; readings it made stay valid but can only be freed.
+ *
+ * # Safety
+ * `assistant` is NULL or a handle from mk_assistant_new not yet freed.
+ */
+void mk_assistant_free(struct MkAssistant *assistant);
+
+/**
+ * Reads `message`, the member's next message in the conversation
+ * `state_json` (the `state` of the previous reply; NULL, "", "{}" or
+ * "null" for a new conversation), on `today` (relative dates such as
+ * 「来月から」 resolve against it), and writes the reading to `*out`: pass
+ * it to mk_assistant_reply, which frees it, or free it with
+ * mk_chat_reading_free. A state that does not parse gives
+ * MK_STATUS_INVALID_JSON naming the bad field; the reading itself never fails.
+ *
+ * # Safety
+ * `assistant` is a live handle; `state_json` is NULL or NUL-terminated;
+ * `message` is NUL-terminated; `out` is writable.
+ */
+enum MkStatus mk_assistant_read(const struct MkAssistant *assistant, const char *state_json, const char *message, struct MkDate today, struct MkChatReading **out);
+
+/**
+ * Writes the number of the member the conversation is about — the one
+ * given in this message (before verification) or earlier — to `*out`
+ * (free with mk_string_free), or writes NULL when no number has been
+ * given yet (then pass NULL as the member to mk_assistant_reply). The host
+ * looks this member up in its own records; the number is what the member
+ * typed, normalized by the slot extractor, and may name no one.
+ *
+ * # Safety
+ * `reading` is a live handle; `out` is writable.
+ */
+enum MkStatus mk_chat_reading_member_number(const struct MkChatReading *reading, char **out);
+
+/**
+ * Consumes `reading` (it is freed on every path, success or error, even
+ * when another argument is NULL or bad) and writes the conversation's next
+ * step as JSON to `*out_reply_json` (free with mk_string_free).
+ *
+ * `member_json` is the host's record (`{"identity": {"member_number":
+ * "...", "email": ..., "phone": ..., "birth_date": ...}, "membership":
+ * [events], "billing": account, "receivables": dunning state,
+ * "booking_id": id in the book}`) of the member the reading's
+ * mk_chat_reading_member_number names, or NULL when there is no number or
+ * no such member (the member is never told which). The reply holds `step`
+ * and that step's fields (`"confirmed"` carries the `command` — a
+ * membership command, or a booking one — and the `version` it was checked
+ * on, for the host to execute: memberkit never executes anything), `text`
+ * in the member's language, `language`, `intent`, `confidence`, `slots`,
+ * and the `state` to store and pass to the next mk_assistant_read. A
+ * record that does not parse gives MK_STATUS_INVALID_JSON naming the bad
+ * field; the reply itself never fails. Booking requests go to the host
+ * (an `answer` step): mk_assistant_reply_in_book carries them out.
+ *
+ * # Safety
+ * `assistant` is a live handle; `reading` is NULL or a live reading not
+ * yet freed (and not used again after this call); `member_json` is NULL or
+ * NUL-terminated; `out_reply_json` is writable.
+ */
+enum MkStatus mk_assistant_reply(const struct MkAssistant *assistant, struct MkChatReading *reading, const char *member_json, char **out_reply_json);
+
+/**
+ * Consumes `reading` like mk_assistant_reply, and replies with the booking
+ * book `book` as it stands at `now_unix_seconds` (shown at the UTC offset
+ * `utc_offset_seconds`, 32400 for +09:00): the member may book a class
+ * (or join a full one's waitlist) and cancel a booking, each a `booking`
+ * command confirmed for the host to execute on `book`, and ask about their
+ * bookings and waitlist places. The book is read under its lock and left
+ * unchanged.
+ *
+ * # Safety
+ * As mk_assistant_reply; `book` is a live handle from mk_booking_book_new.
+ */
+enum MkStatus mk_assistant_reply_in_book(const struct MkAssistant *assistant, struct MkChatReading *reading, const char *member_json, const struct MkBookingBook *book, int64_t now_unix_seconds, int32_t utc_offset_seconds, char **out_reply_json);
+
+/**
+ * Frees a reading without replying to it. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `reading` is NULL or a handle from mk_assistant_read not yet freed nor
+ * passed to mk_assistant_reply.
+ */
+void mk_chat_reading_free(struct MkChatReading *reading);
 
 /**
  * Reads a dunning policy from JSON and writes a new handle to `*out`; free

@@ -15,7 +15,8 @@ libs=(-lpthread -ldl -lm)
 cc_c() { local target=$1; shift; gcc -std=c11 "${warn[@]}" "${san[@]}" -Iinclude "$@" "$lib" "${libs[@]}" -o "$target"; }
 cc_c "$out/test_c" tests/c/test_memberkit.c
 cc_c "$out/test_booking" tests/c/test_booking.c
-cc_c "$out/test_vectors" tests/c/test_vectors.c tests/c/vectors_booking.c
+cc_c "$out/test_chat" tests/c/test_chat.c
+cc_c "$out/test_vectors" tests/c/test_vectors.c tests/c/vectors_booking.c tests/c/vectors_chat.c
 g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$out/test_cpp"
 # The header alone must compile as C11 and as C++17.
 echo '#include "memberkit.h"' | gcc -std=c11 "${warn[@]}" -Iinclude -x c -fsyntax-only -
@@ -24,8 +25,9 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$out/test_c"
 "$out/test_booking"
+"$out/test_chat"
 "$out/test_vectors" tests/vectors/membership.json tests/vectors/billing.json tests/vectors/dunning.json \
-    tests/vectors/booking.json
+    tests/vectors/booking.json tests/vectors/chat.json
 "$out/test_cpp"
 
 # The same tests under valgrind memcheck, built without the sanitizers

@@ -3,6 +3,7 @@
 use crate::billing::BillingError;
 use crate::booking::BookingError;
 use crate::calendar::CalendarError;
+use crate::chat::ChatError;
 use crate::dunning::DunningError;
 use crate::intent::IntentError;
 use crate::json::JsonError;
@@ -38,6 +39,9 @@ pub enum Error {
     /// Intent training data, a model or a chatbot setting that is not valid.
     #[error(transparent)]
     Intent(#[from] IntentError),
+    /// An assistant setting or input that is not valid.
+    #[error(transparent)]
+    Chat(#[from] ChatError),
     /// A count given in a wider or signed type (C's `int64_t`, Python's `int`)
     /// is negative or too large for the operation.
     #[error("{what} must be between 0 and {max}, got {value}")]
@@ -153,6 +157,7 @@ impl Error {
             Self::Dunning(e) => e.kind(),
             Self::Booking(e) => e.kind(),
             Self::Intent(e) => intent_kind(e),
+            Self::Chat(e) => e.kind(),
             Self::Json(_) => ErrorKind::InvalidJson,
             Self::CountOutOfRange { .. } => ErrorKind::InvalidArgument,
         }
@@ -205,16 +210,16 @@ impl Bounded for usize {
 }
 
 /// The kind of an intent error (kept here so the intent module stays about intents).
-fn intent_kind(err: &IntentError) -> ErrorKind {
+pub(crate) fn intent_kind(err: &IntentError) -> ErrorKind {
     match err {
         IntentError::NoExamples
         | IntentError::TooFewIntents { .. }
         | IntentError::InvalidIntentId { .. }
         | IntentError::TooLarge { .. }
         | IntentError::InvalidTsv { .. } => ErrorKind::InvalidTrainingData,
-        IntentError::InvalidConfig { .. } | IntentError::InvalidPattern { .. } => {
-            ErrorKind::InvalidConfig
-        }
+        IntentError::InvalidConfig { .. }
+        | IntentError::InvalidPattern { .. }
+        | IntentError::InvalidGazetteer { .. } => ErrorKind::InvalidConfig,
         IntentError::BadMagic
         | IntentError::UnsupportedVersion { .. }
         | IntentError::Truncated { .. }

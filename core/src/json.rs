@@ -31,6 +31,11 @@ pub struct JsonError {
 /// # Ok::<(), memberkit::json::JsonError>(())
 /// ```
 pub fn from_json<T: DeserializeOwned>(json: &str, what: &'static str) -> Result<T, JsonError> {
+    // Most documents are valid: read them without tracking the path, and
+    // read a bad one again to name where it goes wrong.
+    if let Ok(value) = serde_json::from_str(json) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(json);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| JsonError {
         what,

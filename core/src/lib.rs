@@ -30,6 +30,7 @@
 pub mod billing;
 pub mod booking;
 pub mod calendar;
+pub mod chat;
 pub mod dunning;
 mod error;
 pub mod intent;
@@ -38,6 +39,7 @@ pub mod membership;
 pub mod money;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategies;
+pub mod text;
 
 pub use error::{Bounded, Error, ErrorKind, count};
 

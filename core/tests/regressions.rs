@@ -81,7 +81,6 @@ fn applying_to_a_state_at_the_largest_version_never_lowers_it() {
 /// parser refuses (9999-12-31 + 明日 = +10000-01-01). Waits for a fix in
 /// core/src/intent/slots.
 #[test]
-#[ignore = "see fuzz/FINDINGS.md"]
 fn relative_dates_at_the_calendars_edge_stay_parseable() {
     use memberkit::calendar::{date, parse_date};
     use memberkit::intent::slots::{SlotExtractor, SlotValue};
@@ -111,7 +110,6 @@ fn relative_dates_at_the_calendars_edge_stay_parseable() {
 /// Waits for a fix in core/src/intent (refuse such values as an invalid
 /// model, or keep the scores finite).
 #[test]
-#[ignore = "see fuzz/FINDINGS.md"]
 fn a_model_whose_scores_overflow_is_refused() {
     let bytes = include_bytes!("data/model_huge_weight_scale.bin");
     if let Ok(model) = memberkit::intent::Model::from_bytes(bytes) {

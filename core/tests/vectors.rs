@@ -368,3 +368,80 @@ fn booking_vectors() {
     }
     finish(&path, &doc, bless, &failures);
 }
+
+/// The step of a reply as the chat vectors record it: its JSON without the
+/// text, language, classification, slots and state.
+fn chat_step(reply: &memberkit::chat::Reply) -> Value {
+    let mut json: Value = serde_json::from_str(&reply.to_json()).unwrap();
+    let object = json.as_object_mut().unwrap();
+    for key in ["text", "language", "intent", "confidence", "slots", "state"] {
+        object.remove(key);
+    }
+    json
+}
+
+#[test]
+fn chat_vectors() {
+    use memberkit::chat::{Assistant, ChatConfig, ChatState, Club, Member};
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/chat.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let bless = std::env::var_os("MK_BLESS_VECTORS").is_some();
+    let club = Club::from_json(&doc["club"].to_string()).unwrap();
+    let members: Vec<Member> = doc["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| Member::from_json(&m.to_string()).unwrap())
+        .collect();
+    let model = memberkit::intent::default_model().unwrap();
+    let bot = Assistant::new(model, club, ChatConfig::default()).unwrap();
+    let conversations = doc["conversations"].as_array_mut().unwrap();
+    assert!(conversations.len() >= 40, "at least 40 conversations");
+    let mut failures = Vec::new();
+    for conversation in conversations.iter_mut() {
+        let name = conversation["name"].as_str().unwrap().to_owned();
+        let today = parse_date(conversation["today"].as_str().unwrap()).unwrap();
+        let mut state = match conversation.get("state") {
+            Some(state) => ChatState::from_json(&state.to_string()).unwrap(),
+            None => ChatState::default(),
+        };
+        for (i, turn) in conversation["turns"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .enumerate()
+        {
+            let at = turn["today"]
+                .as_str()
+                .map_or(today, |d| parse_date(d).unwrap());
+            let reading = bot.read(&state, turn["say"].as_str().unwrap(), at);
+            let member = reading
+                .member_number()
+                .and_then(|n| members.iter().find(|m| m.identity.member_number == n));
+            let reply = bot.reply(reading, member);
+            let (step, text) = (chat_step(&reply), Value::from(reply.text.clone()));
+            if step["step"] != reply.step.name() {
+                failures.push(format!(
+                    "{name} turn {i}: {} is named {:?}",
+                    step["step"],
+                    reply.step.name()
+                ));
+            }
+            if bless && turn["step"].is_null() {
+                turn["step"] = step.clone();
+                turn["text"] = text.clone();
+            }
+            if turn["step"] != step || turn["text"] != text {
+                failures.push(format!(
+                    "{name} turn {i}: got {step} {text}, expected {} {}",
+                    turn["step"], turn["text"]
+                ));
+            }
+            if ChatState::from_json(&reply.state.to_json()).as_ref() != Ok(&reply.state) {
+                failures.push(format!("{name} turn {i}: the state does not read back"));
+            }
+            state = reply.state;
+        }
+    }
+    finish(&path, &doc, bless, &failures);
+}

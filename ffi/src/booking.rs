@@ -83,7 +83,7 @@ unsafe fn rules_ref<'a>(rules: *const MkBookingRules) -> Result<&'a Rules, Failu
 ///
 /// # Safety
 /// `book` is NULL or a live handle from mk_booking_book_new.
-unsafe fn book_ref<'a>(book: *const MkBookingBook) -> Result<&'a SharedBook, Failure> {
+pub(crate) unsafe fn book_ref<'a>(book: *const MkBookingBook) -> Result<&'a SharedBook, Failure> {
     // SAFETY: a live handle by the caller's contract.
     unsafe { book.as_ref() }
         .map(|b| &b.0)
@@ -126,7 +126,10 @@ unsafe fn read_instant(at: *const c_char, name: &str) -> Result<Instant, Failure
 
 /// The instant `at_unix_seconds` seconds after 1970-01-01T00:00:00Z, shown
 /// at the UTC offset `utc_offset_seconds` (32400 for +09:00).
-fn to_instant(at_unix_seconds: i64, utc_offset_seconds: i32) -> Result<Instant, Failure> {
+pub(crate) fn to_instant(
+    at_unix_seconds: i64,
+    utc_offset_seconds: i32,
+) -> Result<Instant, Failure> {
     let offset = FixedOffset::east_opt(utc_offset_seconds).ok_or_else(|| {
         Failure::new(
             MkStatus::InvalidArgument,

@@ -15,7 +15,7 @@ use std::ffi::{CString, c_char};
 /// An intent model. Immutable once made: a `const MkIntentModel *` may be
 /// used from many threads at once.
 pub struct MkIntentModel {
-    model: Model,
+    pub(crate) model: Model,
     /// The intent ids as C strings, in the model's order, then "oos".
     names: Vec<CString>,
 }
@@ -61,7 +61,7 @@ thread_local! {
 
 /// # Safety
 /// `out` is writable.
-unsafe fn hand_out<T>(out: *mut *mut T, value: T) -> Result<(), Failure> {
+pub(crate) unsafe fn hand_out<T>(out: *mut *mut T, value: T) -> Result<(), Failure> {
     if out.is_null() {
         return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
     }
@@ -70,7 +70,9 @@ unsafe fn hand_out<T>(out: *mut *mut T, value: T) -> Result<(), Failure> {
 
 /// # Safety
 /// `ptr` is NULL or a live handle.
-unsafe fn model_ref<'a>(ptr: *const MkIntentModel) -> Result<&'a MkIntentModel, Failure> {
+pub(crate) unsafe fn model_ref<'a>(
+    ptr: *const MkIntentModel,
+) -> Result<&'a MkIntentModel, Failure> {
     // SAFETY: a live handle by the caller's contract.
     unsafe { ptr.as_ref() }.ok_or_else(|| Failure::new(MkStatus::NullPointer, "model is NULL"))
 }

@@ -23,12 +23,9 @@ fuzz_target!(|data: &[u8]| {
     unsafe { mk_intent_model_free(handle) };
     let Ok(model) = rust else { return };
     let result = model.classify("I want to cancel 退会したい");
-    // fuzz/FINDINGS.md F-5 (core/src/intent, owned by another change): a
-    // huge finite weight makes the scores overflow, and the confidence is
-    // -inf or NaN. Tolerated until that fix; set this to false with it.
-    const F5_OPEN: bool = true;
+    // A huge finite weight once made the scores overflow (fuzz/FINDINGS.md F-5).
     assert!(
-        (0.0..=1.0).contains(&result.confidence) || (F5_OPEN && !result.confidence.is_finite()),
+        (0.0..=1.0).contains(&result.confidence),
         "a loaded model gives confidence {}",
         result.confidence
     );

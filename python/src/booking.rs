@@ -25,6 +25,13 @@ use std::sync::Arc;
 #[derive(PartialEq)]
 pub(crate) struct Rules(Arc<CoreRules>);
 
+impl Rules {
+    /// The rules, shared (the chat assistant books with them).
+    pub(crate) fn shared(&self) -> Arc<CoreRules> {
+        Arc::clone(&self.0)
+    }
+}
+
 /// JSON text of a dict (with `fields` merged over it) or the text given.
 fn config_json(
     py: Python<'_>,
@@ -115,6 +122,13 @@ impl Rules {
 #[pyclass(frozen, module = "memberkit.booking", name = "Book", eq)]
 #[derive(PartialEq)]
 pub(crate) struct Book(Arc<CoreBook>);
+
+impl Book {
+    /// The book, shared (the chat assistant answers from it).
+    pub(crate) fn shared(&self) -> Arc<CoreBook> {
+        Arc::clone(&self.0)
+    }
+}
 
 /// A book given as a `Book`, a dict or JSON text.
 fn book_of(book: &Bound<'_, PyAny>) -> PyResult<CoreBook> {
@@ -255,6 +269,14 @@ impl Book {
 pub(crate) struct SharedBook {
     rules: Arc<CoreRules>,
     inner: CoreShared,
+}
+
+impl SharedBook {
+    /// `read` of the book and its rules, under the book's lock (the chat
+    /// assistant answers and dry-runs bookings so, without a copy).
+    pub(crate) fn read_with_rules<R>(&self, read: impl FnOnce(&CoreBook, &CoreRules) -> R) -> R {
+        self.inner.read(|book| read(book, &self.rules))
+    }
 }
 
 impl SharedBook {

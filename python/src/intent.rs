@@ -36,6 +36,13 @@ fn extractor(member_number_pattern: Option<&str>) -> PyResult<SlotExtractor> {
 #[pyclass(frozen, module = "memberkit._memberkit", name = "IntentModel")]
 pub(crate) struct IntentModel(Arc<Model>);
 
+impl IntentModel {
+    /// The model, shared.
+    pub(crate) fn shared(&self) -> Arc<Model> {
+        Arc::clone(&self.0)
+    }
+}
+
 #[pymethods]
 impl IntentModel {
     #[staticmethod]

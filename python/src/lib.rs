@@ -6,6 +6,7 @@ mod alloc;
 mod billing;
 mod booking;
 mod calendar;
+mod chat;
 mod convert;
 mod document;
 mod dunning;
@@ -34,5 +35,6 @@ fn _memberkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dunning::register(m)?;
     booking::register(m)?;
     intent::register(m)?;
+    chat::register(m)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -190,3 +191,42 @@ def test_booking_case(case: dict[str, Any]) -> None:
         assert shared.session_view(session) == book.session_view(session) == _loads(json.dumps(view))
     for member, view in end["members"].items():
         assert shared.member_view(member, last) == book.member_view(member, last) == _loads(json.dumps(view))
+
+
+CHAT = json.loads((Path(__file__).resolve().parents[2] / "tests/vectors/chat.json").read_text(encoding="utf-8"))
+CHAT_MEMBERS = {m["identity"]["member_number"]: m for m in CHAT["members"]}
+_NOT_THE_STEP = ("text", "language", "intent", "confidence", "slots", "state")
+
+
+def test_there_are_enough_chat_conversations() -> None:
+    assert len(CHAT["conversations"]) >= 40
+    languages = [c["name"][:3] for c in CHAT["conversations"]]
+    assert languages.count("ja_") >= 20 and languages.count("en_") >= 20
+
+
+@functools.lru_cache(maxsize=1)
+def _chat_bot() -> Any:
+    from memberkit.chat import Assistant
+
+    return Assistant(CHAT["club"])
+
+
+@pytest.mark.parametrize("state_form", ["dict", "json"])
+@pytest.mark.parametrize("conversation", CHAT["conversations"], ids=lambda c: c["name"])
+def test_chat_conversation(conversation: dict[str, Any], state_form: str) -> None:
+    """As core/tests/vectors.rs replays them: each turn read on its day, the
+    member the reading names looked up (as JSON text, as a host's database
+    holds it), the reply's step (its JSON less text, language, intent,
+    confidence, slots and state) and text compared, and the state passed on
+    (as a dict, or as JSON text) to the next turn."""
+    bot = _chat_bot()
+    state: Any = conversation.get("state")
+    for i, turn in enumerate(conversation["turns"]):
+        reading = bot.read(state, turn["say"], turn.get("today", conversation["today"]))
+        member = CHAT_MEMBERS.get(reading.member_number or "")
+        reply = bot.reply(reading, None if member is None else json.dumps(member))
+        step = {k: v for k, v in json.loads(reply.to_json()).items() if k not in _NOT_THE_STEP}
+        assert (step, reply.text) == (turn["step"], turn["text"]), f"turn {i}"
+        assert {"step": reply.step, **reply.data} == _loads(json.dumps(step)), f"turn {i}"
+        assert json.loads(_dumps(reply.state)) == json.loads(reply.state_json), f"turn {i}: the state reads back"
+        state = reply.state if state_form == "dict" else reply.state_json

@@ -93,6 +93,112 @@ static inline char *js_copy(const char *p) {
     return out;
 }
 
+/* The code point of the four hex digits at p, or -1. */
+static inline long js_hex4(const char *p) {
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = -1;
+        if (c >= '0' && c <= '9') d = c - '0';
+        if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Appends the UTF-8 bytes of code point cp at out; returns the end. */
+static inline char *js_put_utf8(char *out, long cp) {
+    if (cp < 0x80) {
+        *out++ = (char)cp;
+    } else if (cp < 0x800) {
+        *out++ = (char)(0xC0 | (cp >> 6));
+        *out++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *out++ = (char)(0xE0 | (cp >> 12));
+        *out++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *out++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *out++ = (char)(0xF0 | (cp >> 18));
+        *out++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *out++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *out++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return out;
+}
+
+/* A malloc'd copy of the JSON string at p with its escapes decoded (\uXXXX
+   to UTF-8, surrogate pairs joined), for passing a vector's text to the
+   library as the text it stands for; NULL when p is NULL, not a string, or
+   holds an escape that is not valid JSON. (js_copy keeps escapes as they
+   are written, which is right for comparing JSON but not for a message.) */
+static inline char *js_string(const char *p) {
+    if (!p || *(p = js_ws(p)) != '"') return NULL;
+    const char *end = js_string_end(p) - 1;
+    char *out = malloc((size_t)(end - p) + 1), *o = out; /* decoding never grows */
+    if (!out) return NULL;
+    for (p++; p < end; p++) {
+        if (*p != '\\') {
+            *o++ = *p;
+            continue;
+        }
+        static const char escapes[] = "\"\\/bfnrt", decoded[] = "\"\\/\b\f\n\r\t";
+        char c = *++p;
+        const char *plain = c ? strchr(escapes, c) : NULL;
+        if (plain) {
+            *o++ = decoded[plain - escapes];
+            continue;
+        }
+        long cp = c == 'u' && end - p > 4 ? js_hex4(p + 1) : -1;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            long low = end - p > 10 && p[5] == '\\' && p[6] == 'u' ? js_hex4(p + 7) : -1;
+            cp = low >= 0xDC00 && low <= 0xDFFF ? 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00) : -1;
+            p += 6;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            cp = -1;
+        }
+        if (cp <= 0) { /* a bad escape, or \u0000, which no C string can hold */
+            free(out);
+            return NULL;
+        }
+        o = js_put_utf8(o, cp);
+        p += 4;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The object at obj without its members named in keys (every occurrence,
+   should a key repeat), as a malloc'd JSON object holding the other members'
+   text as written; NULL when obj is not an object. Keys are compared as
+   written (escapes not decoded). */
+static inline char *js_object_without(const char *obj, const char *const *keys, size_t n_keys) {
+    const char *p = obj ? js_ws(obj) : NULL;
+    if (!p || *p != '{') return NULL;
+    char *out = malloc((size_t)(js_value_end(p) - p) + 1), *o = out;
+    if (!out) return NULL;
+    *o++ = '{';
+    for (p = js_ws(p + 1); *p == '"';) {
+        const char *k = p + 1, *k_end = js_string_end(p) - 1;
+        const char *value_end = js_value_end(js_ws(js_ws(k_end + 1) + 1));
+        int dropped = 0;
+        for (size_t i = 0; i < n_keys && !dropped; i++) {
+            dropped = strlen(keys[i]) == (size_t)(k_end - k) && strncmp(k, keys[i], (size_t)(k_end - k)) == 0;
+        }
+        if (!dropped) {
+            if (o > out + 1) *o++ = ',';
+            memcpy(o, p, (size_t)(value_end - p));
+            o += value_end - p;
+        }
+        p = js_ws(value_end);
+        if (*p == ',') p = js_ws(p + 1);
+    }
+    *o++ = '}';
+    *o = '\0';
+    return out;
+}
+
 static inline int js_equal(const char *a, const char *b);
 
 /* Whether every key of the object at a has an equal value in the object at b. */

@@ -10,21 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed = 0;
-static int failed = 0;
+#include "check.h"
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (cond) {                                                        \
-            passed++;                                                      \
-        } else {                                                           \
-            failed++;                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n",  \
-                    __FILE__, __LINE__, #cond, mk_last_error_message());   \
-        }                                                                  \
-    } while (0)
-
-#define CODE_IS(code) (strcmp(mk_last_error_code(), (code)) == 0)
 
 /* 2026-06-01T09:00:00+09:00 */
 #define JUNE_1_9AM 1780272000LL

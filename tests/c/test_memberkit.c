@@ -8,19 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed = 0;
-static int failed = 0;
-
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (cond) {                                                        \
-            passed++;                                                      \
-        } else {                                                           \
-            failed++;                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s (last error: %s)\n",  \
-                    __FILE__, __LINE__, #cond, mk_last_error_message());   \
-        }                                                                  \
-    } while (0)
+#include "check.h"
 
 /* A malloc'd copy of the JSON value at p, quotes kept. */
 static char *js_copy_value(const char *p) {

@@ -9,8 +9,9 @@
  *   command; each case's final standing, restrictions, unpaid balance,
  *   amount collected and timeline messages in Japanese and English.
  * - tests/vectors/booking.json: in full, three ways (vectors_booking.c).
+ * - tests/vectors/chat.json: every turn's step and text (vectors_chat.c).
  * The Rust and Python suites check the same files in full.
- * Usage: test_vectors MEMBERSHIP_JSON BILLING_JSON DUNNING_JSON BOOKING_JSON. */
+ * Usage: test_vectors MEMBERSHIP_JSON BILLING_JSON DUNNING_JSON BOOKING_JSON CHAT_JSON. */
 #include "json_scan.h"
 #include "memberkit.h"
 #include "vectors.h"
@@ -484,7 +485,12 @@ int main(int argc, char **argv) {
     int billing_cases = replay_billing(argc > 2 ? argv[2] : "tests/vectors/billing.json");
     int dunning_cases = replay_dunning(argc > 3 ? argv[3] : "tests/vectors/dunning.json");
     int booking_cases = replay_booking(argc > 4 ? argv[4] : "tests/vectors/booking.json");
-    printf("c vectors (%d membership, %d billing, %d dunning, %d booking cases): %d passed, %d failed\n", cases,
-           billing_cases, dunning_cases, booking_cases, passed, failed);
-    return failed == 0 && cases >= 25 && billing_cases >= 30 && dunning_cases >= 25 && booking_cases >= 25 ? 0 : 1;
+    int chat_conversations = replay_chat(argc > 5 ? argv[5] : "tests/vectors/chat.json");
+    printf("c vectors (%d membership, %d billing, %d dunning, %d booking cases, %d chat conversations): "
+           "%d passed, %d failed\n",
+           cases, billing_cases, dunning_cases, booking_cases, chat_conversations, passed, failed);
+    return failed == 0 && cases >= 25 && billing_cases >= 30 && dunning_cases >= 25 && booking_cases >= 25 &&
+                   chat_conversations >= 40
+               ? 0
+               : 1;
 }

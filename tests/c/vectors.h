@@ -22,4 +22,8 @@ int same_json(const char *name, int step_no, const char *what, const char *got, 
    cases, or -1 when the file cannot be read. */
 int replay_booking(const char *path);
 
+/* Replays tests/vectors/chat.json (vectors_chat.c); the number of
+   conversations, or -1 when the file or its club cannot be read. */
+int replay_chat(const char *path);
+
 #endif

@@ -2,6 +2,7 @@
 //! Run it with `scripts/demo.sh` (or `cargo run -p memberkit --example demo`).
 
 mod booking;
+mod chat;
 
 use memberkit::billing::{BillingAccount, BillingConfig, bill};
 use memberkit::calendar::{Interval, NaiveDate, Period, Schedule, date};
@@ -103,7 +104,12 @@ fn main() -> Result<(), memberkit::Error> {
     );
     booking::class_day(&Catalog::from_json(PLANS)?)?;
 
-    println!("\n11. Bad input is a typed error, never a panic:");
+    println!(
+        "\n11. The chatbot carries out a pause: identity first, a start the rules refuse explained with the nearest one they allow, a correction, the facts, the yes, and the events the host stores:"
+    );
+    chat::pause_conversation(PLANS)?;
+
+    println!("\n12. Bad input is a typed error, never a panic:");
     let mixed =
         Money::from_minor(100, Currency::JPY).checked_add(Money::from_minor(100, Currency::USD));
     println!("   ¥100 + $1.00      → {}", mixed.unwrap_err());
@@ -479,16 +485,7 @@ fn describe(event: &Event) -> String {
 
 /// ¥12,345 with thousands separators.
 fn yen(money: Money) -> String {
-    let digits = money.amount().abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if money.is_negative() { "-" } else { "" };
-    format!("{sign}¥{grouped}")
+    memberkit::text::money(money, memberkit::text::Language::En)
 }
 
 fn list(parts: &[Money], show: impl Fn(Money) -> String) -> String {

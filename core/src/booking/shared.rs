@@ -110,6 +110,12 @@ impl SharedBook {
         self.lock().next_due(&self.rules)
     }
 
+    /// `read` with the book, under the lock (cheaper than a
+    /// [`snapshot`](Self::snapshot) for a question asked of it).
+    pub fn read<R>(&self, read: impl FnOnce(&Book) -> R) -> R {
+        read(&self.lock())
+    }
+
     /// A copy of the book.
     pub fn snapshot(&self) -> Book {
         self.lock().clone()

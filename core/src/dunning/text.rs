@@ -5,29 +5,10 @@ use super::DunningError;
 use super::policy::Action;
 use super::query::Planned;
 use crate::calendar::NaiveDate;
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use chrono::Datelike;
-use serde::{Deserialize, Serialize};
 
-/// The language of a member-facing message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Language {
-    /// 日本語.
-    Ja,
-    /// English.
-    En,
-}
-
-impl Language {
-    /// The language's code, `"ja"` or `"en"`, as [`str::parse`] reads it.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Ja => "ja",
-            Self::En => "en",
-        }
-    }
-}
+pub use crate::text::Language;
 
 impl std::str::FromStr for Language {
     type Err = DunningError;
@@ -150,48 +131,6 @@ fn date_text(date: NaiveDate, language: Language) -> String {
     }
 }
 
-/// `8,800`: the amount with its integer digits grouped by three.
-fn grouped(money: Money) -> String {
-    let text = money.amount().abs().to_string();
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut out = String::with_capacity(text.len() + int.len() / 3 + 1);
-    if money.is_negative() {
-        out.push('-');
-    }
-    for (i, digit) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    out
-}
-
 fn money_text(money: Money, language: Language) -> String {
-    let digits = grouped(money);
-    match (money.currency(), language) {
-        (Currency::JPY, Language::Ja) => format!("{digits}円"),
-        (Currency::JPY, Language::En) => format!("¥{digits}"),
-        (currency, _) => format!("{digits} {currency}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_are_grouped_by_three() {
-        let yen = |n| money_text(Money::from_minor(n, Currency::JPY), Language::Ja);
-        assert_eq!(yen(0), "0円");
-        assert_eq!(yen(999), "999円");
-        assert_eq!(yen(1_000), "1,000円");
-        assert_eq!(yen(1_234_567), "1,234,567円");
-        let usd = money_text(Money::from_minor(123_456, Currency::USD), Language::En);
-        assert_eq!(usd, "1,234.56 USD");
-    }
+    crate::text::money(money, language)
 }

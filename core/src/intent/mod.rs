@@ -53,6 +53,7 @@ pub use default_model::{DEFAULT_INTENTS, default_model, parse_tsv};
 pub use evaluate::{Confusion, Evaluation, IntentScore};
 pub use model::{Classification, Model, Scored, Scratch};
 pub use normalize::{normalize, normalize_into};
+pub(crate) use route::Assessment;
 pub use route::{Action, Conversation, Decision, HandoverReason, Router, RouterConfig, Turn};
 pub use train::train;
 
@@ -182,6 +183,16 @@ pub enum IntentError {
         /// The line number, from 1.
         line: usize,
         /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A gazetteer name that is empty, too long, or given for two ids.
+    #[error("invalid gazetteer name {name:?} in list {list:?}: {reason}")]
+    InvalidGazetteer {
+        /// The list it is in.
+        list: String,
+        /// The name (its first 40 characters).
+        name: String,
+        /// What is wrong.
         reason: &'static str,
     },
     /// A member-number pattern given to the slot extractor is not a valid regex.

@@ -128,6 +128,14 @@ pub(super) const MAX_INTENTS: usize = 10_000;
 pub(super) const MAX_FEATURES: usize = 50_000_000;
 /// The most weights (features × intents) a model may have.
 pub(super) const MAX_WEIGHTS: usize = 500_000_000;
+/// The largest bias a model may hold (far beyond any a training makes).
+const MAX_BIAS: f32 = 1e6;
+/// The largest weight scale (a weight is at most 127 × its scale).
+const MAX_SCALE: f32 = 1e6;
+/// The temperature's range: with these bounds, and a feature's value at
+/// most 1, no message's score overflows.
+const MIN_TEMPERATURE: f32 = 1e-6;
+const MAX_TEMPERATURE: f32 = 1e6;
 
 impl Model {
     pub(super) fn from_parts(parts: Parts) -> Result<Self, IntentError> {
@@ -178,14 +186,25 @@ impl Model {
         if parts.bias.len() != k {
             return invalid(format!("{} biases for {k} intents", parts.bias.len()));
         }
-        if parts.bias.iter().any(|v| !v.is_finite()) {
-            return invalid("a bias is not finite".into());
+        // Bounds no trained model comes near, which keep every score finite:
+        // a feature's value is at most 1 and a weight at most 127 × its scale.
+        if parts
+            .bias
+            .iter()
+            .any(|v| !(-MAX_BIAS..=MAX_BIAS).contains(v))
+        {
+            return invalid(format!("a bias is not a number within ±{MAX_BIAS:e}"));
         }
-        if parts.scales.iter().any(|v| !v.is_finite() || *v < 0.0) {
-            return invalid("a weight scale is not a finite number of 0 or more".into());
+        if parts.scales.iter().any(|v| !(0.0..=MAX_SCALE).contains(v)) {
+            return invalid(format!(
+                "a weight scale is not a number from 0 to {MAX_SCALE:e}"
+            ));
         }
-        if !(parts.temperature.is_finite() && parts.temperature > 0.0) {
-            return invalid(format!("temperature {} is not above 0", parts.temperature));
+        if !(MIN_TEMPERATURE..=MAX_TEMPERATURE).contains(&parts.temperature) {
+            return invalid(format!(
+                "temperature {} is not within {MIN_TEMPERATURE:e}..={MAX_TEMPERATURE:e}",
+                parts.temperature
+            ));
         }
         if !(0.0..=1.0).contains(&parts.threshold) {
             return invalid(format!("threshold {} is not within 0..=1", parts.threshold));

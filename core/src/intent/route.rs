@@ -148,6 +148,21 @@ pub struct Decision {
     pub conversation: Conversation,
 }
 
+/// A message read by the router, before any action is chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Assessment {
+    pub intent: String,
+    pub confidence: f32,
+    pub slots: Vec<Slot>,
+    /// The in-scope intents to offer in a clarification, most likely first
+    /// (none for a message too far out of scope).
+    pub choices: Vec<String>,
+    /// Whether it sounds angry or is a complaint.
+    pub complaint: bool,
+    /// The conversation with this turn recorded.
+    pub conversation: Conversation,
+}
+
 /// What the chatbot does next.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -185,6 +200,8 @@ pub enum HandoverReason {
     Unsure,
     /// The message sounds angry or is a complaint.
     Complaint,
+    /// The member's identity could not be verified within the attempts allowed.
+    VerificationFailed,
 }
 
 /// Routes member messages: classifies, extracts slots, and decides the next
@@ -289,52 +306,22 @@ impl Router {
         verified: bool,
         today: NaiveDate,
     ) -> Decision {
-        let mut scratch = Scratch::default();
-        let result = self.model.classify_with(&mut scratch, message);
-        let (intent, confidence) = (result.intent.to_owned(), result.confidence);
-        let slots = self.slots.extract(message, today);
-        let config = &self.config;
-        let mut next = conversation.clone();
-        next.turns = next.turns.saturating_add(1);
-        next.recent.push(Turn {
-            text: mask_slots(message, &slots),
-            intent: intent.clone(),
+        let Assessment {
+            intent,
             confidence,
-        });
-        let excess = next.recent.len().saturating_sub(config.history);
-        next.recent.drain(..excess);
-
-        let mut ranked: Vec<(f32, &str)> = self
-            .model
-            .intents()
-            .iter()
-            .zip(scratch.probabilities())
-            .filter(|(intent, _)| *intent != OUT_OF_SCOPE)
-            .map(|(intent, &p)| (p, intent.as_str()))
-            .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let best_in_scope = ranked.first().map_or(0.0, |&(p, _)| p);
-        let in_scope_choices: Vec<String> = ranked
-            .iter()
-            .take(config.choices)
-            .map(|&(_, intent)| intent.to_owned())
-            .collect();
-        let confident = intent != OUT_OF_SCOPE && confidence >= config.clarify_below;
-        let action = if self.is_complaint(message) {
+            slots,
+            choices,
+            complaint,
+            conversation: mut next,
+        } = self.assess(conversation, message, today);
+        let config = &self.config;
+        let confident = self.confident(&intent, confidence);
+        let action = if complaint {
             self.handover(HandoverReason::Complaint, &next, &slots)
         } else if intent == config.human_intent && confident {
             self.handover(HandoverReason::Asked, &next, &slots)
         } else if !confident {
-            next.unsure_streak = next.unsure_streak.saturating_add(1);
-            if next.unsure_streak >= config.unsure_turns_to_human {
-                self.handover(HandoverReason::Unsure, &next, &slots)
-            } else if intent != OUT_OF_SCOPE || best_in_scope >= config.clarify_out_of_scope_above {
-                Action::Clarify {
-                    choices: in_scope_choices,
-                }
-            } else {
-                Action::Answer
-            }
+            self.unsure(&mut next, &intent, choices, &slots)
         } else if config.retention_intent.as_deref() == Some(intent.as_str())
             && !next.retention_offered
         {
@@ -347,15 +334,97 @@ impl Router {
         } else {
             Action::Answer
         };
-        if confident {
-            next.unsure_streak = 0;
-        }
         Decision {
             intent,
             confidence,
             slots,
             action,
             conversation: next,
+        }
+    }
+
+    /// The router's settings.
+    pub fn config(&self) -> &RouterConfig {
+        &self.config
+    }
+
+    /// Classifies `message`, finds its slots, checks it for complaint cues
+    /// and records the turn in a copy of `conversation` (the unsure streak
+    /// reset when the turn is confident).
+    pub(crate) fn assess(
+        &self,
+        conversation: &Conversation,
+        message: &str,
+        today: NaiveDate,
+    ) -> Assessment {
+        let mut scratch = Scratch::default();
+        let result = self.model.classify_with(&mut scratch, message);
+        let (intent, confidence) = (result.intent.to_owned(), result.confidence);
+        let slots = self.slots.extract(message, today);
+        let mut next = conversation.clone();
+        next.turns = next.turns.saturating_add(1);
+        next.recent.push(Turn {
+            text: mask_slots(message, &slots),
+            intent: intent.clone(),
+            confidence,
+        });
+        let excess = next.recent.len().saturating_sub(self.config.history);
+        next.recent.drain(..excess);
+        let mut ranked: Vec<(f32, &str)> = self
+            .model
+            .intents()
+            .iter()
+            .zip(scratch.probabilities())
+            .filter(|(intent, _)| *intent != OUT_OF_SCOPE)
+            .map(|(intent, &p)| (p, intent.as_str()))
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let best_in_scope = ranked.first().map_or(0.0, |&(p, _)| p);
+        let choices =
+            if intent != OUT_OF_SCOPE || best_in_scope >= self.config.clarify_out_of_scope_above {
+                ranked
+                    .iter()
+                    .take(self.config.choices)
+                    .map(|&(_, intent)| intent.to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+        if self.confident(&intent, confidence) {
+            next.unsure_streak = 0;
+        }
+        Assessment {
+            intent,
+            confidence,
+            slots,
+            choices,
+            complaint: self.is_complaint(message),
+            conversation: next,
+        }
+    }
+
+    /// Whether an intent at this confidence is acted on.
+    pub(crate) fn confident(&self, intent: &str, confidence: f32) -> bool {
+        intent != OUT_OF_SCOPE && confidence >= self.config.clarify_below
+    }
+
+    /// The action for an unsure turn, counted in `next`: a handover once
+    /// the streak is long enough, else a clarification when there are
+    /// choices to offer, else an answer ("out of scope").
+    pub(crate) fn unsure(
+        &self,
+        next: &mut Conversation,
+        intent: &str,
+        choices: Vec<String>,
+        slots: &[Slot],
+    ) -> Action {
+        next.unsure_streak = next.unsure_streak.saturating_add(1);
+        if next.unsure_streak >= self.config.unsure_turns_to_human {
+            self.handover(HandoverReason::Unsure, next, slots)
+        } else if intent != OUT_OF_SCOPE || !choices.is_empty() {
+            Action::Clarify { choices }
+        } else {
+            Action::Answer
         }
     }
 
@@ -369,7 +438,8 @@ impl Router {
                 .any(|cue| normalized.contains(cue.as_str()))
     }
 
-    fn handover(
+    /// A handover for `reason`, with a summary of `conversation` for the operator.
+    pub(crate) fn handover(
         &self,
         reason: HandoverReason,
         conversation: &Conversation,
@@ -379,6 +449,7 @@ impl Router {
             HandoverReason::Asked => "the member asked for a person",
             HandoverReason::Unsure => "the bot was unsure several turns in a row",
             HandoverReason::Complaint => "the member sounds upset or is complaining",
+            HandoverReason::VerificationFailed => "the member's identity could not be verified",
         };
         let mut summary = format!("Handover: {why} (after {} messages).\n", conversation.turns);
         for (i, turn) in conversation.recent.iter().enumerate() {
@@ -419,6 +490,13 @@ fn describe(value: &SlotValue) -> String {
         SlotValue::Date(d) => format!("date {d}"),
         SlotValue::Time(t) => format!("time {}", t.format("%H:%M")),
         SlotValue::Amount(m) => format!("amount {m}"),
+        SlotValue::Month(first) => format!("month {}", first.format("%Y-%m")),
+        SlotValue::MonthRange { from, until } => format!("months {from} to {until}"),
+        SlotValue::MonthEnd(d) => format!("month end {d}"),
+        SlotValue::PeriodEnd => "period end".into(),
+        SlotValue::Months(n) => format!("{n} month(s)"),
+        SlotValue::Count(n) => format!("count {n}"),
+        SlotValue::Named { list, id } => format!("{list} {id}"),
     }
 }
 

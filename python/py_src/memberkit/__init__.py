@@ -22,7 +22,7 @@ from memberkit._memberkit import (
     minor_units,
     parse_date,
 )
-from memberkit import billing, booking, dunning, intent, membership
+from memberkit import billing, booking, chat, dunning, intent, membership
 from memberkit.errors import (
     AmountOutOfRangeError,
     CommandRefusedError,
@@ -82,6 +82,7 @@ __all__ = [
     "add_months",
     "billing",
     "booking",
+    "chat",
     "dunning",
     "intent",
     "membership",

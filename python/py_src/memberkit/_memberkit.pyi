@@ -3,15 +3,20 @@
 import datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, ClassVar, Iterable, Iterator, Literal, Mapping, Protocol, Sequence, SupportsIndex, Union, final, overload
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Literal, Mapping, Protocol, Sequence, SupportsIndex, Union, final, overload
 
+from memberkit.chat import Reply
 from memberkit.errors import MemberkitError
+from memberkit.intent import Model
 
 __all__ = [
     "Account",
     "BillingConfig",
     "Book",
     "BookingEvents",
+    "Assistant",
+    "ChatReply",
+    "Reading",
     "Rules",
     "SharedBook",
     "eligibility_from_records",
@@ -562,3 +567,69 @@ class SharedBook:
 def eligibility_from_records(
     membership: Membership, catalog: Catalog, receivables: Receivables | None = None
 ) -> dict[str, Any]: ...
+
+_Json = Union[Mapping[str, Any], str]
+
+@final
+class Assistant:
+    """The member chatbot for one club; immutable, shared between threads."""
+
+    def __new__(cls, club: _Json, config: _Json | None = None, model: Model | IntentModel | None = None) -> Assistant: ...
+    def read(self, state: _Json | Reply | None, message: str, today: _DateLike) -> Reading: ...
+    def reply(
+        self,
+        reading: Reading,
+        member: _Json | None = None,
+        *,
+        book: SharedBook | Book | None = None,
+        rules: Rules | None = None,
+        now: _InstantLike | None = None,
+    ) -> Reply: ...
+    def turn(
+        self,
+        state: _Json | Reply | None,
+        message: str,
+        today: _DateLike,
+        lookup: Callable[[str], _Json | None],
+        *,
+        book: SharedBook | Book | None = None,
+        rules: Rules | None = None,
+        now: _InstantLike | None = None,
+    ) -> Reply: ...
+    def read_many(self, messages: Sequence[tuple[_Json | Reply | None, str]], today: _DateLike) -> list[Reading]: ...
+    def reply_many(
+        self,
+        readings: Sequence[tuple[Reading, _Json | None]],
+        *,
+        book: SharedBook | Book | None = None,
+        rules: Rules | None = None,
+        now: _InstantLike | None = None,
+    ) -> list[Reply]: ...
+
+@final
+class Reading:
+    """A message read by an assistant, awaiting the member's record."""
+
+    @property
+    def member_number(self) -> str | None: ...
+    @property
+    def intent(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+@final
+class ChatReply:
+    """A reply as the core made it, converted when read."""
+
+    def state_json(self) -> str: ...
+    def state(self) -> dict[str, Any]: ...
+    def data(self) -> dict[str, Any]: ...
+    def slots_json(self) -> tuple[str, str]: ...
+    def to_json(self) -> str: ...
+    @property
+    def verified(self) -> bool: ...
+    @property
+    def member_number(self) -> str | None: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]

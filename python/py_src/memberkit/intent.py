@@ -54,8 +54,11 @@ class Classification:
 @dataclass(frozen=True)
 class Slot:
     """A detail found in a message: ``kind`` (``member_number``, ``email``,
-    ``phone``, ``postal_code``, ``date``, ``time``, ``amount``), its value and
-    where it is in the message (``start``/``end``, character offsets)."""
+    ``phone``, ``postal_code``, ``date``, ``time``, ``amount``; ``month`` and
+    ``month_end`` as dates, ``month_range`` as ``(first day, first day
+    after)``, ``period_end`` with value ``None``, ``months`` and ``count``
+    as ints, ``named`` as ``(list, id)``), its value and where it is in the
+    message (``start``/``end``, character offsets)."""
 
     kind: str
     value: Any
@@ -135,23 +138,37 @@ def load(path: PathLike) -> Model:
 
 
 def _slot_value(kind: str, value: Any) -> Any:
-    if kind == "date":
+    if kind in ("date", "month", "month_end"):
         return dt.date.fromisoformat(value)
     if kind == "time":
         return dt.time.fromisoformat(value)
     if kind == "amount":
         return Money(value["amount"], value["currency"])
+    if kind == "month_range":
+        return (dt.date.fromisoformat(value["from"]), dt.date.fromisoformat(value["until"]))
+    if kind == "named":
+        return (value["list"], value["id"])
     return value
 
 
-def _char_offset(text: str, byte_offset: int) -> int:
-    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
-
-
-def _slot(text: str, found: Mapping[str, Any]) -> Slot:
-    kind = found["value"]["kind"]
-    value = _slot_value(kind, found["value"]["value"])
-    return Slot(kind, value, _char_offset(text, found["start"]), _char_offset(text, found["end"]))
+def _slots(text: str, found: Iterable[Mapping[str, Any]]) -> list[Slot]:
+    """Slots from their JSON, byte offsets turned into character offsets in
+    one pass over ``text``."""
+    found = list(found)
+    encoded = text.encode("utf-8")
+    offsets = sorted({s[edge] for s in found for edge in ("start", "end")})
+    chars: dict[int, int] = {}
+    at, count = 0, 0
+    for offset in offsets:
+        count += len(encoded[at:offset].decode("utf-8", errors="ignore"))
+        chars[offset] = count
+        at = offset
+    slots = []
+    for s in found:
+        kind = s["value"]["kind"]
+        value = _slot_value(kind, s["value"].get("value"))
+        slots.append(Slot(kind, value, chars[s["start"]], chars[s["end"]]))
+    return slots
 
 
 def extract_slots(
@@ -159,7 +176,7 @@ def extract_slots(
 ) -> list[Slot]:
     """The details in ``text``; relative dates ("明日", "next friday") count from ``reference_date``."""
     found = json.loads(_memberkit.extract_slots_json(text, reference_date, member_number_pattern))
-    return [_slot(text, s) for s in found]
+    return _slots(text, found)
 
 
 def mask(text: str, member_number_pattern: str | None = None) -> str:
@@ -192,7 +209,7 @@ class Router:
         decision: dict[str, Any] = json.loads(
             self._inner.route_json(state, message, verified, today if today is not None else dt.date.today())
         )
-        decision["slots"] = [_slot(message, s) for s in decision["slots"]]
+        decision["slots"] = _slots(message, decision["slots"])
         return decision
 
 

@@ -28,6 +28,7 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 mod build;
+pub(crate) mod de;
 use build::{Dict, List, MoneyFields};
 
 /// `value` as the Python objects `_loads` would make of its JSON.
@@ -86,6 +87,16 @@ fn iso_date(text: &str) -> Option<NaiveDate> {
     let year = i32::try_from(number(0..4)?).ok()?;
     let date = NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?;
     (year >= 1).then_some(date)
+}
+
+/// The `f64` nearest the shortest decimal that reads back as `v`: the
+/// number JSON writes for an `f32` (`0.8734`, not `0.8733999729156494`),
+/// so a value made here equals the one `_loads` makes of its JSON.
+pub(crate) fn f32_as_f64(v: f32) -> f64 {
+    if !v.is_finite() {
+        return f64::from(v);
+    }
+    v.to_string().parse().unwrap_or(f64::from(v))
 }
 
 /// Objects made once and shared: field names, dates and amounts repeat across
@@ -296,7 +307,7 @@ impl<'py> ser::Serializer for Values<'py> {
         self.object(v)
     }
     fn serialize_f32(self, v: f32) -> Result<Self::Ok, Error> {
-        self.object(f64::from(v))
+        self.object(f32_as_f64(v))
     }
     fn serialize_f64(self, v: f64) -> Result<Self::Ok, Error> {
         self.object(v)
