@@ -39,7 +39,7 @@ mkdir -p "$vg"
 plain=(-g -O1)
 gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_memberkit.c "$lib" "${libs[@]}" -o "$vg/test_c"
 gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_booking.c "$lib" "${libs[@]}" -o "$vg/test_booking"
-gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_vectors.c tests/c/vectors_booking.c "$lib" "${libs[@]}" \
+gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_vectors.c tests/c/vectors_booking.c tests/c/vectors_chat.c "$lib" "${libs[@]}" \
     -o "$vg/test_vectors"
 g++ -std=c++17 "${warn[@]}" "${plain[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$vg/test_cpp"
 if ! command -v valgrind >/dev/null; then
