@@ -379,3 +379,35 @@ fn an_empty_book_reads_from_empty_json() {
     assert_eq!(book.sessions["yoga"].free(), 1);
     assert_eq!(book.members["aiko"], memberkit::booking::Member::default());
 }
+
+#[test]
+fn a_books_json_lists_sessions_and_members_in_id_order() {
+    let rules = Rules::default();
+    let now = at("2026-06-01T09:00:00+09:00");
+    let mut book = Book::default();
+    let ids = ["zen", "aiko", "mika", "ban", "yoga-2", "yoga-10"];
+    for id in ids {
+        let spec = session(id, "2026-06-10T10:00:00+09:00", 1);
+        book.execute(&rules, &Command::ScheduleSession { session: spec }, now)
+            .unwrap();
+        let member = Command::SetMember {
+            member: id.into(),
+            eligibility: Eligibility::default(),
+        };
+        book.execute(&rules, &member, now).unwrap();
+    }
+    let json = book.to_json();
+    let mut sorted = ids;
+    sorted.sort_unstable();
+    for table in ["\"sessions\"", "\"members\""] {
+        let rest = &json[json.find(table).unwrap()..];
+        let places: Vec<usize> = sorted
+            .iter()
+            .map(|id| rest.find(&format!("\"{id}\":")).unwrap())
+            .collect();
+        assert!(places.is_sorted(), "{table} not in id order: {json}");
+    }
+    let read = Book::from_json(&json).unwrap();
+    assert_eq!(read, book);
+    assert_eq!(read.to_json(), json);
+}

@@ -257,11 +257,17 @@ fn dunning_vectors() {
     finish(&path, &doc, bless, &failures);
 }
 
+/// Ids in order (the book's tables are hashed: the vectors list them so).
+fn in_order(mut ids: Vec<&memberkit::booking::SessionId>) -> Vec<&memberkit::booking::SessionId> {
+    ids.sort_unstable();
+    ids
+}
+
 /// What a booking case's book looks like at its end, as the vectors record it.
 fn booking_end(book: &memberkit::booking::Book, at: memberkit::booking::Instant) -> Value {
-    let sessions: serde_json::Map<String, Value> = book
-        .sessions
-        .keys()
+    // The book's tables are hashed: the vectors list them in id order.
+    let sessions: serde_json::Map<String, Value> = in_order(book.sessions.keys().collect())
+        .into_iter()
         .map(|id| {
             (
                 id.to_string(),
@@ -269,9 +275,8 @@ fn booking_end(book: &memberkit::booking::Book, at: memberkit::booking::Instant)
             )
         })
         .collect();
-    let members: serde_json::Map<String, Value> = book
-        .members
-        .keys()
+    let members: serde_json::Map<String, Value> = in_order(book.members.keys().collect())
+        .into_iter()
         .map(|id| {
             (
                 id.to_string(),

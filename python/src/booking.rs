@@ -4,7 +4,7 @@
 
 mod events;
 
-use crate::convert::{dumps, instant};
+use crate::convert::{Text, dumps, instant};
 use crate::dunning::Receivables;
 use crate::errors::to_py;
 use crate::membership::{Catalog, Membership};
@@ -130,6 +130,13 @@ impl Book {
     }
 }
 
+/// Ids in order.
+fn sorted<'a>(ids: impl Iterator<Item = &'a memberkit::booking::SessionId>) -> Vec<String> {
+    let mut ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+    ids.sort_unstable();
+    ids
+}
+
 /// A book given as a `Book`, a dict or JSON text.
 fn book_of(book: &Bound<'_, PyAny>) -> PyResult<CoreBook> {
     if let Ok(book) = book.cast::<Book>() {
@@ -175,12 +182,12 @@ impl Book {
 
     #[getter]
     fn session_ids(&self) -> Vec<String> {
-        self.0.sessions.keys().map(|k| k.to_string()).collect()
+        sorted(self.0.sessions.keys())
     }
 
     #[getter]
     fn member_ids(&self) -> Vec<String> {
-        self.0.members.keys().map(|k| k.to_string()).collect()
+        sorted(self.0.members.keys())
     }
 
     /// The events that would follow `command` made at `at`; nothing changes.
@@ -339,15 +346,15 @@ impl SharedBook {
     fn book(
         &self,
         py: Python<'_>,
-        session: &str,
-        member: &str,
+        session: Text<'_>,
+        member: Text<'_>,
         at: &Bound<'_, PyAny>,
         party: i64,
     ) -> PyResult<Events> {
         let party = self::party(party)?;
         self.seat(py, at, || Command::Book {
-            session: session.into(),
-            member: member.into(),
+            session: session.0.into(),
+            member: member.0.into(),
             party,
         })
     }
@@ -356,8 +363,8 @@ impl SharedBook {
     fn cancel(
         &self,
         py: Python<'_>,
-        session: &str,
-        member: &str,
+        session: Text<'_>,
+        member: Text<'_>,
         at: &Bound<'_, PyAny>,
         by_staff: bool,
     ) -> PyResult<Events> {
@@ -367,8 +374,8 @@ impl SharedBook {
             CancelledBy::Member
         };
         self.seat(py, at, || Command::Cancel {
-            session: session.into(),
-            member: member.into(),
+            session: session.0.into(),
+            member: member.0.into(),
             by,
         })
     }
@@ -377,15 +384,15 @@ impl SharedBook {
     fn join_waitlist(
         &self,
         py: Python<'_>,
-        session: &str,
-        member: &str,
+        session: Text<'_>,
+        member: Text<'_>,
         at: &Bound<'_, PyAny>,
         party: i64,
     ) -> PyResult<Events> {
         let party = self::party(party)?;
         self.seat(py, at, || Command::JoinWaitlist {
-            session: session.into(),
-            member: member.into(),
+            session: session.0.into(),
+            member: member.0.into(),
             party,
         })
     }
@@ -393,65 +400,65 @@ impl SharedBook {
     fn leave_waitlist(
         &self,
         py: Python<'_>,
-        session: &str,
-        member: &str,
+        session: Text<'_>,
+        member: Text<'_>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<Events> {
         self.seat(py, at, || Command::LeaveWaitlist {
-            session: session.into(),
-            member: member.into(),
+            session: session.0.into(),
+            member: member.0.into(),
         })
     }
 
     fn accept_offer(
         &self,
         py: Python<'_>,
-        session: &str,
-        member: &str,
+        session: Text<'_>,
+        member: Text<'_>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<Events> {
         self.seat(py, at, || Command::AcceptOffer {
-            session: session.into(),
-            member: member.into(),
+            session: session.0.into(),
+            member: member.0.into(),
         })
     }
 
     fn decline_offer(
         &self,
         py: Python<'_>,
-        session: &str,
-        member: &str,
+        session: Text<'_>,
+        member: Text<'_>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<Events> {
         self.seat(py, at, || Command::DeclineOffer {
-            session: session.into(),
-            member: member.into(),
+            session: session.0.into(),
+            member: member.0.into(),
         })
     }
 
     fn check_in(
         &self,
         py: Python<'_>,
-        session: &str,
-        member: &str,
+        session: Text<'_>,
+        member: Text<'_>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<Events> {
         self.seat(py, at, || Command::CheckIn {
-            session: session.into(),
-            member: member.into(),
+            session: session.0.into(),
+            member: member.0.into(),
         })
     }
 
     fn mark_no_show(
         &self,
         py: Python<'_>,
-        session: &str,
-        member: &str,
+        session: Text<'_>,
+        member: Text<'_>,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<Events> {
         self.seat(py, at, || Command::MarkNoShow {
-            session: session.into(),
-            member: member.into(),
+            session: session.0.into(),
+            member: member.0.into(),
         })
     }
 

@@ -132,6 +132,44 @@ impl<'py, T: PyClass + Into<PyClassInitializer<T>>> IntoPyObject<'py> for Untrac
     }
 }
 
+/// A `str` argument read in place as UTF-8, with no copy: an id a call
+/// looks up and lets go of (`&str` arguments under the limited API of
+/// Python 3.9 are copied twice, through a `bytes` object).
+pub(crate) struct Text<'a>(pub &'a str);
+
+unsafe extern "C" {
+    // Part of the limited API from Python 3.10 and exported by every
+    // CPython 3 before it (its full API has had it since 3.3), so a module
+    // built for the 3.9 limited API may call it.
+    fn PyUnicode_AsUTF8AndSize(
+        unicode: *mut pyo3::ffi::PyObject,
+        size: *mut pyo3::ffi::Py_ssize_t,
+    ) -> *const std::ffi::c_char;
+}
+
+impl<'a> FromPyObject<'a, '_> for Text<'a> {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
+        let text = obj.cast::<PyString>()?;
+        let mut size: pyo3::ffi::Py_ssize_t = 0;
+        // SAFETY: `text` is a live `str`; the call only reads it (and
+        // caches its UTF-8 form inside it).
+        let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut size) };
+        if data.is_null() {
+            return Err(PyErr::fetch(obj.py()));
+        }
+        // SAFETY: the UTF-8 form is `size` bytes of valid UTF-8 owned by the
+        // string object, which outlives `'a`, and never changes.
+        let text = unsafe {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                data.cast::<u8>(),
+                usize::try_from(size).unwrap_or(0),
+            ))
+        };
+        Ok(Text(text))
+    }
+}
+
 /// An instant argument: a timezone-aware `datetime.datetime` (any tzinfo:
 /// `timezone`, `zoneinfo.ZoneInfo`, ...) or RFC 3339 text with its offset,
 /// as the core's `DateTime<FixedOffset>`. A naive datetime, a date or
@@ -152,8 +190,7 @@ pub(crate) fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Instant> {
             "{name} must be a timezone-aware datetime.datetime or RFC 3339 text, not {type_name}"
         )));
     }
-    let py = obj.py();
-    let tzinfo = obj.getattr(intern!(py, "tzinfo"))?;
+    let (fields, tzinfo) = attributes(obj)?;
     let zone = match zone_of(obj, &tzinfo)? {
         Ok(Some(zone)) => zone,
         Ok(None) => {
@@ -168,25 +205,35 @@ pub(crate) fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Instant> {
             )));
         }
     };
-    // Read as attributes: the limited API has no field macros, and
-    // attributes are the fastest way it has.
-    let field = |field: &Bound<'_, PyString>| -> PyResult<u32> { obj.getattr(field)?.extract() };
-    let local = NaiveDate::from_ymd_opt(
-        field(intern!(py, "year"))? as i32,
-        field(intern!(py, "month"))?,
-        field(intern!(py, "day"))?,
-    )
-    .and_then(|day| {
-        day.and_hms_micro_opt(
-            field(intern!(py, "hour")).ok()?,
-            field(intern!(py, "minute")).ok()?,
-            field(intern!(py, "second")).ok()?,
-            field(intern!(py, "microsecond")).ok()?,
-        )
-    });
-    local
+    let [year, month, day, hour, minute, second, micro] = fields;
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+        .and_then(|day| day.and_hms_micro_opt(hour, minute, second, micro))
         .and_then(|local| local.and_local_timezone(zone).single())
         .ok_or_else(|| invalid_argument(format!("{name} is out of range")))
+}
+
+/// A datetime's local fields (year, month, day, hour, minute, second,
+/// microsecond) and its tzinfo.
+type Fields<'py> = ([u32; 7], Bound<'py, PyAny>);
+
+/// The fields of a `datetime.datetime`, read as its attributes: the
+/// limited API has no field macros, and attributes are the fastest way it
+/// has (its pickled state, from `__reduce__`, measured slower).
+fn attributes<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Fields<'py>> {
+    let py = obj.py();
+    let field = |field: &Bound<'_, PyString>| -> PyResult<u32> { obj.getattr(field)?.extract() };
+    Ok((
+        [
+            field(intern!(py, "year"))?,
+            field(intern!(py, "month"))?,
+            field(intern!(py, "day"))?,
+            field(intern!(py, "hour"))?,
+            field(intern!(py, "minute"))?,
+            field(intern!(py, "second"))?,
+            field(intern!(py, "microsecond"))?,
+        ],
+        obj.getattr(intern!(py, "tzinfo"))?,
+    ))
 }
 
 thread_local! {

@@ -151,12 +151,15 @@ impl Book {
                 at,
                 ..
             } => {
-                let Some(entry) = self.take_entry(session, member) else {
-                    return;
-                };
+                // One lookup of the session and one of the member (this is
+                // the hot path of a cancel with a promotion).
                 let Some(s) = self.sessions.get_mut(session) else {
                     return;
                 };
+                let Some(index) = s.waitlist.iter().position(|e| e.member == *member) else {
+                    return;
+                };
+                let entry = s.waitlist.remove(index);
                 s.seats.push(Seat {
                     member: entry.member,
                     party: entry.party,
@@ -168,6 +171,7 @@ impl Book {
                 });
                 let holding = holding(s);
                 if let Some(m) = self.members.get_mut(member) {
+                    m.waiting.retain(|w| w != session);
                     m.holdings.push(holding);
                 }
             }

@@ -5,7 +5,7 @@ use super::BookingError;
 use super::check::{Times, eligible, fits, minutes};
 use super::event::{Event, PenaltyReason, ReleaseReason};
 use super::policy::{ConsumeAt, Penalty, Policy, Promotion, Rules};
-use super::state::{Book, Entry, Hold, Instant, Session};
+use super::state::{Book, Entry, Hold, Instant, Pack, Session};
 
 /// Credits back to their pack.
 pub(super) fn give_back(
@@ -316,8 +316,9 @@ pub(super) fn advanced(
 fn anything_due(book: &Book, rules: &Rules, at: Instant) -> Result<bool, BookingError> {
     let mut scratch = Vec::new();
     for session in book.sessions.values() {
-        session_due(book, rules, session, at, &mut scratch)?;
-        if !scratch.is_empty() {
+        // A session whose policy is missing counts as due: `advance`, which
+        // goes in start order, then names the first such session.
+        if session_due(book, rules, session, at, &mut scratch).is_err() || !scratch.is_empty() {
             return Ok(true);
         }
     }
@@ -325,7 +326,12 @@ fn anything_due(book: &Book, rules: &Rules, at: Instant) -> Result<bool, Booking
         .members
         .values()
         .flat_map(|m| &m.packs)
-        .any(|p| p.spec.expires <= at && p.available() > 0))
+        .any(|p| expiring(p, at)))
+}
+
+/// Whether `pack` has credits left that expire by `at`.
+fn expiring(pack: &Pack, at: Instant) -> bool {
+    pack.spec.expires <= at && pack.available() > 0
 }
 
 /// Advances `book` to `at` in place, session by session in start order,
@@ -354,12 +360,14 @@ fn advance(
             out.push(event);
         }
     }
-    for (member_id, member) in &book.members {
-        for pack in member
-            .packs
-            .iter()
-            .filter(|p| p.spec.expires <= at && p.available() > 0)
-        {
+    let mut holders: Vec<_> = book
+        .members
+        .iter()
+        .filter(|(_, m)| m.packs.iter().any(|p| expiring(p, at)))
+        .collect();
+    holders.sort_unstable_by_key(|(id, _)| *id);
+    for (member_id, member) in holders {
+        for pack in member.packs.iter().filter(|p| expiring(p, at)) {
             events.push(Event::CreditsExpired {
                 member: member_id.clone(),
                 pack: pack.spec.id.clone(),

@@ -6,8 +6,8 @@ use crate::dunning::Restriction;
 use crate::membership::Pause;
 use chrono::{DateTime, FixedOffset};
 use compact_str::CompactString;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::HashMap;
 
 /// An instant: a date and time with its UTC offset, compared as instants.
 /// In JSON, RFC 3339: `"2026-06-01T10:00:00+09:00"`.
@@ -326,12 +326,24 @@ pub struct Book {
     /// The latest instant an event was decided at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<Instant>,
-    /// Sessions by id.
-    #[serde(default)]
-    pub sessions: BTreeMap<SessionId, Session>,
-    /// Members by id.
-    #[serde(default)]
-    pub members: BTreeMap<MemberId, Member>,
+    /// Sessions by id (hashed: a command finds its session and members in
+    /// constant time; JSON lists them in id order).
+    #[serde(default, serialize_with = "in_id_order")]
+    pub sessions: HashMap<SessionId, Session>,
+    /// Members by id (as `sessions`).
+    #[serde(default, serialize_with = "in_id_order")]
+    pub members: HashMap<MemberId, Member>,
+}
+
+/// A table written as a JSON object in key order, so a book's JSON is the
+/// same in every process.
+fn in_id_order<V: Serialize, S: Serializer>(
+    table: &HashMap<CompactString, V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut rows: Vec<_> = table.iter().collect();
+    rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    serializer.collect_map(rows)
 }
 
 /// Who cancels a booking.
