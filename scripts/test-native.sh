@@ -27,6 +27,10 @@ echo '#include "memberkit.h"' | g++ -std=c++17 "${warn[@]}" -Iinclude -x c++ -fs
 for hpp in include/memberkit.hpp include/memberkit/*.hpp; do
     echo "#include \"${hpp#include/}\"" | g++ -std=c++17 "${warn[@]}" -Iinclude -x c++ -fsyntax-only -
 done
+# The wrapper covers the whole C API: every function of memberkit.h is used in it.
+for fn in $(grep -oE '\bmk_[a-z0-9_]+\(' include/memberkit.h | tr -d '(' | sort -u); do
+    grep -qw "$fn" include/memberkit/*.hpp || { echo "include/memberkit.hpp does not wrap $fn" >&2; exit 1; }
+done
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$out/test_c"
