@@ -12,7 +12,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace memberkit {
 
@@ -21,19 +20,21 @@ namespace memberkit {
 /// mk_last_error_code() ("full" for a refused booking, "unknown_currency", ...).
 class Error : public std::runtime_error {
 public:
-    Error(MkStatus status, const std::string &message, std::string code)
-        : std::runtime_error(message), status_(status), code_(std::move(code)) {}
+    /// `code` is a string that lives as long as the process, as
+    /// mk_last_error_code()'s do (so copying an Error never throws).
+    Error(MkStatus status, const std::string &message, const char *code)
+        : std::runtime_error(message), status_(status), code_(code) {}
 
     /// The status the C function returned.
     MkStatus status() const noexcept { return status_; }
     /// The status's name, e.g. "MK_STATUS_INVALID_DATE".
     const char *status_name() const noexcept { return mk_status_str(static_cast<int>(status_)); }
     /// The stable reason code; unlike the message it never changes between versions.
-    const std::string &code() const noexcept { return code_; }
+    std::string_view code() const noexcept { return code_; }
 
 private:
     MkStatus status_;
-    std::string code_;
+    const char *code_;
 };
 
 /// The library's version, e.g. "0.1.0" (the same as MK_VERSION_MAJOR/MINOR/PATCH).
@@ -78,8 +79,7 @@ namespace detail {
 inline void check(MkStatus status) {
     if (status == MK_STATUS_OK) return;
     std::string message = mk_last_error_message(); // copied before any other mk_* call
-    std::string code = mk_last_error_code();
-    throw Error(status, message, std::move(code));
+    throw Error(status, message, mk_last_error_code());
 }
 
 struct StringFree {

@@ -45,7 +45,8 @@ inline MkMoney round(StringArg amount, std::uint32_t currency, MkRounding mode) 
     return out;
 }
 
-/// `total` split into `parts` amounts that sum to it exactly.
+/// `total` split into `parts` amounts that sum to it exactly (the vector is
+/// made first: an absurd `parts` throws std::bad_alloc).
 inline std::vector<MkMoney> allocate(MkMoney total, std::int64_t parts) {
     std::vector<MkMoney> out(parts > 0 ? static_cast<std::size_t>(parts) : 0);
     detail::check(mk_money_allocate(total, parts, out.data(), out.size()));

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -94,6 +95,10 @@ bool same(MkDate a, MkDate b) { return a.year == b.year && a.month == b.month &&
 
 const std::uint32_t JPY = 392;
 const std::uint32_t USD = 840;
+
+static_assert(std::is_base_of_v<std::runtime_error, mk::Error> && std::is_nothrow_copy_constructible_v<mk::Error>);
+static_assert(!std::is_copy_constructible_v<mk::membership::Catalog> && std::is_nothrow_move_constructible_v<mk::membership::Catalog>);
+static_assert(!std::is_copy_constructible_v<mk::chat::Reading> && !std::is_copy_constructible_v<mk::booking::Book>);
 
 void test_errors_and_strings() {
     CHECK(mk::version() == std::to_string(MK_VERSION_MAJOR) + "." + std::to_string(MK_VERSION_MINOR) + "." +
