@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds memberkit's static library and runs the C and C++ tests against it,
+# Builds memberkit's static library and runs the C and C++ tests against it
+# (the C++ ones include the tests of the wrapper include/memberkit.hpp),
 # with -Wall -Wextra -Werror -Wpedantic, AddressSanitizer and UBSan, then
 # again under valgrind memcheck (no errors, no definite or indirect leaks).
 set -euo pipefail
@@ -18,9 +19,18 @@ cc_c "$out/test_booking" tests/c/test_booking.c
 cc_c "$out/test_chat" tests/c/test_chat.c
 cc_c "$out/test_vectors" tests/c/test_vectors.c tests/c/vectors_booking.c tests/c/vectors_chat.c
 g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$out/test_cpp"
-# The header alone must compile as C11 and as C++17.
+g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_wrapper.cpp "$lib" "${libs[@]}" -o "$out/test_wrapper"
+# The header alone must compile as C11 and as C++17, and the C++ wrapper and
+# each of its pieces alone as C++17.
 echo '#include "memberkit.h"' | gcc -std=c11 "${warn[@]}" -Iinclude -x c -fsyntax-only -
 echo '#include "memberkit.h"' | g++ -std=c++17 "${warn[@]}" -Iinclude -x c++ -fsyntax-only -
+for hpp in include/memberkit.hpp include/memberkit/*.hpp; do
+    echo "#include \"${hpp#include/}\"" | g++ -std=c++17 "${warn[@]}" -Iinclude -x c++ -fsyntax-only -
+done
+# The wrapper covers the whole C API: every function of memberkit.h is used in it.
+for fn in $(grep -oE '\bmk_[a-z0-9_]+\(' include/memberkit.h | tr -d '(' | sort -u); do
+    grep -qw "$fn" include/memberkit/*.hpp || { echo "include/memberkit.hpp does not wrap $fn" >&2; exit 1; }
+done
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$out/test_c"
@@ -29,6 +39,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$out/test_vectors" tests/vectors/membership.json tests/vectors/billing.json tests/vectors/dunning.json \
     tests/vectors/booking.json tests/vectors/chat.json
 "$out/test_cpp"
+"$out/test_wrapper"
 
 # The same tests under valgrind memcheck, built without the sanitizers
 # (valgrind cannot run ASan binaries): zero memory errors, and no block
@@ -42,6 +53,7 @@ gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_booking.c "$lib" 
 gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_vectors.c tests/c/vectors_booking.c tests/c/vectors_chat.c "$lib" "${libs[@]}" \
     -o "$vg/test_vectors"
 g++ -std=c++17 "${warn[@]}" "${plain[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$vg/test_cpp"
+g++ -std=c++17 "${warn[@]}" "${plain[@]}" -Iinclude tests/cpp/test_wrapper.cpp "$lib" "${libs[@]}" -o "$vg/test_wrapper"
 if ! command -v valgrind >/dev/null; then
     echo "installing valgrind"
     apt-get install -y -q valgrind >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q valgrind >/dev/null; }
@@ -60,4 +72,5 @@ fi
 "${memcheck[@]}" "$vg/test_vectors" tests/vectors/membership.json tests/vectors/billing.json tests/vectors/dunning.json \
     tests/vectors/booking.json
 "${memcheck[@]}" "$vg/test_cpp"
+"${memcheck[@]}" "$vg/test_wrapper"
 echo "valgrind memcheck: no errors, no leaks"

@@ -2,7 +2,8 @@
 # Runs every check and test suite of memberkit: formatting, clippy, the Rust
 # tests (unit, property, doc and README examples, header drift), every fuzz
 # target for a few seconds, the C and C++ tests under sanitizers and
-# valgrind, and the Python tests with stub checks.
+# valgrind, the installed library as C and C++ hosts build against it (CMake
+# and pkg-config), and the Python tests with stub checks.
 # Fails as soon as any part fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,9 @@ FUZZ_SEED=1 scripts/fuzz.sh 3
 
 step "C and C++ tests (ASan + UBSan, then valgrind memcheck)"
 scripts/test-native.sh
+
+step "C and C++ hosts: install into a temporary prefix, build and run the examples (CMake, pkg-config)"
+scripts/test-hosts.sh
 
 step "Python package"
 scripts/setup-python.sh
