@@ -7,7 +7,7 @@ use memberkit::booking::Instant;
 use memberkit::calendar;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDateTime, PyFloat, PyList, PyString, PyType};
+use pyo3::types::{PyBool, PyBytes, PyDateTime, PyFloat, PyList, PyString, PyTuple, PyType};
 use pyo3::{PyClass, intern};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
@@ -190,7 +190,10 @@ pub(crate) fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Instant> {
             "{name} must be a timezone-aware datetime.datetime or RFC 3339 text, not {type_name}"
         )));
     }
-    let (fields, tzinfo) = attributes(obj)?;
+    let (fields, tzinfo) = match pickled(obj)? {
+        Some(read) => read,
+        None => attributes(obj)?,
+    };
     let zone = match zone_of(obj, &tzinfo)? {
         Ok(Some(zone)) => zone,
         Ok(None) => {
@@ -216,9 +219,49 @@ pub(crate) fn instant(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Instant> {
 /// microsecond) and its tzinfo.
 type Fields<'py> = ([u32; 7], Bound<'py, PyAny>);
 
-/// The fields of a `datetime.datetime`, read as its attributes: the
-/// limited API has no field macros, and attributes are the fastest way it
-/// has (its pickled state, from `__reduce__`, measured slower).
+/// The fields of a `datetime.datetime` of exactly that type, from its
+/// pickled state in one call of `datetime.__reduce__` (the limited API has
+/// no field macros; this takes about half the instructions of
+/// [`attributes`]). It gives `(datetime, (state, tzinfo))`, the state being
+/// the 10 bytes pickles have always held: the year in two, month, day,
+/// hour, minute, second, the microsecond in three, big-endian. `None` for a
+/// subclass, which may pickle itself otherwise.
+fn pickled<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Fields<'py>>> {
+    let py = obj.py();
+    static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static REDUCE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let datetime = DATETIME.import(py, "datetime", "datetime")?;
+    if !obj.get_type().is(datetime) {
+        return Ok(None);
+    }
+    let reduce = REDUCE.get_or_try_init(py, || {
+        datetime
+            .getattr(intern!(py, "__reduce__"))
+            .map(Bound::unbind)
+    })?;
+    let reduced = reduce.bind(py).call1((obj,))?;
+    let args = reduced.cast::<PyTuple>()?.get_item(1)?;
+    let args = args.cast::<PyTuple>()?;
+    let Ok(state) = args.get_item(0)?.cast_into::<PyBytes>() else {
+        return Ok(None);
+    };
+    let &[y0, y1, month, day, hour, minute, second, u0, u1, u2] = state.as_bytes() else {
+        return Ok(None);
+    };
+    let tzinfo = match args.len() {
+        1 => py.None().into_bound(py),
+        _ => args.get_item(1)?,
+    };
+    let year = (u32::from(y0) << 8) | u32::from(y1);
+    let micro = (u32::from(u0) << 16) | (u32::from(u1) << 8) | u32::from(u2);
+    let [month, day, hour, minute, second] = [month, day, hour, minute, second].map(u32::from);
+    Ok(Some((
+        [year, month, day, hour, minute, second, micro],
+        tzinfo,
+    )))
+}
+
+/// The fields of any `datetime.datetime`, read as its attributes.
 fn attributes<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Fields<'py>> {
     let py = obj.py();
     let field = |field: &Bound<'_, PyString>| -> PyResult<u32> { obj.getattr(field)?.extract() };

@@ -162,6 +162,41 @@ def test_instants() -> None:
     assert info.value.code == "invalid_party"
 
 
+class _Datetime(dt.datetime):
+    """A datetime subclass: read through its attributes, not its pickled state."""
+
+
+def _read_back(at: dt.datetime) -> dt.datetime:
+    """`at` as the core read it, given back in the event it stamped."""
+    command = {"type": "set_member", "member": "aiko", "eligibility": MEMBERSHIP}
+    _, events = Book().execute(RULES, command, at)
+    back = events[0]["at"]
+    assert isinstance(back, dt.datetime)
+    return back
+
+
+@given(
+    local=st.datetimes(min_value=dt.datetime(2, 1, 1), max_value=dt.datetime(9998, 12, 31)),
+    minutes=st.integers(min_value=-1439, max_value=1439),
+)
+def test_an_instant_reads_the_same_from_a_datetime_and_a_subclass(local: dt.datetime, minutes: int) -> None:
+    zone = dt.timezone(dt.timedelta(minutes=minutes))
+    exact = local.replace(tzinfo=zone)
+    sub = _Datetime(*exact.timetuple()[:6], exact.microsecond, tzinfo=zone)
+    for at in (exact, sub):
+        back = _read_back(at)
+        assert back == exact and back.utcoffset() == exact.utcoffset() and back.microsecond == exact.microsecond
+
+
+def test_an_ambiguous_local_time_reads_with_its_fold() -> None:
+    new_york = ZoneInfo("America/New_York")
+    first = dt.datetime(2026, 11, 1, 1, 30, tzinfo=new_york)
+    second = first.replace(fold=1)
+    assert _read_back(first).utcoffset() == dt.timedelta(hours=-4)
+    assert _read_back(second).utcoffset() == dt.timedelta(hours=-5)
+    assert _read_back(second) - _read_back(first) == dt.timedelta(hours=1)
+
+
 def test_error_classes_and_codes() -> None:
     shared = studio("aiko")
     with pytest.raises(memberkit.UnknownSessionError) as session_error:
