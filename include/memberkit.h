@@ -164,6 +164,11 @@ typedef enum MkStatus {
    * `mk_last_error_code` gives the reason's stable code (`"full"`, ...).
    */
   MK_STATUS_BOOKING_REFUSED = 702,
+  /**
+   * Work past one of the documented limits (too many billing periods of
+   * one account in one run, ...); the message says which.
+   */
+  MK_STATUS_LIMIT_EXCEEDED = 800,
 } MkStatus;
 
 /**

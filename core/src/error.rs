@@ -104,6 +104,10 @@ pub enum ErrorKind {
     /// A booking command refused by a rule (full, outside the window, a
     /// limit, a restriction, ...); the error's code names which.
     BookingRefused,
+    /// Work past one of the documented limits (too many billing periods of
+    /// one account in one run, ...); the message says which and how to stay
+    /// under it.
+    LimitExceeded,
 }
 
 impl ErrorKind {
@@ -136,6 +140,7 @@ impl ErrorKind {
             Self::UnknownSession => "unknown_session",
             Self::UnknownMember => "unknown_member",
             Self::BookingRefused => "booking_refused",
+            Self::LimitExceeded => "limit_exceeded",
         }
     }
 }

@@ -70,10 +70,13 @@ pub enum MkStatus {
     /// limit, a restriction, ...); the message says which, and
     /// `mk_last_error_code` gives the reason's stable code (`"full"`, ...).
     BookingRefused = 702,
+    /// Work past one of the documented limits (too many billing periods of
+    /// one account in one run, ...); the message says which.
+    LimitExceeded = 800,
 }
 
 impl MkStatus {
-    const ALL: [MkStatus; 27] = [
+    const ALL: [MkStatus; 28] = [
         Self::Ok,
         Self::InvalidArgument,
         Self::NullPointer,
@@ -101,6 +104,7 @@ impl MkStatus {
         Self::UnknownSession,
         Self::UnknownMember,
         Self::BookingRefused,
+        Self::LimitExceeded,
     ];
 
     fn name(self) -> &'static std::ffi::CStr {
@@ -132,6 +136,7 @@ impl MkStatus {
             Self::UnknownSession => c"MK_STATUS_UNKNOWN_SESSION",
             Self::UnknownMember => c"MK_STATUS_UNKNOWN_MEMBER",
             Self::BookingRefused => c"MK_STATUS_BOOKING_REFUSED",
+            Self::LimitExceeded => c"MK_STATUS_LIMIT_EXCEEDED",
         }
     }
 
@@ -167,6 +172,7 @@ impl MkStatus {
             Self::UnknownSession => ErrorKind::UnknownSession.name(),
             Self::UnknownMember => ErrorKind::UnknownMember.name(),
             Self::BookingRefused => ErrorKind::BookingRefused.name(),
+            Self::LimitExceeded => ErrorKind::LimitExceeded.name(),
         }
     }
 }
@@ -196,6 +202,7 @@ impl From<ErrorKind> for MkStatus {
             ErrorKind::UnknownSession => Self::UnknownSession,
             ErrorKind::UnknownMember => Self::UnknownMember,
             ErrorKind::BookingRefused => Self::BookingRefused,
+            ErrorKind::LimitExceeded => Self::LimitExceeded,
         }
     }
 }

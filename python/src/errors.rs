@@ -31,6 +31,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::UnknownSession => "UnknownSessionError",
         ErrorKind::UnknownMember => "UnknownMemberError",
         ErrorKind::BookingRefused => "BookingRefusedError",
+        ErrorKind::LimitExceeded => "LimitExceededError",
     }
 }
 

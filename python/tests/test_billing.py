@@ -434,3 +434,22 @@ def test_an_error_leaves_the_account_unchanged() -> None:
     with pytest.raises(memberkit.InvalidConfigError, match=r"discounts\[0\]\.off\.percent"):
         bill(CATALOG, BillingConfig(), account, joined(dt.date(2026, 4, 1)), dt.date(2026, 6, 1))
     assert account.to_json() == before
+
+
+def test_a_run_of_more_periods_than_the_limit_is_refused_and_billed_in_steps() -> None:
+    daily = {
+        "id": "daily",
+        "name": "Day pass",
+        "price": {"amount": "500", "currency": "JPY"},
+        "interval": {"unit": "day", "count": 1},
+    }
+    catalog = Catalog([daily])
+    member = Membership(catalog)
+    member.execute({"type": "join", "plan": "daily", "start": "2010-01-01"}, dt.date(2010, 1, 1))
+    account = Account("D-1")
+    with pytest.raises(memberkit.LimitExceededError) as refused:
+        bill(catalog, BillingConfig(), account, member, dt.date(2026, 1, 1))
+    assert refused.value.kind == "limit_exceeded" and "more than 5000 periods" in str(refused.value)
+    assert account.billed_until is None  # the ledger is as it was
+    issued = sum(len(bill(catalog, BillingConfig(), account, member, dt.date(year, 1, 1))) for year in (2018, 2026))
+    assert issued == (dt.date(2026, 1, 1) - dt.date(2010, 1, 1)).days + 1

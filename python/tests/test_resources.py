@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import random
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -112,42 +113,58 @@ def test_chat_turns_and_assistants_keep_the_resident_size_flat() -> None:
     assert grown < 4 * 1024 * 1024, f"resident size grew by {grown / 1e6:.1f} MB"
 
 
-def parallel_over_sequential(work: Callable[[], object], threads: int = 4) -> float:
-    """The time of `threads` threads each doing `work` once, over the time
-    of doing it `threads` times in one thread: the best of five tries. The
-    threads are a pool made and warmed up first, as a host's workers are
-    (a new thread starts with empty allocator caches)."""
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(lambda _: work(), range(threads)))
-        ratios = []
-        for _ in range(5):
-            began = time.perf_counter()
-            for _ in range(threads):
-                work()
-            sequential = time.perf_counter() - began
-            began = time.perf_counter()
-            list(pool.map(lambda _: work(), range(threads)))
-            ratios.append((time.perf_counter() - began) / sequential)
-    return min(ratios)
+def count_until(event: threading.Event, deadline: float) -> int:
+    """Turns of a Python loop until `event` is set or the clock passes `deadline`."""
+    turns = 0
+    while not event.is_set() and time.perf_counter() < deadline:
+        turns += 1
+    return turns
 
 
-def test_classifying_on_four_threads_beats_one_thread_doing_it_in_turn() -> None:
+def python_share_beside(work: Callable[[], object]) -> float:
+    """How much Python code another thread runs while `work` runs, as a
+    share of what it runs alone in as long: near 0 when `work` holds the
+    GIL (the other thread runs at most a switch interval or two), 0.5 to 1
+    when it releases it. A ratio of two counts taken one after the other,
+    so it holds however loaded the machine is (a wall-clock speedup of
+    threads does not: with another process on the 2 cores, 4 threads
+    classifying took 0.9-1.4 of one thread's time)."""
+    inside, finished = threading.Event(), threading.Event()
+    took: list[float] = []
+
+    def worker() -> None:
+        inside.set()
+        began = time.perf_counter()
+        work()
+        took.append(time.perf_counter() - began)
+        finished.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    inside.wait()
+    beside = count_until(finished, float("inf"))
+    thread.join()
+    alone = count_until(threading.Event(), time.perf_counter() + took[0])
+    return beside / max(alone, 1)
+
+
+def test_the_share_is_near_zero_beside_a_call_that_holds_the_gil() -> None:
+    numbers = [random.random() for _ in range(1_000_000)]
+    assert python_share_beside(lambda: sorted(numbers)) < 0.2  # list.sort keeps the GIL
+
+
+def test_classifying_lets_other_python_threads_run() -> None:
     model = intent.default_model()
-    texts = ["来月から2ヶ月休会したいです", "How do I cancel my membership?"] * 1_500
-    # On 2 cores, the GIL released gives about 0.5; held, about 1.
-    assert parallel_over_sequential(lambda: model.classify_batch(texts)) < 0.8
+    texts = ["来月から2ヶ月休会したいです", "How do I cancel my membership?"] * 10_000
+    assert python_share_beside(lambda: model.classify_batch(texts)) > 0.2
 
 
-def test_billing_on_four_threads_beats_one_thread_doing_it_in_turn() -> None:
+def test_billing_lets_other_python_threads_run() -> None:
     catalog = Catalog([PLAN])
     members = []
-    for k in range(4_000):  # a year of invoices each
+    for k in range(8_000):  # a year of invoices each
         member = Membership(catalog)
         member.execute({"type": "join", "plan": "monthly", "start": f"2025-0{1 + k % 9}-1{k % 10}"}, dt.date(2025, 1, 1))
         members.append(member)
-
-    def work() -> None:
-        results = bill_many(catalog, BillingConfig(), [(Account(f"A-{k}"), m) for k, m in enumerate(members)], dt.date(2026, 12, 1))
-        assert all(not isinstance(r, Exception) for r in results)
-
-    assert parallel_over_sequential(work) < 0.8
+    accounts = [(Account(f"A-{k}"), m) for k, m in enumerate(members)]
+    assert python_share_beside(lambda: bill_many(catalog, BillingConfig(), accounts, dt.date(2026, 12, 1))) > 0.2

@@ -191,7 +191,27 @@ pub enum BillingError {
     /// A date computation failed.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// A run that would bill more than [`MAX_PERIODS_PER_RUN`] periods of one
+    /// membership term (a `paid_from` centuries back, a daily plan billed
+    /// through a date far ahead): refused before the work is done.
+    #[error(
+        "billing through {through} would bill more than {limit} periods of one membership in one run; \
+         bill it through earlier dates first, in steps"
+    )]
+    TooManyPeriods {
+        /// The run's date.
+        through: crate::calendar::NaiveDate,
+        /// [`MAX_PERIODS_PER_RUN`].
+        limit: usize,
+    },
 }
+
+/// The most billing periods of one membership term that one run bills: a
+/// monthly plan's 416 years, a daily plan's 13. Past it the run is refused
+/// with [`BillingError::TooManyPeriods`] (kind `limit_exceeded`), in bounded
+/// time and memory; a host catching up on years of a daily plan bills
+/// through earlier dates first.
+pub const MAX_PERIODS_PER_RUN: usize = 5_000;
 
 impl BillingError {
     /// The error's [`ErrorKind`].
@@ -204,6 +224,7 @@ impl BillingError {
             Self::Membership(e) => e.kind(),
             Self::Money(e) => e.kind(),
             Self::Calendar(e) => e.kind(),
+            Self::TooManyPeriods { .. } => ErrorKind::LimitExceeded,
         }
     }
 }

@@ -10,7 +10,7 @@ use super::intervals::{coalesce, split_run, subtract};
 use super::ledger::{BilledPiece, PieceKind};
 use super::pending::{Key, PendingLines, PeriodKey};
 use super::timeline::{Epoch, Mode, Segment, Term};
-use super::{BillingAccount, BillingConfig, BillingError, Timing};
+use super::{BillingAccount, BillingConfig, BillingError, MAX_PERIODS_PER_RUN, Timing};
 use crate::calendar::{CalendarError, IntervalUnit, NaiveDate, Period, Schedule};
 use crate::membership::{Catalog, Plan, RefundPolicy};
 use smallvec::SmallVec;
@@ -224,6 +224,12 @@ impl<'t, 'a: 't> TermBilling<'t, 'a> {
                 let kind = fee_of(segment.mode);
                 let key = (kind, segment.plan.as_ref());
                 each_period(&stretch.schedule, range, (index, current), |period| {
+                    if owed.len() >= MAX_PERIODS_PER_RUN {
+                        return Err(BillingError::TooManyPeriods {
+                            through: self.through,
+                            limit: MAX_PERIODS_PER_RUN,
+                        });
+                    }
                     let piece = Period::new(
                         period.start().max(range.start()),
                         period.end().min(range.end()),

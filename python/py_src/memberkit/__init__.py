@@ -46,6 +46,7 @@ from memberkit.errors import (
     UnknownSessionError,
     UnknownMemberError,
     BookingRefusedError,
+    LimitExceededError,
     UnknownPlanError,
 )
 
@@ -77,6 +78,7 @@ __all__ = [
     "UnknownSessionError",
     "UnknownMemberError",
     "BookingRefusedError",
+    "LimitExceededError",
     "UnknownPlanError",
     "__version__",
     "add_months",

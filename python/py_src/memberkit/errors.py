@@ -106,6 +106,11 @@ class UnknownMemberError(MemberkitError, ValueError):
     """A member id the book does not have (add them with ``set_member`` first)."""
 
 
+class LimitExceededError(MemberkitError):
+    """Work past one of memberkit's documented limits (more billing periods
+    of one account than one run bills, ...); the message says how to stay under it."""
+
+
 class BookingRefusedError(MemberkitError):
     """A booking command refused by a rule: full, outside the window, a limit, a restriction, ...;
     ``code`` says which (``"full"``, ``"booking_closed"``, ``"limit_reached"``, ...)."""
