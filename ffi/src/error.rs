@@ -346,6 +346,23 @@ mod tests {
     use std::ffi::CStr;
 
     #[test]
+    fn the_readme_error_table_lists_every_status_with_its_code_and_number() {
+        let readme = include_str!("../../README.md");
+        for status in MkStatus::ALL.into_iter().filter(|s| *s != MkStatus::Ok) {
+            let row = format!(
+                "| `{}` | `{}` ({}) |",
+                status.code(),
+                status.name().to_str().unwrap(),
+                status as c_int
+            );
+            assert!(
+                readme.contains(&row),
+                "README.md's Errors table lacks {row}"
+            );
+        }
+    }
+
+    #[test]
     fn every_status_has_its_own_name_matching_the_header_spelling() {
         for status in MkStatus::ALL {
             let name = unsafe { CStr::from_ptr(mk_status_str(status as c_int)) }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -53,6 +55,20 @@ def test_schedule(anchor: Any, unit: Any, count: Any, day: Any) -> None:
     _only_memberkit_or_type_errors(lambda: Schedule(anchor, unit, count))
     _only_memberkit_or_type_errors(lambda: Schedule(dt.date(2026, 1, 31)).next_after(day))
     _only_memberkit_or_type_errors(lambda: memberkit.add_months(day, count))
+
+
+def test_the_readme_error_table_names_every_exception_with_its_kind() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| `MK_STATUS_\w+` \(\d+\) \| `memberkit\.(\w+)` \|", readme, re.MULTILINE)
+    listed = {name: kind for kind, name in rows}
+    exported = {
+        name for name in memberkit.__all__ if isinstance(getattr(memberkit, name), type) and issubclass(getattr(memberkit, name), memberkit.MemberkitError)
+    }
+    assert set(listed) == exported - {"MemberkitError"}
+    # The classes the extension raises for each kind (python/src/errors.rs).
+    source = (Path(__file__).resolve().parents[1] / "src/errors.rs").read_text(encoding="utf-8")
+    raised = {name: re.sub(r"(?<!^)([A-Z])", r"_\1", variant).lower() for variant, name in re.findall(r'ErrorKind::(\w+) => "(\w+)"', source)}
+    assert raised == listed
 
 
 def test_error_hierarchy_and_kinds() -> None:
