@@ -3,8 +3,8 @@
 # tests (unit, property, doc and README examples, header drift), every fuzz
 # target for a few seconds, the C and C++ tests under sanitizers and
 # valgrind, the installed library as C and C++ hosts build against it (CMake
-# and pkg-config), the Python tests with stub checks, and the Python wheel as
-# a host installs it.
+# and pkg-config), the Python tests with stub checks, the Python wheel as
+# a host installs it, and the event-store example in SQLite and PostgreSQL.
 # Fails as soon as any part fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,9 +37,12 @@ step "Python tests"
 
 step "Python stubs (mypy.stubtest, mypy --strict)"
 .venv/bin/python -m mypy.stubtest memberkit._memberkit
-.venv/bin/python -m mypy --strict --no-incremental python/tests python/py_src/memberkit
+.venv/bin/python -m mypy --strict --no-incremental python/tests python/py_src/memberkit examples/event-store
 
 step "Python wheel: the one built above, installed into a fresh venv outside the tree, smoke-tested"
 scripts/test-wheel.sh
+
+step "A real database: the event-store example against SQLite and a throwaway PostgreSQL server"
+scripts/test-postgres.sh
 
 printf '\nall checks passed\n'
