@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test suite of memberkit: formatting, clippy, the Rust
-# tests (unit, property, doc and README examples, header drift), every fuzz
+# tests (unit, property, doc and README examples, header drift), the crate as
+# Rust hosts get it (packaged, documented, used from outside), every fuzz
 # target for a few seconds, the C and C++ tests under sanitizers and
 # valgrind, the installed library as C and C++ hosts build against it (CMake
 # and pkg-config), the Python tests with stub checks, the Python wheel as
@@ -19,6 +20,9 @@ cargo clippy -q --workspace --all-targets --all-features -- -D warnings
 
 step "Rust tests (core + ffi, with the header drift check)"
 cargo test -q --all-features
+
+step "Rust hosts: cargo package -p memberkit, cargo doc (warnings denied), a crate outside the workspace"
+scripts/test-rust-host.sh
 
 step "Fuzz targets, briefly (cargo-fuzz on stable via RUSTC_BOOTSTRAP=1; fuzz/README.md)"
 FUZZ_SEED=1 scripts/fuzz.sh 3
