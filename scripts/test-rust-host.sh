@@ -42,6 +42,7 @@ echo "docs in target/doc/memberkit ($((SECONDS - t0)) s)"
 step "examples/rust-host: a crate outside the workspace"
 t0=$SECONDS
 host=examples/rust-host
+cargo fmt --manifest-path "$host/Cargo.toml" --check
 cp Cargo.lock "$host/Cargo.lock"   # the workspace's versions: its built dependencies are reused
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

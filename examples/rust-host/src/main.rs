@@ -15,7 +15,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let mut member = Membership::default();
     let mut stored = Vec::new(); // the host's event table for this member
-    let join = Command::Join { plan: "regular".into(), start: date(2026, 4, 20)?, trial: false };
+    let join = Command::Join {
+        plan: "regular".into(),
+        start: date(2026, 4, 20)?,
+        trial: false,
+    };
     for event in decide(&member, &catalog, &join, date(2026, 4, 20)?)? {
         member = member.apply(&event);
         stored.push(event);
@@ -23,14 +27,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("member: {:?}, version {}", member.status, member.version);
 
     let mut account = BillingAccount::new("M-0001");
-    let documents = bill_in_place(&mut account, &stored, &catalog, &BillingConfig::default(), date(2026, 5, 1)?)?;
+    let documents = bill_in_place(
+        &mut account,
+        &stored,
+        &catalog,
+        &BillingConfig::default(),
+        date(2026, 5, 1)?,
+    )?;
     for document in &documents {
         println!("{} {} {}", document.id, document.date, document.total);
     }
-    let again = bill_in_place(&mut account, &stored, &catalog, &BillingConfig::default(), date(2026, 5, 1)?)?;
+    let again = bill_in_place(
+        &mut account,
+        &stored,
+        &catalog,
+        &BillingConfig::default(),
+        date(2026, 5, 1)?,
+    )?;
     println!("billing May 1 again: {} new", again.len());
 
-    let gold = Command::ChangePlan { plan: "gold".into(), when: memberkit::membership::ChangeTiming::Now };
+    let gold = Command::ChangePlan {
+        plan: "gold".into(),
+        when: memberkit::membership::ChangeTiming::Now,
+    };
     match decide(&member, &catalog, &gold, date(2026, 5, 2)?) {
         Ok(_) => return Err("a change to an unknown plan was accepted".into()),
         Err(refused) => {
@@ -40,7 +59,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let model = default_model()?;
-    for text in ["来月から休会したいのですが", "I want to cancel my membership"] {
+    for text in [
+        "来月から休会したいのですが",
+        "I want to cancel my membership",
+    ] {
         println!("{text:?}: {}", model.classify(text).intent);
     }
     Ok(())
