@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 import memberkit
 from memberkit import Money, testing
+from memberkit.booking import Book, Rules
+from memberkit.dunning import Policy, Receivables
 from memberkit.errors import MemberkitError
 from memberkit.membership import Catalog, Membership, Plan
 from memberkit.testing import MembershipHistory
@@ -169,3 +171,62 @@ def test_without_hypothesis_the_import_error_says_what_to_install(monkeypatch: p
     with pytest.raises(ImportError, match=r"pip install hypothesis") as raised:
         importlib.import_module("memberkit.testing")
     assert raised.value.name == "hypothesis"
+
+
+@settings(max_examples=80, deadline=None)
+@given(testing.dunning_policies())
+def test_dunning_policies_round_trip_through_json(policy: Policy) -> None:
+    assert Policy(policy.to_json()) == policy  # the Rust strategies' own example
+    assert Policy(policy.to_dict()) == policy
+
+
+@SLOW
+@given(testing.dunning_policies(), st.lists(st.tuples(testing.dunning_commands(), st.integers(0, 20)), max_size=30))
+def test_dunning_commands_are_accepted_or_refused_typed_and_replay(policy: Policy, commands: list[tuple[dict[str, Any], int]]) -> None:
+    account, at, stored = Receivables(policy), dt.date(2026, 1, 1), []
+    for command, gap in commands:
+        before = (account.state, account.version)
+        try:
+            stored.extend(account.execute(command, at))
+        except MemberkitError as refused:
+            assert refused.kind and (account.state, account.version) == before
+        at += dt.timedelta(days=gap)
+    replayed = Receivables(policy)
+    replayed.apply(stored)
+    assert (replayed.state, replayed.version) == (account.state, len(stored))
+
+
+@settings(max_examples=60, deadline=None)
+@given(testing.booking_rules())
+def test_booking_rules_round_trip_through_json(rules: Rules) -> None:
+    assert Rules(rules.to_json()) == rules
+    assert rules.policies == ["default"]
+
+
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+@SLOW
+@given(testing.booking_rules(), st.lists(st.tuples(testing.booking_commands(["s0", "s1"], ["m0", "m1", "m2"]), st.integers(0, 40)), max_size=30))
+def test_booking_commands_are_accepted_or_refused_typed_and_replay(rules: Rules, commands: list[tuple[dict[str, Any], int]]) -> None:
+    at = dt.datetime(2026, 6, 1, 9, tzinfo=JST)
+    book, stored = Book(), []
+    setup: list[dict[str, Any]] = [
+        {"type": "schedule_session", "session": {"id": f"s{n}", "capacity": 1 + n, "start": at + dt.timedelta(hours=16 + n), "end": at + dt.timedelta(hours=17 + n)}}
+        for n in range(2)
+    ]
+    setup += [{"type": "set_member", "member": f"m{n}", "eligibility": {"membership": {"from": dt.date(2026, 4, 1)}}} for n in range(3)]
+    for command in setup:
+        book, events = book.execute(rules, command, at)
+        stored.extend(events.to_list())
+    for command, minutes in commands:
+        try:
+            after, events = book.execute(rules, command, at)
+        except MemberkitError as refused:  # BookingRefusedError, UnknownMemberError, ...: typed, never another exception
+            assert refused.kind, refused
+        else:
+            assert after.version == book.version + len(events)
+            book = after
+            stored.extend(json.loads(events.to_json()))
+        at += dt.timedelta(minutes=minutes)
+    assert Book().apply(stored) == book

@@ -3,9 +3,10 @@
 They mirror the Rust crate's ``proptest`` feature (``memberkit::strategies``):
 money and currencies, dates (month ends and leap days included), intervals
 and schedules, valid plans and catalogs, membership commands (valid and
-invalid alike, as a state-machine test wants), and valid event histories,
-made by deciding generated commands one after another and keeping the
-events of those accepted. Plans and commands are plain dicts in
+invalid alike, as a state-machine test wants), valid event histories, made
+by deciding generated commands one after another and keeping the events of
+those accepted, and dunning policies and commands and booking rules and
+commands. Plans and commands are plain dicts in
 memberkit's JSON shape (amounts as ``{"amount": "8800", "currency": "JPY"}``,
 dates as :class:`datetime.date`), so ``json.dumps(plan, default=str)``
 stores one.
@@ -47,16 +48,22 @@ except ImportError as missing:  # pragma: no cover - exercised by scripts/test-w
     ) from missing
 
 from memberkit import CURRENCIES, Money, Schedule
+from memberkit.booking import Rules
+from memberkit.dunning import Policy
 from memberkit.errors import MemberkitError
 from memberkit.membership import Catalog, Membership
 
 __all__ = [
     "MembershipHistory",
     "Step",
+    "booking_commands",
+    "booking_rules",
     "catalog_plans",
     "catalogs",
     "currencies",
     "dates",
+    "dunning_commands",
+    "dunning_policies",
     "intervals",
     "membership_commands",
     "membership_histories",
@@ -375,3 +382,165 @@ def membership_histories(
     if max_gap_days < 0:
         raise ValueError(f"max_gap_days {max_gap_days}: expected 0 or more")
     return _history(catalog_plans() if plans is None else plans, start, min_commands, max_commands, max_gap_days)
+
+
+_ACTIONS: list[tuple[int, SearchStrategy[dict[str, str]]]] = [
+    (4, st.just({"action": "retry"})),
+    (3, st.sampled_from(["email", "sms", "push", "letter"]).map(lambda c: {"action": "remind", "channel": c, "template": f"t_{c}"})),
+    (2, st.sampled_from(["no_new_bookings", "no_guests"]).map(lambda r: {"action": "restrict", "restriction": r})),
+    (2, st.just({"action": "suspend"})),
+    (1, st.just({"action": "cancel"})),
+    (1, st.just({"action": "send_to_collection"})),
+    (1, st.just({"action": "write_off"})),
+]
+_STANDINGS = ["past_due", "suspended", "cancelled"]
+
+
+def _weighted(choices: list[tuple[int, SearchStrategy[Any]]]) -> SearchStrategy[Any]:
+    return st.one_of(*(strategy for weight, strategy in choices for _ in range(weight)))
+
+
+@st.composite
+def _dunning_policy(draw: DrawFn) -> dict[str, Any]:
+    grace = draw(st.integers(0, 5))
+    debit = draw(st.booleans())
+    steps = []
+    for day, action in draw(st.lists(st.tuples(st.integers(0, 59), _weighted(_ACTIONS)), max_size=7)):
+        if debit and action["action"] == "retry":
+            continue  # collect-with-next-debit retries nothing by card
+        escalates = action["action"] not in ("retry", "remind")
+        steps.append({"day": max(day, grace) if escalates else day, **action})
+    rung = st.tuples(st.none() | st.integers(1, 3), st.none() | st.integers(1, 29_999), st.none() | st.integers(1, 59), st.sampled_from(_STANDINGS))
+    rungs = [r for r in draw(st.lists(rung, max_size=2)) if r[:3] != (None, None, None)]
+    rungs.sort(key=lambda r: -_STANDINGS.index(r[3]))  # the gravest first: the first match wins
+    ladder = []
+    for i, (invoices, balance, days, standing) in enumerate(rungs):
+        rule: dict[str, Any] = {"name": f"s{i}", "standing": standing}
+        if invoices is not None:
+            rule["unpaid_invoices"] = invoices
+        if balance is not None:
+            rule["unpaid_balance"] = {"amount": str(balance), "currency": "JPY"}
+        if days is not None:
+            rule["days_since_oldest_unpaid"] = days
+        ladder.append(rule)
+    policy: dict[str, Any] = {
+        "currency": "JPY",
+        "count_from": draw(st.sampled_from(["due_date", "first_failure"])),
+        "grace_days": grace,
+        "retry_timing": {"skip_weekends": draw(st.booleans()), "holidays": ["2026-05-04", "2026-05-05"],
+                         "on_or_after_day": draw(st.none() | st.integers(1, 31))},
+        "collect_with_next_debit": debit,
+        "invoice_while_suspended": draw(st.booleans()),
+        "after_last_retry": "stay_past_due" if debit else draw(st.sampled_from(["stay_past_due", "mark_unpaid", "cancel"])),
+        "steps": steps,
+        "ladder": ladder,
+    }
+    retries = draw(st.none() | st.integers(0, 4))
+    if retries is not None:
+        policy["max_retries"] = retries
+    return policy
+
+
+def _valid_policy(policy: dict[str, Any]) -> bool:
+    try:
+        Policy(policy)
+    except MemberkitError:
+        return False
+    return True
+
+
+def dunning_policies() -> SearchStrategy[Policy]:
+    """A valid dunning :class:`~memberkit.dunning.Policy` in yen: random steps,
+    grace period, retry timing, ladder, and either card retries or
+    collect-with-next-debit (the Rust ``strategies::dunning_policy``)."""
+    return _dunning_policy().filter(_valid_policy).map(Policy)
+
+
+def dunning_commands(start: dt.date = dt.date(2026, 1, 1)) -> SearchStrategy[dict[str, Any]]:
+    """A dunning command on one of a few invoices (``i0``..``i3``) and payment
+    ids (``p0``..``p5``, so duplicates occur), in yen: valid and invalid
+    alike. Invoices fall due up to 200 days after ``start``."""
+    invoice = st.sampled_from(["i0", "i1", "i2", "i3"])
+    yen = st.integers(1, 11_999).map(lambda n: Money(n, "JPY"))
+    due = st.integers(0, 199).map(lambda n: start + dt.timedelta(days=n))
+    return _weighted(
+        [
+            (3, st.fixed_dictionaries({"type": st.just("invoice_issued"), "invoice": invoice, "amount": yen, "due": due})),
+            (3, st.fixed_dictionaries({"type": st.just("payment_failed"), "invoice": invoice, "amount": yen,
+                                       "decline": st.sampled_from(["soft", "hard"]), "code": st.none()})),
+            (3, st.fixed_dictionaries({"type": st.just("payment_succeeded"), "payment": st.sampled_from([f"p{n}" for n in range(6)]),
+                                       "invoice": invoice, "amount": yen})),
+            (1, st.just({"type": "payment_method_updated"})),
+            (1, invoice.map(lambda i: {"type": "invoice_voided", "invoice": i})),
+            (1, invoice.map(lambda i: {"type": "invoice_written_off", "invoice": i})),
+            (3, st.just({"type": "advance"})),
+        ]
+    )
+
+
+def _penalty() -> SearchStrategy[dict[str, Any]]:
+    fee = st.integers(1, 4_999).map(lambda n: {"kind": "fee", "amount": {"amount": str(n), "currency": "JPY"}})
+    return st.sampled_from([{"kind": "forfeit_credit"}, {"kind": "none"}]) | fee
+
+
+def booking_rules() -> SearchStrategy[Rules]:
+    """Booking :class:`~memberkit.booking.Rules` with one random ``"default"``
+    policy (windows, cutoffs, promotion mode, priority, penalties, credit
+    consumption, parties), with or without limits and strikes (the Rust
+    ``strategies::booking_rules``)."""
+    promotion = st.just({"mode": "automatic"}) | st.integers(1, 239).map(lambda m: {"mode": "offer", "hold_minutes": m})
+    policy = st.fixed_dictionaries(
+        {
+            "opens_days_before": st.none() | st.integers(1, 29),
+            "closes_minutes_before": st.integers(0, 119),
+            "late_cancel_minutes_before": st.integers(0, 2_879),
+            "late_cancel": _penalty(),
+            "no_show": _penalty(),
+            "promotion": promotion,
+            "waitlist_cutoff_minutes_before": st.integers(0, 239),
+            "promoted_grace_minutes": st.integers(0, 119),
+            "priority": st.sampled_from(["arrival", "tier"]),
+            "check_in_opens_minutes_before": st.integers(0, 89),
+            "no_show_after_minutes": st.integers(0, 59),
+            "consume_credit": st.sampled_from(["booking", "check_in"]),
+            "max_party": st.integers(1, 3),
+        }
+    )
+    limits = st.fixed_dictionaries(
+        {"max_future_bookings": st.none() | st.integers(1, 4), "per_day": st.none() | st.integers(1, 3), "per_week": st.none() | st.integers(1, 7)}
+    )
+    strikes = st.none() | st.fixed_dictionaries(
+        {"count": st.integers(1, 3), "within_days": st.integers(1, 29), "lock_days": st.integers(1, 9), "late_cancels": st.booleans()}
+    )
+    return st.builds(lambda p, lim, s: Rules({"policies": {"default": p}, "limits": lim, "strikes": s}), policy, limits, strikes)
+
+
+def booking_commands(sessions: Sequence[str], members: Sequence[str]) -> SearchStrategy[dict[str, Any]]:
+    """A booking command on the given sessions and members: valid and invalid
+    alike (unknown ids are not generated), weighted as the Rust
+    ``strategies::booking_command`` is."""
+    if not sessions or not members:
+        raise ValueError("sessions and members: expected at least one of each")
+    pair = st.fixed_dictionaries({"session": st.sampled_from(list(sessions)), "member": st.sampled_from(list(members))})
+    party = _weighted([(4, st.just(1)), (1, st.integers(2, 3))])
+
+    def with_type(kind: str, **more: SearchStrategy[Any]) -> SearchStrategy[dict[str, Any]]:
+        return st.builds(lambda p, extra: {"type": kind, **p, **extra}, pair, st.fixed_dictionaries(more))
+
+    capacity = st.fixed_dictionaries(
+        {"type": st.just("change_capacity"), "session": st.sampled_from(list(sessions)), "capacity": st.integers(0, 5), "force": st.booleans()}
+    )
+    return _weighted(
+        [
+            (6, with_type("book", party=party)),
+            (5, with_type("join_waitlist", party=party)),
+            (6, with_type("cancel", by=st.sampled_from(["member", "staff"]))),
+            (1, with_type("leave_waitlist")),
+            (2, with_type("accept_offer")),
+            (1, with_type("decline_offer")),
+            (2, with_type("check_in")),
+            (1, with_type("mark_no_show")),
+            (1, capacity),
+            (3, st.just({"type": "advance"})),
+        ]
+    )
