@@ -14,9 +14,10 @@ import memberkit.chat
 import memberkit.dunning
 import memberkit.intent
 import memberkit.membership
+import memberkit.testing
 
 
-@pytest.mark.parametrize("module", [memberkit, memberkit.membership, memberkit.billing, memberkit.booking, memberkit.chat, memberkit.dunning, memberkit.intent], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [memberkit, memberkit.membership, memberkit.billing, memberkit.booking, memberkit.chat, memberkit.dunning, memberkit.intent, memberkit.testing], ids=lambda m: m.__name__)
 def test_docstring_examples(module: types.ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0, f"{module.__name__} has no examples"
