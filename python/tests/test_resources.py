@@ -66,17 +66,21 @@ def one_of_each(model: intent.Model) -> None:
 def test_a_hundred_thousand_cycles_of_every_handle_keep_the_resident_size_flat() -> None:
     model = intent.train(EXAMPLES)
     grown = []
-    for _ in range(4):
+    for _ in range(8):
         gc.collect()
         before = resident_bytes()
-        for _ in range(25_000):
+        for _ in range(12_500):
             one_of_each(model)
         gc.collect()
         grown.append(resident_bytes() - before)
-    # The allocators' pools may still grow once (after the other tests, by up
-    # to a few MB in the first half); a leak grows every window alike: losing
-    # even 40 bytes a cycle grows the last two windows by 2 MB.
-    assert sum(grown[2:]) < 2 * 1024 * 1024, f"resident size grew by {[g // 1024 for g in grown]} KB a window of 25,000 cycles"
+    # A leak grows every window alike: losing even 20 bytes a cycle grows each
+    # by 250 KB. The allocators grow and give back memory in steps instead
+    # (mimalloc's 4 MiB segments, purged and touched again; Python's arenas):
+    # after the rest of the suite a window now and then moved by 4-5 MB, the
+    # ones around it by nothing.
+    report = f"resident size grew by {[g // 1024 for g in grown]} KB a window of 12,500 cycles"
+    assert min(grown[4:]) < 256 * 1024, report
+    assert sum(grown[4:]) < 16 * 1024 * 1024, report
 
 
 def test_a_model_made_and_dropped_many_times_keeps_the_resident_size_flat() -> None:
