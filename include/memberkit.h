@@ -172,6 +172,15 @@ typedef enum MkStatus {
 } MkStatus;
 
 /**
+ * An account's billing ledger: what has been billed, the documents issued,
+ * the credit carried forward, the host's charges and discounts. A run
+ * (mk_bill_run) updates it in place. Not to be shared between threads
+ * while a run bills it; reading it (mk_account_to_json) from many threads
+ * at once is safe.
+ */
+typedef struct MkAccount MkAccount;
+
+/**
  * The member chatbot: an intent model, the club's catalog, billing and
  * names, and the chat config. Immutable once made: a
  * `const MkAssistant *` may be used from many threads at once (each
@@ -184,6 +193,12 @@ typedef struct MkAssistant MkAssistant;
  * may be used from many threads at once.
  */
 typedef struct MkBillingConfig MkBillingConfig;
+
+/**
+ * The results of mk_bill_run: for each account in order, the documents
+ * issued or the error. Immutable: readable from many threads at once.
+ */
+typedef struct MkBillingRun MkBillingRun;
 
 /**
  * A book of sessions and members kept in process, with its rules (a copy of
@@ -223,6 +238,12 @@ typedef struct MkChatReading MkChatReading;
  * used from many threads at once.
  */
 typedef struct MkDunningPolicy MkDunningPolicy;
+
+/**
+ * A membership's events, parsed once. Immutable: one log may be passed for
+ * many accounts and read by runs on many threads at once.
+ */
+typedef struct MkEventLog MkEventLog;
 
 /**
  * An intent model. Immutable once made: a `const MkIntentModel *` may be
@@ -276,6 +297,244 @@ typedef struct MkMoney {
 typedef uint32_t MkRounding;
 
 /**
+ * A run's size.
+ */
+typedef struct MkBillingRunSummary {
+  /**
+   * The accounts given to the run.
+   */
+  size_t accounts;
+  /**
+   * The documents issued, over every account.
+   */
+  size_t documents;
+  /**
+   * The accounts that failed.
+   */
+  size_t failed;
+} MkBillingRunSummary;
+
+/**
+ * A borrowed UTF-8 string: `len` bytes at `ptr`, not NUL-terminated
+ * (print with `"%.*s", (int)s.len, s.ptr`). `ptr` is NULL, and `len` 0,
+ * for a value that is absent.
+ */
+typedef struct MkStr {
+  /**
+   * The first byte, or NULL when absent.
+   */
+  const char *ptr;
+  /**
+   * The number of bytes.
+   */
+  size_t len;
+} MkStr;
+
+/**
+ * One account's outcome in a run.
+ */
+typedef struct MkBillingOutcome {
+  /**
+   * MK_STATUS_OK, or why the account was not billed (it is left as it was).
+   */
+  enum MkStatus status;
+  /**
+   * The number of documents issued to it (0 on a failure).
+   */
+  size_t documents;
+  /**
+   * The error's message; empty on success.
+   */
+  struct MkStr message;
+  /**
+   * The error's stable code (as mk_last_error_code); empty on success.
+   */
+  struct MkStr code;
+} MkBillingOutcome;
+
+/**
+ * The kind of a document: one of the MK_DOCUMENT_* values.
+ */
+typedef uint32_t MkDocumentKind;
+
+/**
+ * An invoice or credit note. Its lines and taxes are read with
+ * mk_billing_run_line and mk_billing_run_tax.
+ */
+typedef struct MkDocument {
+  /**
+   * Stable id: `{account}-{YYYYMMDD}-{n}`.
+   */
+  struct MkStr id;
+  /**
+   * MK_DOCUMENT_INVOICE or MK_DOCUMENT_CREDIT_NOTE.
+   */
+  MkDocumentKind kind;
+  /**
+   * The account billed.
+   */
+  struct MkStr account;
+  /**
+   * The issue date.
+   */
+  struct MkDate date;
+  /**
+   * When it is collected (invoices) or settled (credit notes).
+   */
+  struct MkDate collection_date;
+  /**
+   * For a credit note: the id of the invoice it corrects; absent otherwise.
+   */
+  struct MkStr corrects;
+  /**
+   * The number of lines.
+   */
+  size_t lines;
+  /**
+   * The number of tax summaries (one per rate and inclusion).
+   */
+  size_t taxes;
+  /**
+   * Lines plus tax not included in them; negative for credit notes.
+   */
+  struct MkMoney total;
+  /**
+   * Earlier credit used to pay this invoice.
+   */
+  struct MkMoney credit_applied;
+  /**
+   * What is paid back to the member (refund credit notes).
+   */
+  struct MkMoney refund;
+  /**
+   * What is to be collected.
+   */
+  struct MkMoney amount_due;
+} MkDocument;
+
+/**
+ * What a line bills: one of the MK_LINE_* values.
+ */
+typedef uint32_t MkLineKind;
+
+/**
+ * The days from `start` (included) to `end` (excluded).
+ */
+typedef struct MkPeriod {
+  /**
+   * The first day.
+   */
+  struct MkDate start;
+  /**
+   * The day after the last day.
+   */
+  struct MkDate end;
+} MkPeriod;
+
+/**
+ * How a line's share of its full price was found: one of the
+ * MK_PRORATION_* values.
+ */
+typedef uint32_t MkProrationKind;
+
+/**
+ * A consumption-tax rate category: one of the MK_TAX_RATE_* values.
+ */
+typedef uint32_t MkTaxRate;
+
+/**
+ * One line of a document. Credits are negative.
+ */
+typedef struct MkLine {
+  /**
+   * What it bills, in words.
+   */
+  struct MkStr description;
+  /**
+   * One of the MK_LINE_* values.
+   */
+  MkLineKind kind;
+  /**
+   * The plan it comes from (empty for a host's charge).
+   */
+  struct MkStr plan;
+  /**
+   * Whether `period` holds the days the line covers (period fees).
+   */
+  bool has_period;
+  /**
+   * The days it covers, when `has_period`.
+   */
+  struct MkPeriod period;
+  /**
+   * How many.
+   */
+  uint32_t quantity;
+  /**
+   * The full price the line is a share of.
+   */
+  struct MkMoney unit_price;
+  /**
+   * One of the MK_PRORATION_* values.
+   */
+  MkProrationKind proration;
+  /**
+   * For MK_PRORATION_SHARE: the part billed (days), else 0.
+   */
+  uint32_t proration_part;
+  /**
+   * For MK_PRORATION_SHARE: the whole it is a part of, else 0.
+   */
+  uint32_t proration_whole;
+  /**
+   * The amount; negative for credits.
+   */
+  struct MkMoney amount;
+  /**
+   * One of the MK_TAX_RATE_* values.
+   */
+  MkTaxRate tax_rate;
+  /**
+   * Whether the amount includes the tax (内税) or not (外税).
+   */
+  bool tax_included;
+  /**
+   * Whether the line gives back what an earlier document charged.
+   */
+  bool credit;
+} MkLine;
+
+/**
+ * The consumption tax of one rate on a document, rounded once.
+ */
+typedef struct MkTaxSummary {
+  /**
+   * One of the MK_TAX_RATE_* values.
+   */
+  MkTaxRate rate;
+  /**
+   * The rate as `percent_mantissa × 10^-percent_scale` (0.10: 10 and 2).
+   */
+  int64_t percent_mantissa;
+  /**
+   * See `percent_mantissa`.
+   */
+  uint32_t percent_scale;
+  /**
+   * Whether the lines' amounts include the tax.
+   */
+  bool included;
+  /**
+   * The sum of the lines' amounts at this rate.
+   */
+  struct MkMoney taxable;
+  /**
+   * The tax on them.
+   */
+  struct MkMoney tax;
+} MkTaxSummary;
+
+/**
  * The unit of an interval: one of the MK_INTERVAL_UNIT_* values.
  */
 typedef uint32_t MkIntervalUnit;
@@ -321,18 +580,79 @@ typedef struct MkSchedule {
 } MkSchedule;
 
 /**
- * The days from `start` (included) to `end` (excluded).
+ * An invoice: charges, possibly with credits netted in.
  */
-typedef struct MkPeriod {
-  /**
-   * The first day.
-   */
-  struct MkDate start;
-  /**
-   * The day after the last day.
-   */
-  struct MkDate end;
-} MkPeriod;
+#define MK_DOCUMENT_INVOICE 0
+
+/**
+ * A credit note: credits only.
+ */
+#define MK_DOCUMENT_CREDIT_NOTE 1
+
+/**
+ * The plan fee for (part of) a period.
+ */
+#define MK_LINE_PLAN_FEE 0
+
+/**
+ * The pause fee (休会費) for (part of) a paused period.
+ */
+#define MK_LINE_PAUSE_FEE 1
+
+/**
+ * The admission fee (入会金).
+ */
+#define MK_LINE_ADMISSION_FEE 2
+
+/**
+ * The trial's price.
+ */
+#define MK_LINE_TRIAL_FEE 3
+
+/**
+ * The early-termination fee of a cancel inside the minimum term.
+ */
+#define MK_LINE_EARLY_TERMINATION_FEE 4
+
+/**
+ * A one-off charge the host added to the account.
+ */
+#define MK_LINE_CHARGE 5
+
+/**
+ * A discount on a plan fee (negative).
+ */
+#define MK_LINE_DISCOUNT 6
+
+/**
+ * The standard rate (10 %).
+ */
+#define MK_TAX_RATE_STANDARD 0
+
+/**
+ * The reduced rate (8 %).
+ */
+#define MK_TAX_RATE_REDUCED 1
+
+/**
+ * Not taxed.
+ */
+#define MK_TAX_RATE_EXEMPT 2
+
+/**
+ * The full price: not prorated.
+ */
+#define MK_PRORATION_NONE 0
+
+/**
+ * `part / whole` of the price (日割り: days of the period).
+ */
+#define MK_PRORATION_SHARE 1
+
+/**
+ * A first period the business does not charge.
+ */
+#define MK_PRORATION_FREE 2
 
 /**
  * Calendar days.
@@ -438,6 +758,80 @@ enum MkStatus mk_bill_batch(const struct MkCatalog *catalog, const struct MkBill
  * `out` is writable.
  */
 enum MkStatus mk_prorate(struct MkMoney price, uint32_t part, uint32_t whole, MkRounding rounding_mode, struct MkMoney *out);
+
+/**
+ * Bills `count` accounts through `through` (included), each with its
+ * membership's events (`logs[i]` for `accounts[i]`; one log may serve
+ * many accounts), recording each run in its `MkAccount`; writes the
+ * results to `*out_run` (free with mk_billing_run_free). An account that
+ * fails is left as it was and does not stop the others: its outcome holds
+ * the error. The same account twice is MK_STATUS_INVALID_ARGUMENT, and
+ * nothing is billed.
+ *
+ * # Safety
+ * Handles are live; `accounts` and `logs` point to `count` handles each
+ * (either may be NULL when `count` is 0); no other thread uses the
+ * accounts during the call; `out_run` is writable.
+ */
+enum MkStatus mk_bill_run(const struct MkCatalog *catalog, const struct MkBillingConfig *config, struct MkAccount *const *accounts, const struct MkEventLog *const *logs, size_t count, struct MkDate through, struct MkBillingRun **out_run);
+
+/**
+ * Writes the run's size to `*out`.
+ *
+ * # Safety
+ * `run` is a live handle; `out` is writable.
+ */
+enum MkStatus mk_billing_run_summary(const struct MkBillingRun *run, struct MkBillingRunSummary *out);
+
+/**
+ * Writes the outcome of the run's `account`-th account to `*out`.
+ *
+ * # Safety
+ * `run` is a live handle; `out` is writable.
+ */
+enum MkStatus mk_billing_run_outcome(const struct MkBillingRun *run, size_t account, struct MkBillingOutcome *out);
+
+/**
+ * Writes the `index`-th document issued to the run's `account`-th account
+ * to `*out`.
+ *
+ * # Safety
+ * `run` is a live handle; `out` is writable.
+ */
+enum MkStatus mk_billing_run_document(const struct MkBillingRun *run, size_t account, size_t index, struct MkDocument *out);
+
+/**
+ * Writes line `line` of a document (as mk_billing_run_document) to `*out`.
+ *
+ * # Safety
+ * `run` is a live handle; `out` is writable.
+ */
+enum MkStatus mk_billing_run_line(const struct MkBillingRun *run, size_t account, size_t index, size_t line, struct MkLine *out);
+
+/**
+ * Writes tax summary `tax` of a document (as mk_billing_run_document) to `*out`.
+ *
+ * # Safety
+ * `run` is a live handle; `out` is writable.
+ */
+enum MkStatus mk_billing_run_tax(const struct MkBillingRun *run, size_t account, size_t index, size_t tax, struct MkTaxSummary *out);
+
+/**
+ * Writes a document (as mk_billing_run_document) as JSON, the form
+ * mk_bill returns, to `*out_json` (free with mk_string_free).
+ *
+ * # Safety
+ * `run` is a live handle; `out_json` is writable.
+ */
+enum MkStatus mk_billing_run_document_json(const struct MkBillingRun *run, size_t account, size_t index, char **out_json);
+
+/**
+ * Frees a run and every string it lent. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `run` is NULL or a handle from mk_bill_run not yet freed.
+ */
+void mk_billing_run_free(struct MkBillingRun *run);
 
 /**
  * Reads booking rules from JSON (`{}` for the defaults) and writes a new
@@ -1007,6 +1401,80 @@ void mk_router_free(struct MkRouter *router);
  * `router` is a live handle; strings are NUL-terminated (`conversation_json` may be NULL); `out_decision` is writable.
  */
 enum MkStatus mk_router_route(const struct MkRouter *router, const char *conversation_json, const char *message, bool verified, struct MkDate today, char **out_decision);
+
+/**
+ * Makes a new account named `account_id` that has been billed nothing and
+ * writes it to `*out`; free it with mk_account_free.
+ *
+ * # Safety
+ * `account_id` is a NUL-terminated string; `out` is writable.
+ */
+enum MkStatus mk_account_new(const char *account_id, struct MkAccount **out);
+
+/**
+ * Reads an account stored with mk_account_to_json (or the `account` of
+ * mk_bill's result) and writes it to `*out`; free it with mk_account_free.
+ *
+ * # Safety
+ * `account_json` is a NUL-terminated string; `out` is writable.
+ */
+enum MkStatus mk_account_from_json(const char *account_json, struct MkAccount **out);
+
+/**
+ * Writes the account as JSON, to store until the next run, to `*out_json`
+ * (free with mk_string_free).
+ *
+ * # Safety
+ * `account` is a live handle; `out_json` is writable.
+ */
+enum MkStatus mk_account_to_json(const struct MkAccount *account, char **out_json);
+
+/**
+ * Adds one-off charges to the account: `charges_json` is an array of
+ * `{"id", "on", "description", "amount", "tax"}`, each billed once, on its
+ * date. Nothing is added when one is invalid.
+ *
+ * # Safety
+ * `account` is a live handle not being billed; `charges_json` is NUL-terminated.
+ */
+enum MkStatus mk_account_add_charges(struct MkAccount *account, const char *charges_json);
+
+/**
+ * Adds discounts on the plan fee to the account: `discounts_json` is an
+ * array of `{"id", "description", "from", "periods", "off"}`. Nothing is
+ * added when one is invalid.
+ *
+ * # Safety
+ * `account` is a live handle not being billed; `discounts_json` is NUL-terminated.
+ */
+enum MkStatus mk_account_add_discounts(struct MkAccount *account, const char *discounts_json);
+
+/**
+ * Frees an account. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `account` is NULL or a handle from mk_account_new/mk_account_from_json
+ * not yet freed and not being billed.
+ */
+void mk_account_free(struct MkAccount *account);
+
+/**
+ * Reads a membership's events (the JSON array its decisions returned) once
+ * and writes the log to `*out`; free it with mk_event_log_free.
+ *
+ * # Safety
+ * `events_json` is a NUL-terminated string; `out` is writable.
+ */
+enum MkStatus mk_event_log_new(const char *events_json, struct MkEventLog **out);
+
+/**
+ * Frees an event log. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `log` is NULL or a handle from mk_event_log_new not yet freed, which no
+ * run is reading.
+ */
+void mk_event_log_free(struct MkEventLog *log);
 
 /**
  * Reads a catalog from a JSON array of plans and writes a new handle to

@@ -26,6 +26,7 @@
 #include "memberkit/error.hpp"
 
 #include "memberkit/billing.hpp"
+#include "memberkit/billing_run.hpp"
 #include "memberkit/booking.hpp"
 #include "memberkit/calendar.hpp"
 #include "memberkit/chat.hpp"

@@ -17,7 +17,7 @@ cc_c() { local target=$1; shift; gcc -std=c11 "${warn[@]}" "${san[@]}" -Iinclude
 cc_c "$out/test_c" tests/c/test_memberkit.c
 cc_c "$out/test_booking" tests/c/test_booking.c
 cc_c "$out/test_chat" tests/c/test_chat.c
-cc_c "$out/test_vectors" tests/c/test_vectors.c tests/c/vectors_booking.c tests/c/vectors_chat.c
+cc_c "$out/test_vectors" tests/c/test_vectors.c tests/c/vectors_billing_run.c tests/c/vectors_booking.c tests/c/vectors_chat.c
 g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$out/test_cpp"
 g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_wrapper.cpp "$lib" "${libs[@]}" -o "$out/test_wrapper"
 # The header alone must compile as C11 and as C++17, and the C++ wrapper and
@@ -50,7 +50,7 @@ mkdir -p "$vg"
 plain=(-g -O1)
 gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_memberkit.c "$lib" "${libs[@]}" -o "$vg/test_c"
 gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_booking.c "$lib" "${libs[@]}" -o "$vg/test_booking"
-gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_vectors.c tests/c/vectors_booking.c tests/c/vectors_chat.c "$lib" "${libs[@]}" \
+gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_vectors.c tests/c/vectors_billing_run.c tests/c/vectors_booking.c tests/c/vectors_chat.c "$lib" "${libs[@]}" \
     -o "$vg/test_vectors"
 g++ -std=c++17 "${warn[@]}" "${plain[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$vg/test_cpp"
 g++ -std=c++17 "${warn[@]}" "${plain[@]}" -Iinclude tests/cpp/test_wrapper.cpp "$lib" "${libs[@]}" -o "$vg/test_wrapper"

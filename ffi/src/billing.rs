@@ -52,7 +52,9 @@ pub unsafe extern "C" fn mk_billing_config_free(config: *mut MkBillingConfig) {
 
 /// # Safety
 /// `config` is NULL or a live handle.
-unsafe fn config_ref<'a>(config: *const MkBillingConfig) -> Result<&'a BillingConfig, Failure> {
+pub(crate) unsafe fn config_ref<'a>(
+    config: *const MkBillingConfig,
+) -> Result<&'a BillingConfig, Failure> {
     // SAFETY: a live handle by the caller's contract.
     unsafe { config.as_ref() }
         .map(|c| &c.0)

@@ -74,7 +74,7 @@ pub(crate) fn to_date(d: MkDate) -> Result<NaiveDate, Failure> {
     Ok(calendar::date(d.year, d.month, d.day)?)
 }
 
-fn to_c(d: NaiveDate) -> MkDate {
+pub(crate) fn to_c(d: NaiveDate) -> MkDate {
     MkDate {
         year: d.year(),
         month: d.month(),

@@ -9,24 +9,28 @@
 #[macro_use]
 mod guard;
 mod billing;
+mod billing_run;
 mod booking;
 mod calendar;
 mod chat;
 mod dunning;
 mod error;
 mod intent;
+mod ledger;
 mod membership;
 mod money;
 mod strings;
 mod version;
 
 pub use billing::*;
+pub use billing_run::*;
 pub use booking::*;
 pub use calendar::*;
 pub use chat::*;
 pub use dunning::*;
 pub use error::*;
 pub use intent::*;
+pub use ledger::*;
 pub use membership::*;
 pub use money::*;
 pub use strings::*;

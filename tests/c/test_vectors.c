@@ -2,8 +2,9 @@
  * - tests/vectors/membership.json: each step's outcome (the status of a
  *   refused command, the event types of an accepted one) and each case's
  *   final status.
- * - tests/vectors/billing.json: the id, total and amount due of every
- *   document issued, in order.
+ * - tests/vectors/billing.json: every document issued, in order (id, kind,
+ *   dates, lines, taxes, amounts), by mk_bill; and by the typed run
+ *   (mk_bill_run), which must read as mk_bill's (vectors_billing_run.c).
  * - tests/vectors/dunning.json: each step's events and the membership
  *   commands they call for (compared as JSON), or the status of a refused
  *   command; each case's final standing, restrictions, unpaid balance,
@@ -261,6 +262,10 @@ static void replay_billing_case(const MkCatalog *catalog, const char *configs, c
     char *state = NULL, *events = NULL;
     const char *saved = js_get(c, "account");
     char *account = saved ? js_copy(saved) : NULL;
+    MkAccount *typed = NULL; /* the same ledger, billed by mk_bill_run */
+    if ((saved ? mk_account_from_json(account, &typed) : mk_account_new("A", &typed)) != MK_STATUS_OK) {
+        fail(name, -1, "typed account", mk_last_error_message(), "ok");
+    }
     const char *expected = js_first(js_get(c, "documents"));
     int doc_no = 0;
     for (int i = 0; i < n_days; i++) {
@@ -286,6 +291,7 @@ static void replay_billing_case(const MkCatalog *catalog, const char *configs, c
                 fail(name, doc_no, "bill", mk_last_error_message(), "ok");
                 continue;
             }
+            if (check_typed_run(name, doc_no, catalog, config, typed, events ? events : "[]", day, run)) passed++;
             for (const char *doc = js_first(js_get(run, "documents")); doc; doc = js_next(doc), doc_no++) {
                 if (!expected) {
                     char *id = js_copy(js_get(doc, "id"));
@@ -303,6 +309,7 @@ static void replay_billing_case(const MkCatalog *catalog, const char *configs, c
         }
     }
     if (expected) fail(name, doc_no, "documents", "fewer", "more");
+    mk_account_free(typed);
     free(account);
     free(events);
     mk_string_free(state);
