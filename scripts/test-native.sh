@@ -17,6 +17,7 @@ cc_c() { local target=$1; shift; gcc -std=c11 "${warn[@]}" "${san[@]}" -Iinclude
 cc_c "$out/test_c" tests/c/test_memberkit.c
 cc_c "$out/test_booking" tests/c/test_booking.c
 cc_c "$out/test_chat" tests/c/test_chat.c
+cc_c "$out/test_billing_run" tests/c/test_billing_run.c
 cc_c "$out/test_vectors" tests/c/test_vectors.c tests/c/vectors_billing_run.c tests/c/vectors_booking.c tests/c/vectors_chat.c
 g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$out/test_cpp"
 g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_wrapper.cpp "$lib" "${libs[@]}" -o "$out/test_wrapper"
@@ -36,6 +37,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$out/test_c"
 "$out/test_booking"
 "$out/test_chat"
+"$out/test_billing_run"
 "$out/test_vectors" tests/vectors/membership.json tests/vectors/billing.json tests/vectors/dunning.json \
     tests/vectors/booking.json tests/vectors/chat.json
 "$out/test_cpp"
@@ -50,6 +52,7 @@ mkdir -p "$vg"
 plain=(-g -O1)
 gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_memberkit.c "$lib" "${libs[@]}" -o "$vg/test_c"
 gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_booking.c "$lib" "${libs[@]}" -o "$vg/test_booking"
+gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_billing_run.c "$lib" "${libs[@]}" -o "$vg/test_billing_run"
 gcc -std=c11 "${warn[@]}" "${plain[@]}" -Iinclude tests/c/test_vectors.c tests/c/vectors_billing_run.c tests/c/vectors_booking.c tests/c/vectors_chat.c "$lib" "${libs[@]}" \
     -o "$vg/test_vectors"
 g++ -std=c++17 "${warn[@]}" "${plain[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$vg/test_cpp"
@@ -69,6 +72,7 @@ if "${memcheck[@]}" "$vg/leaks" 2>/dev/null; then
 fi
 "${memcheck[@]}" "$vg/test_c"
 "${memcheck[@]}" "$vg/test_booking"
+"${memcheck[@]}" "$vg/test_billing_run"
 "${memcheck[@]}" "$vg/test_vectors" tests/vectors/membership.json tests/vectors/billing.json tests/vectors/dunning.json \
     tests/vectors/booking.json
 "${memcheck[@]}" "$vg/test_cpp"

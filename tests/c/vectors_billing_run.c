@@ -85,7 +85,7 @@ static int line_is(const MkLine *l, const char *p) {
 
 /* The decimal mantissa × 10^-scale as text: 10, 2 -> "0.10". */
 static void decimal_text(int64_t mantissa, uint32_t scale, char *out, size_t len) {
-    char digits[32];
+    char digits[24];
     snprintf(digits, sizeof digits, "%lld", (long long)(mantissa < 0 ? -mantissa : mantissa));
     size_t n = strlen(digits);
     const char *sign = mantissa < 0 ? "-" : "";
@@ -94,14 +94,14 @@ static void decimal_text(int64_t mantissa, uint32_t scale, char *out, size_t len
     } else if (n > scale) {
         snprintf(out, len, "%s%.*s.%s", sign, (int)(n - scale), digits, digits + n - scale);
     } else {
-        char zeros[32] = {0};
+        char zeros[24] = {0};
         memset(zeros, '0', scale - n < sizeof zeros ? scale - n : sizeof zeros - 1);
         snprintf(out, len, "%s0.%s%s", sign, zeros, digits);
     }
 }
 
 static int tax_is(const MkTaxSummary *t, const char *p) {
-    char percent[64];
+    char percent[128];
     decimal_text(t->percent_mantissa, t->percent_scale, percent, sizeof percent);
     return text_is(js_get(p, "rate"), NAME_OF(TAX_RATES, t->rate)) && text_is(js_get(p, "percent"), percent) &&
            bool_is(t->included, js_get(p, "included")) && money_is(t->taxable, js_get(p, "taxable")) &&

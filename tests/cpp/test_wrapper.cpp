@@ -235,6 +235,44 @@ void test_billing() {
     THROWS(MK_STATUS_INVALID_ARGUMENT, mk::billing::prorate(MkMoney{8800, JPY}, 31, 30, MK_ROUNDING_FLOOR));
 }
 
+void test_billing_run() {
+    namespace billing = mk::billing;
+    const mk::membership::Catalog catalog(PLANS);
+    const billing::Config config;
+    const billing::EventLog log(catalog.decide(nullptr, R"({"type":"join","plan":"basic","start":"2026-04-20"})", date(2026, 4, 20)));
+    billing::Account member("m-1");
+    member.add_charges(R"([{"id":"towel","on":"2026-05-01","description":"Towel","amount":{"amount":"300","currency":"JPY"},"tax":{"rate":"standard","included":false}}])");
+    THROWS(MK_STATUS_INVALID_JSON, member.add_discounts("{"));
+    THROWS(MK_STATUS_INVALID_JSON, billing::EventLog("[1]"));
+    {
+        const billing::Run run = billing::bill_run(catalog, config, {&member}, {&log}, date(2026, 5, 1));
+        CHECK(run.summary().accounts == 1 && run.summary().documents == 2 && run.summary().failed == 0);
+        CHECK(run.outcome(0).status == MK_STATUS_OK && run.outcome(0).documents == 2);
+        const MkDocument first = run.document(0, 0);
+        // Apr 20-30 is 11/30 of 5,500 = 2,016, plus 10 % tax 201.
+        CHECK(billing::view(first.id) == "m-1-20260420-1" && first.total.minor == 2217 && first.kind == MK_DOCUMENT_INVOICE);
+        CHECK(billing::view(first.corrects).empty() && first.corrects.ptr == nullptr);
+        const MkLine fee = run.line(0, 0, 0);
+        CHECK(fee.proration == MK_PRORATION_SHARE && fee.proration_part == 11 && billing::view(fee.plan) == "basic");
+        CHECK(run.tax(0, 0, 0).tax.minor == 201);
+        const MkLine towel = run.line(0, 1, 1);
+        CHECK(billing::view(towel.description) == "Towel" && towel.kind == MK_LINE_CHARGE && towel.amount.minor == 300);
+        CHECK(has(run.document_json(0, 1), R"("id":"m-1-20260501-1")"));
+        mk::Error e = THROWS(MK_STATUS_INVALID_ARGUMENT, (void)run.document(0, 2));
+        CHECK(has(e.what(), "document 2"));
+        THROWS(MK_STATUS_INVALID_ARGUMENT, (void)run.line(0, 0, 3));
+        THROWS(MK_STATUS_INVALID_ARGUMENT, (void)run.tax(1, 0, 0));
+    }
+    // The ledger moved to storage and back bills on from where it was.
+    billing::Account restored = billing::Account::from_json(member.to_json());
+    const billing::Run june = billing::bill_run(catalog, config, {&restored}, {&log}, date(2026, 6, 1));
+    CHECK(june.summary().documents == 1 && billing::view(june.document(0, 0).id) == "m-1-20260601-1");
+    THROWS(MK_STATUS_INVALID_ARGUMENT, (void)billing::bill_run(catalog, config, {&member, &member}, {&log, &log}, date(2026, 6, 1)));
+    THROWS(MK_STATUS_INVALID_ARGUMENT, (void)billing::bill_run(catalog, config, {&member}, {}, date(2026, 6, 1)));
+    THROWS(MK_STATUS_NULL_POINTER, (void)billing::bill_run(catalog, config, {&member}, {nullptr}, date(2026, 6, 1)));
+    THROWS(MK_STATUS_INVALID_JSON, (void)billing::Account::from_json("{"));
+}
+
 const char POLICY[] =
     R"({"currency":"JPY","grace_days":3,"max_retries":1,"steps":[{"day":3,"action":"retry"},)"
     R"({"day":7,"action":"remind","channel":"email","template":"unpaid"},{"day":14,"action":"suspend"}]})";
@@ -489,6 +527,7 @@ int main() {
         {"calendar", test_calendar},
         {"membership", test_membership},
         {"billing", test_billing},
+        {"billing run", test_billing_run},
         {"dunning", test_dunning},
         {"booking", test_booking},
         {"booking threads", test_book_shared_by_threads},
