@@ -13,7 +13,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 static void ok(MkStatus status, const char *what) {
     if (status != MK_STATUS_OK) {
@@ -47,21 +46,35 @@ int main(void) {
     ok(mk_schedule_next_after(debits, april_20, &next), "next debit");
     printf("next debit: %04d-%02u-%02u\n", (int)next.year, next.month, next.day);
 
-    /* The member joins; billing through May 1 issues April's and May's invoices. */
+    /* The member joins; billing through May 1 issues April's and May's
+       invoices, read without JSON. The account keeps what was billed: store
+       it (mk_account_to_json) for the next run. */
     MkCatalog *catalog = NULL;
     MkBillingConfig *config = NULL;
     ok(mk_catalog_new(PLANS, &catalog), "catalog");
     ok(mk_billing_config_new("{}", &config), "billing config");
-    char *events = NULL, *run = NULL;
+    char *events = NULL;
     ok(mk_membership_decide(catalog, NULL, "{\"type\":\"join\",\"plan\":\"regular\",\"start\":\"2026-04-20\"}",
                             april_20, &events),
        "join");
+    MkAccount *account = NULL;
+    MkEventLog *log = NULL;
+    MkBillingRun *run = NULL;
+    ok(mk_account_new("M-0001", &account), "account");
+    ok(mk_event_log_new(events, &log), "events");
     MkDate may_1 = {2026, 5, 1};
-    ok(mk_bill(catalog, config, NULL, "M-0001", events, may_1, &run), "bill");
-    int invoices = 0;
-    for (const char *p = run; (p = strstr(p, "\"kind\":\"invoice\"")) != NULL; p++) invoices++;
-    printf("invoices through May 1: %d\n", invoices);
-    mk_string_free(run);
+    const MkEventLog *logs[] = {log};
+    ok(mk_bill_run(catalog, config, &account, logs, 1, may_1, &run), "bill");
+    MkBillingOutcome outcome;
+    ok(mk_billing_run_outcome(run, 0, &outcome), "outcome");
+    for (size_t i = 0; i < outcome.documents; i++) {
+        MkDocument invoice;
+        ok(mk_billing_run_document(run, 0, i, &invoice), "document");
+        printf("%.*s: %lld yen due\n", (int)invoice.id.len, invoice.id.ptr, (long long)invoice.amount_due.minor);
+    }
+    mk_billing_run_free(run);
+    mk_event_log_free(log);
+    mk_account_free(account);
     mk_string_free(events);
 
     /* A refused command: the status and the library's message. */
