@@ -1,8 +1,8 @@
-"""Memberships and booking books kept as event streams in a SQL database,
-with optimistic concurrency on the decider's version.
+"""Memberships, dunning cases and booking books kept as event streams in a
+SQL database, with optimistic concurrency on the decider's version.
 
 One table holds every stream: a row per event, keyed by the stream (its
-kind, ``"membership"`` or ``"book"``, and its id) and the version the event
+kind, ``"membership"``, ``"dunning"`` or ``"book"``, and its id) and the version the event
 brings the stream to (1, 2, ...), with ``PRIMARY KEY (kind, id, version)``.
 memberkit's deciders count the events a state has applied (``version``),
 so the version a state was loaded at is the version the next events must
@@ -30,19 +30,22 @@ connection) per thread.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Sequence, TypeVar, Union
 
+from memberkit import Money
 from memberkit.billing import EventLog
 from memberkit.booking import Book, Events, Rules
+from memberkit.dunning import Policy, Receivables
 from memberkit.membership import Catalog, Membership
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["Books", "Conflict", "EventStore", "Memberships", "PostgresEventStore", "SqliteEventStore"]
+__all__ = ["Books", "Conflict", "DunningCases", "EventStore", "Memberships", "PostgresEventStore", "SqliteEventStore"]
 
 Event = dict[str, Any]
 State = TypeVar("State")
@@ -259,6 +262,53 @@ class Memberships(_Streams[Membership]):
         """Stores a member's events decided at ``expected_version`` (dicts as
         :meth:`Membership.decide` gives them); see :meth:`EventStore.append`."""
         return self.store.append(self.kind, member, expected_version, _json_values(events))
+
+
+class DunningCases(_Streams[Receivables]):
+    """Dunning cases (督促) under one policy: an account's receivables, one
+    stream per account. The payment provider's webhook (payments) and the
+    nightly run (``advance``) may write to one account at once: the second
+    to append reloads and decides again, so a payment that lands first is
+    seen by the run (nothing is escalated), and a payment delivered twice is
+    recognised as a duplicate, never collected twice."""
+
+    kind = "dunning"
+
+    def __init__(self, store: EventStore, policy: Policy) -> None:
+        super().__init__(store)
+        self.policy = policy
+
+    def _replay(self, events: list[Event]) -> Receivables:
+        account = Receivables(self.policy)
+        if events:
+            account.apply(events)
+        return account
+
+    def _version_of(self, state: Receivables) -> int:
+        return state.version
+
+    def _decide(self, state: Receivables, command: Mapping[str, Any], at: Any) -> list[Event]:
+        return _plain(state.decide(command, at))
+
+    def append(self, account: str, expected_version: int, events: Sequence[Mapping[str, Any]]) -> int:
+        """Stores an account's events decided at ``expected_version`` (dicts as
+        :meth:`Receivables.decide` gives them); see :meth:`EventStore.append`."""
+        return self.store.append(self.kind, account, expected_version, _plain(events))
+
+
+def _plain(events: Sequence[Mapping[str, Any]]) -> list[Event]:
+    """Dunning events as JSON values: dates as ISO text, amounts as
+    ``{"amount", "currency"}`` (what :meth:`Receivables.apply` reads back)."""
+
+    def encode(value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, Money):
+            return {"amount": str(value.amount), "currency": value.currency}
+        raise TypeError(f"{type(value).__name__} is not an event value")
+
+    values: list[Event] = json.loads(json.dumps(list(events), default=encode, ensure_ascii=False))
+    return values
 
 
 class Books(_Streams[Book]):

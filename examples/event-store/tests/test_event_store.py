@@ -1,4 +1,4 @@
-"""Memberships and books as event streams in SQLite and PostgreSQL: what is
+"""Memberships, dunning cases and books as event streams in SQLite and PostgreSQL: what is
 stored loads back as it was, a stale version is a conflict, and of two
 writers racing on one stream exactly one append succeeds while the other
 reloads and decides again."""
@@ -13,12 +13,13 @@ from typing import Any, Callable, Mapping, Sequence
 
 import pytest
 from conftest import Connect
-from event_store import Books, Conflict, Event, EventStore, Memberships
+from event_store import Books, Conflict, DunningCases, Event, EventStore, Memberships
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import memberkit
 from memberkit.booking import Rules
+from memberkit.dunning import Policy, Receivables
 from memberkit.membership import Catalog, Membership
 from memberkit.testing import MembershipHistory, membership_histories
 
@@ -69,7 +70,7 @@ class Outcome:
 
 
 def race(
-    connect: Connect, streams: Callable[[EventStore], Memberships | Books], id: str, commands: Sequence[Mapping[str, Any]], at: Any
+    connect: Connect, streams: Callable[[EventStore], Memberships | Books | DunningCases], id: str, commands: Sequence[Mapping[str, Any]], at: Any
 ) -> list[Outcome]:
     """Each command executed by its own writer (thread and connection), all appending at once."""
     barrier = threading.Barrier(len(commands), timeout=60)
@@ -169,6 +170,65 @@ def test_two_writers_cancelling_at_once_one_cancels_the_other_is_refused_after_r
     assert "cancelled" in str(loser.refused)
     member, version = Memberships(connect(), CATALOG).load(stream_id)
     assert member.status == "cancelled" and version == 3
+
+
+POLICY = Policy(
+    {"currency": "JPY", "grace_days": 3, "max_retries": 1,
+     "steps": [{"day": 3, "action": "retry"}, {"day": 7, "action": "remind", "channel": "email", "template": "unpaid"},
+               {"day": 14, "action": "suspend"}]}
+)
+YEN = {"amount": "8800", "currency": "JPY"}
+UNPAID: list[tuple[dict[str, Any], dt.date]] = [
+    ({"type": "invoice_issued", "invoice": "M-1-20260501-1", "amount": YEN, "due": "2026-05-01"}, dt.date(2026, 4, 25)),
+    ({"type": "payment_failed", "invoice": "M-1-20260501-1", "amount": YEN, "decline": "soft"}, dt.date(2026, 5, 1)),
+]
+PAYMENT = {"type": "payment_succeeded", "payment": "pay-1", "invoice": "M-1-20260501-1", "amount": YEN}
+
+
+def test_a_stored_dunning_case_loads_back_at_its_version(connect: Connect, stream_id: str) -> None:
+    cases = DunningCases(connect(), POLICY)
+    live = Receivables(POLICY)
+    for command, on in [*UNPAID, ({"type": "advance"}, dt.date(2026, 5, 15))]:
+        account, version = cases.load(stream_id)
+        assert version == live.version
+        events = account.decide(command, on)
+        assert cases.append(stream_id, version, events) == version + len(events)
+        live.execute(command, on)
+    account, version = cases.load(stream_id)
+    assert (account.state, version) == (live.state, live.version)
+    assert account.standing == "suspended" and account.unpaid_balance == live.unpaid_balance
+    assert [step.to_dict() for step in account.timeline("en")] == [step.to_dict() for step in live.timeline("en")]
+    with pytest.raises(Conflict):
+        cases.append(stream_id, version - 1, account.decide(PAYMENT, dt.date(2026, 5, 16)))
+    assert_stream_consistent(connect(), "dunning", stream_id, version)
+
+
+def test_a_payment_and_the_nightly_run_at_once_both_land_and_nothing_is_lost(connect: Connect, stream_id: str) -> None:
+    cases = DunningCases(connect(), POLICY)
+    for command, on in UNPAID:
+        cases.execute(stream_id, command, on)
+    outcomes = race(connect, lambda store: DunningCases(store, POLICY), stream_id, [PAYMENT, {"type": "advance"}], dt.date(2026, 5, 15))
+    assert sorted(len(o.conflicts) for o in outcomes) == [0, 1]
+    assert all(o.refused is None and o.events is not None for o in outcomes)
+    account, version = DunningCases(connect(), POLICY).load(stream_id)
+    # Whichever landed first, the payment is collected once and the account ends in good standing.
+    assert account.standing == "good" and account.total_collected == memberkit.Money(8800, "JPY")
+    assert account.unpaid_balance == memberkit.Money(0, "JPY") and not account.restrictions
+    assert_stream_consistent(connect(), "dunning", stream_id, version)
+
+
+def test_a_payment_delivered_twice_at_once_is_collected_once(connect: Connect, stream_id: str) -> None:
+    cases = DunningCases(connect(), POLICY)
+    for command, on in UNPAID:
+        cases.execute(stream_id, command, on)
+    outcomes = race(connect, lambda store: DunningCases(store, POLICY), stream_id, [PAYMENT, PAYMENT], dt.date(2026, 5, 2))
+    [winner] = [o for o in outcomes if not o.conflicts]
+    [loser] = [o for o in outcomes if o.conflicts]
+    assert winner.events is not None and [e["type"] for e in winner.events] == ["payment_received"]
+    assert loser.events is not None and [e["type"] for e in loser.events] == ["duplicate_payment_ignored"]
+    account, version = DunningCases(connect(), POLICY).load(stream_id)
+    assert account.total_collected == memberkit.Money(8800, "JPY") and account.standing == "good"
+    assert_stream_consistent(connect(), "dunning", stream_id, version)
 
 
 def book_commands(capacity: int, members: Sequence[str]) -> list[dict[str, Any]]:
