@@ -64,6 +64,7 @@ History = tuple[Account, EventLog]
 # --- The business and its members (deterministic test data) -------------------
 
 FIRST_START = dt.date(2026, 4, 1)
+PLAN_CHANGE = dt.date(2026, 5, 10)
 
 # (id, name, monthly price in yen, tax included)
 PLANS = [
@@ -104,7 +105,8 @@ def members(catalog: Catalog, first: int, count: int) -> Iterator[History]:
     """Accounts ``first`` .. ``first + count - 1`` with their events: members
     joining on each day from Apr 1 to May 1 in turn, plans in turn (the
     shapes of ``benches/billing_compare.py``); every 7th member changes to
-    the next plan ten days after joining (a proration and a credit), and
+    the next plan on May 10 (May's fee of the old plan stops on the 9th, the
+    new plan's is prorated from the 10th), and
     every 10th has a towel rental charged on its first day. Alike members
     share one parsed :class:`EventLog`."""
     logs: dict[tuple[int, int, bool], EventLog] = {}
@@ -119,8 +121,7 @@ def members(catalog: Catalog, first: int, count: int) -> Iterator[History]:
             member = Membership(catalog)
             member.execute({"type": "join", "plan": PLANS[plan][0], "start": start}, start)
             if change:
-                later = start + dt.timedelta(days=10)
-                member.execute({"type": "change_plan", "plan": PLANS[(plan + 1) % len(PLANS)][0], "when": "now"}, later)
+                member.execute({"type": "change_plan", "plan": PLANS[(plan + 1) % len(PLANS)][0], "when": "now"}, PLAN_CHANGE)
             log = logs[key] = member.events
         charges = []
         if index % 10 == 0:
@@ -337,16 +338,19 @@ def connect(scheduler: str | None, workers: int = 2) -> Client:
     """A client of the cluster at ``scheduler``, or of a new ``LocalCluster``
     of ``workers`` worker processes (one thread each: ``bill_many`` releases
     the GIL, but a process per core also parallelises the loading and
-    writing in Python). This module is sent to the workers
-    (``upload_file``), so only memberkit has to be installed there."""
+    writing in Python). A real cluster's workers are sent this module
+    (``upload_file``), so only memberkit has to be installed there; a
+    LocalCluster's are started with this process's ``sys.path``. (The
+    scheduler of a LocalCluster runs in this process, where an upload would
+    import this module a second time.)"""
     from distributed import Client, LocalCluster
 
     if scheduler:
         client = Client(scheduler)  # type: ignore[no-untyped-call]
+        client.upload_file(__file__)
     else:
         cluster = LocalCluster(n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None)  # type: ignore[no-untyped-call]
         client = Client(cluster)  # type: ignore[no-untyped-call]
-    client.upload_file(__file__)
     return client
 
 
