@@ -5,7 +5,8 @@
 # target for a few seconds, the C and C++ tests under sanitizers and
 # valgrind, the installed library as C and C++ hosts build against it (CMake
 # and pkg-config), the Python tests with stub checks, the Python wheel as
-# a host installs it, and the event-store example in SQLite and PostgreSQL.
+# a host installs it, a billing run sharded over Dask worker processes, and
+# the event-store example in SQLite and PostgreSQL.
 # Fails as soon as any part fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,9 @@ step "Python stubs (mypy.stubtest, mypy --strict)"
 
 step "Python wheel: the one built above, installed into a fresh venv outside the tree, smoke-tested"
 scripts/test-wheel.sh
+
+step "Past one machine: a billing run sharded over a Dask LocalCluster equals one process's, and reruns add nothing"
+scripts/test-dask.sh
 
 step "A real database: the event-store example against SQLite and a throwaway PostgreSQL server"
 scripts/test-postgres.sh
