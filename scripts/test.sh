@@ -3,8 +3,9 @@
 # tests (unit, property, doc and README examples, header drift), the crate as
 # Rust hosts get it (packaged, documented, used from outside), every fuzz
 # target for a few seconds, the C and C++ tests under sanitizers and
-# valgrind, the installed library as C and C++ hosts build against it (CMake
-# and pkg-config), the Python tests with stub checks, the Python wheel as
+# valgrind (the threaded ones under ThreadSanitizer too), the installed
+# library as C and C++ hosts build against it (CMake and pkg-config), the
+# Python tests with stub checks, the Python wheel as
 # a host installs it, a billing run sharded over Dask worker processes, and
 # the event-store example in SQLite and PostgreSQL.
 # Fails as soon as any part fails.
@@ -30,6 +31,9 @@ FUZZ_SEED=1 scripts/fuzz.sh 3
 
 step "C and C++ tests (ASan + UBSan, then valgrind memcheck)"
 scripts/test-native.sh
+
+step "C tests that share handles between 8 threads, under ThreadSanitizer (Rust built with -Zsanitizer=thread)"
+scripts/test-tsan.sh
 
 step "C and C++ hosts: install into a temporary prefix, build and run the examples (CMake, pkg-config)"
 scripts/test-hosts.sh
