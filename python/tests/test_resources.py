@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import json
 import random
 import threading
@@ -63,36 +64,40 @@ def one_of_each(model: intent.Model) -> None:
     assert model.classify("I want to pause").intent == "pause"
 
 
-def test_a_hundred_thousand_cycles_of_every_handle_keep_the_resident_size_flat() -> None:
-    model = intent.train(EXAMPLES)
+def grown_by_window(cycle: Callable[[], object], per_window: int, windows: int = 8) -> list[int]:
+    """How much the resident size grew over each of `windows` windows of
+    `per_window` calls of `cycle`."""
     grown = []
-    for _ in range(8):
+    for _ in range(windows):
         gc.collect()
         before = resident_bytes()
-        for _ in range(12_500):
-            one_of_each(model)
+        for _ in range(per_window):
+            cycle()
         gc.collect()
         grown.append(resident_bytes() - before)
-    # A leak grows every window alike: losing even 20 bytes a cycle grows each
-    # by 250 KB. The allocators grow and give back memory in steps instead
-    # (mimalloc's 4 MiB segments, purged and touched again; Python's arenas):
-    # after the rest of the suite a window now and then moved by 4-5 MB, the
-    # ones around it by nothing.
-    report = f"resident size grew by {[g // 1024 for g in grown]} KB a window of 12,500 cycles"
+    return grown
+
+
+def assert_flat(grown: list[int], what: str) -> None:
+    """A leak grows every window alike: losing even 20 bytes a cycle over
+    12,500 cycles grows each by 250 KB. The allocators grow and give back
+    memory in steps instead (mimalloc's 4 MiB segments, purged and touched
+    again; Python's arenas): after the rest of the suite a window now and
+    then moved by 4-6 MB, the ones around it by nothing. So one of the last
+    four windows (the first four warm up) must grow under 256 KB, and all
+    four together under 16 MB."""
+    report = f"resident size grew by {[g // 1024 for g in grown]} KB a window of {what}"
     assert min(grown[4:]) < 256 * 1024, report
     assert sum(grown[4:]) < 16 * 1024 * 1024, report
 
 
+def test_a_hundred_thousand_cycles_of_every_handle_keep_the_resident_size_flat() -> None:
+    model = intent.train(EXAMPLES)
+    assert_flat(grown_by_window(lambda: one_of_each(model), 12_500), "12,500 cycles")
+
+
 def test_a_model_made_and_dropped_many_times_keeps_the_resident_size_flat() -> None:
-    for _ in range(500):
-        intent.train(EXAMPLES).classify("cancel")
-    gc.collect()
-    before = resident_bytes()
-    for _ in range(20_000):
-        intent.train(EXAMPLES).classify("cancel")
-    gc.collect()
-    grown = resident_bytes() - before
-    assert grown < 4 * 1024 * 1024, f"resident size grew by {grown / 1e6:.1f} MB over 20,000 models"
+    assert_flat(grown_by_window(lambda: intent.train(EXAMPLES).classify("cancel"), 2_500), "2,500 models")
 
 
 def test_chat_turns_and_assistants_keep_the_resident_size_flat() -> None:
@@ -105,17 +110,14 @@ def test_chat_turns_and_assistants_keep_the_resident_size_flat() -> None:
         assert bot.reply(reading, members.get(reading.member_number)).step == "ask_identity"
 
     bot = Assistant(club["club"])
-    for _ in range(2_000):
-        turns(bot)
-    gc.collect()
-    before = resident_bytes()
-    for _ in range(20_000):
-        turns(bot)
-    for _ in range(100):  # an assistant holds its model, its templates and its club
-        turns(Assistant(club["club"]))
-    gc.collect()
-    grown = resident_bytes() - before
-    assert grown < 4 * 1024 * 1024, f"resident size grew by {grown / 1e6:.1f} MB"
+    made = itertools.count()
+
+    def cycle() -> None:
+        # One turn in 250 with an assistant of its own (it holds its model,
+        # its templates and its club).
+        turns(Assistant(club["club"]) if next(made) % 250 == 0 else bot)
+
+    assert_flat(grown_by_window(cycle, 2_500), "2,500 turns (10 of them with a new assistant)")
 
 
 def count_until(event: threading.Event, deadline: float) -> int:
