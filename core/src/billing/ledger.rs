@@ -19,16 +19,24 @@ pub(super) enum PieceKind {
 /// Days of one billing period billed on one plan, for the plan fee or the pause fee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct BilledPiece {
+    #[serde(serialize_with = "crate::digits::serialize_date")]
     pub term: NaiveDate,
     /// The period's start.
+    #[serde(serialize_with = "crate::digits::serialize_date")]
     pub period: NaiveDate,
     /// The period's end, when it is not on the term's base schedule (the
     /// joined plan's): after a change to a plan of another interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::digits::serialize_optional_date"
+    )]
     pub period_end: Option<NaiveDate>,
     pub kind: PieceKind,
     pub plan: CompactString,
+    #[serde(serialize_with = "crate::digits::serialize_date")]
     pub from: NaiveDate,
+    #[serde(serialize_with = "crate::digits::serialize_date")]
     pub until: NaiveDate,
     pub document: CompactString,
 }
@@ -37,6 +45,7 @@ pub(super) struct BilledPiece {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct BilledOneOff {
     pub key: CompactString,
+    #[serde(serialize_with = "crate::digits::serialize_date")]
     pub term: NaiveDate,
     pub document: CompactString,
 }
@@ -63,7 +72,11 @@ pub struct BillingAccount {
     /// For a member migrated in: every day before it, and every one-off
     /// fee dated before it, was billed by the system the member came from,
     /// so runs neither charge nor credit them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::digits::serialize_optional_date"
+    )]
     pub billed_until: Option<NaiveDate>,
     /// One-off charges the host added; each is billed once, on its date.
     #[serde(default)]
@@ -153,7 +166,8 @@ impl Issued {
 
 impl Serialize for Issued {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(date, n)| (date, n)))
+        use crate::digits::DateText;
+        serializer.collect_map(self.0.iter().map(|(date, n)| (DateText(*date), n)))
     }
 }
 
