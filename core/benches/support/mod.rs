@@ -70,9 +70,15 @@ pub fn new_accounts_from(catalog: &Catalog, first: usize, count: usize) -> Vec<I
 /// The accounts of [`new_accounts_from`] due on the billing date, billed through
 /// the day before: each gets the billing date's invoice only, as in the
 /// monthly run of a steady membership base.
+///
+/// The accounts are copied once more, in order, after the runs that made
+/// them, as a host loads its ledgers from its store: the two runs per
+/// account that make them leave each ledger where the heap had a hole, and
+/// a run over them was timed on that scatter (a renewal of 1,000,000
+/// accounts ran at 1.6 µs instead of 0.8 µs, at the same instruction count).
 pub fn renewals(catalog: &Catalog, config: &BillingConfig, accounts: &[Input]) -> Vec<Input> {
     let eve = billing_date().pred_opt().expect("a day before");
-    accounts
+    let due: Vec<Input> = accounts
         .iter()
         .filter_map(|(account, events)| {
             let billed = bill(account, events, catalog, config, eve).expect("the accounts bill");
@@ -80,5 +86,6 @@ pub fn renewals(catalog: &Catalog, config: &BillingConfig, accounts: &[Input]) -
                 .expect("the accounts bill");
             (!due.documents.is_empty()).then(|| (billed.account, events.clone()))
         })
-        .collect()
+        .collect();
+    due.clone()
 }
