@@ -5,7 +5,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// The two-digit numbers 00–99, one after the other.
 const PAIRS: &str = "0001020304050607080910111213141516171819\
@@ -56,7 +57,7 @@ pub(crate) fn date_digits(date: NaiveDate) -> Option<[u8; 10]> {
 
 /// A date that serializes as chrono's `NaiveDate` does (`"2026-04-15"`),
 /// written from one buffer rather than a character at a time.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct DateText(pub(crate) NaiveDate);
 
 impl Serialize for DateText {
@@ -66,6 +67,62 @@ impl Serialize for DateText {
             None => self.0.serialize(serializer),
         }
     }
+}
+
+/// `text` as a date when it is exactly `YYYY-MM-DD` in ASCII digits and a
+/// valid day; `None` for anything else (left to chrono's parser).
+fn parse_date_digits(text: &str) -> Option<NaiveDate> {
+    let bytes: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    let digit = |i: usize| {
+        let d = bytes[i].wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
+    };
+    if bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    let month = digit(5)? * 10 + digit(6)?;
+    let day = digit(8)? * 10 + digit(9)?;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// Reads a date as chrono's `NaiveDate` does (the same dates, the same
+/// errors), the usual `YYYY-MM-DD` without chrono's general parser.
+struct DateVisitor;
+
+impl serde::de::Visitor<'_> for DateVisitor {
+    type Value = NaiveDate;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a formatted date string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<NaiveDate, E> {
+        match parse_date_digits(text) {
+            Some(date) => Ok(date),
+            None => text.parse().map_err(E::custom),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(DateVisitor).map(DateText)
+    }
+}
+
+/// `#[serde(deserialize_with)]` for a date field: as [`DateText`].
+pub(crate) fn deserialize_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<NaiveDate, D::Error> {
+    deserializer.deserialize_str(DateVisitor)
+}
+
+/// `#[serde(deserialize_with)]` for an optional date field: as [`DateText`].
+pub(crate) fn deserialize_optional_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<NaiveDate>, D::Error> {
+    Ok(Option::<DateText>::deserialize(deserializer)?.map(|date| date.0))
 }
 
 /// `#[serde(serialize_with)]` for a date field: as [`DateText`].
@@ -139,6 +196,40 @@ mod tests {
             let json = serde_json::to_string(&DateText(day)).unwrap();
             assert_eq!(json, serde_json::to_string(&day).unwrap());
         }
+    }
+
+    #[test]
+    fn dates_read_as_chrono_reads_them() {
+        let texts = [
+            "2026-04-05",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-02-29",
+            "2024-02-29",
+            "2026-13-01",
+            "2026-4-05",
+            "20260405",
+            "2026-04-05 ",
+            "+10000-01-01",
+            "-0001-02-03",
+            "2026/04/05",
+            "२०२६-04-05",
+            "",
+            "x",
+        ];
+        for text in texts {
+            let json = serde_json::to_string(text).unwrap();
+            let ours = serde_json::from_str::<DateText>(&json).map(|d| d.0);
+            let chrono = serde_json::from_str::<NaiveDate>(&json);
+            match (ours, chrono) {
+                (Ok(ours), Ok(chrono)) => assert_eq!(ours, chrono, "{text}"),
+                (Err(ours), Err(chrono)) => assert_eq!(ours.to_string(), chrono.to_string()),
+                (ours, chrono) => panic!("{text}: {ours:?} != {chrono:?}"),
+            }
+        }
+        let number = serde_json::from_str::<DateText>("3").err().unwrap();
+        let chrono = serde_json::from_str::<NaiveDate>("3").err().unwrap();
+        assert_eq!(number.to_string(), chrono.to_string());
     }
 
     #[test]
