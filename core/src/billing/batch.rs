@@ -73,7 +73,7 @@ pub fn bill_batch_json(
                 out.documents(&documents)
                     .and_then(|()| {
                         out.raw(",\"account\":");
-                        out.serde(&history.account)
+                        out.account(&history.account)
                     })
                     .map(|()| out.raw("}"))
             }

@@ -2,11 +2,15 @@
 //! [`bill_batch_json`](super::bill_batch_json): the same bytes as their
 //! derived `Serialize` through `serde_json` (the conformance vectors' runs
 //! are checked against it in `tests/vectors.rs`), without a serializer call
-//! per key and value or a pass escaping every key. Values without a fixed
-//! shape (the ledger, text that needs escaping, amounts beyond 64 bits) go
-//! through `serde_json` into the same buffer.
+//! per key and value or a pass escaping every key; the ledger too. Values
+//! without a fixed shape (the host's charges and discounts, text that needs
+//! escaping, amounts beyond 64 bits) go through `serde_json` into the same
+//! buffer.
 
-use super::{Document, DocumentKind, Line, LineKind, Proration, TaxCategory, TaxSummary};
+use super::ledger::{BilledOneOff, BilledPiece, PieceKind};
+use super::{
+    BillingAccount, Document, DocumentKind, Line, LineKind, Proration, TaxCategory, TaxSummary,
+};
 use crate::digits::{DateText, ascii, date_digits, decimal, decimal_text};
 use crate::membership::TaxRate;
 use crate::money::Money;
@@ -140,7 +144,7 @@ impl JsonOut {
             None => self.raw("null"),
         }
         self.raw(",\"quantity\":");
-        self.raw(ascii(decimal(u64::from(line.quantity), &mut [0; 20])));
+        self.count(line.quantity);
         self.raw(",\"unit_price\":");
         self.money(line.unit_price)?;
         self.raw(",\"proration\":");
@@ -232,6 +236,92 @@ impl JsonOut {
             self.document(document)?;
         }
         self.raw("]");
+        Ok(())
+    }
+}
+
+impl JsonOut {
+    fn count(&mut self, n: u32) {
+        self.raw(ascii(decimal(u64::from(n), &mut [0; 20])));
+    }
+
+    fn piece(&mut self, piece: &BilledPiece) -> Written {
+        self.raw("{\"term\":");
+        self.date(piece.term)?;
+        self.raw(",\"period\":");
+        self.date(piece.period)?;
+        if let Some(end) = piece.period_end {
+            self.raw(",\"period_end\":");
+            self.date(end)?;
+        }
+        self.raw(match piece.kind {
+            PieceKind::Plan => ",\"kind\":\"plan\",\"plan\":",
+            PieceKind::Pause => ",\"kind\":\"pause\",\"plan\":",
+        });
+        self.string(&piece.plan)?;
+        self.raw(",\"from\":");
+        self.date(piece.from)?;
+        self.raw(",\"until\":");
+        self.date(piece.until)?;
+        self.raw(",\"document\":");
+        self.string(&piece.document)?;
+        self.raw("}");
+        Ok(())
+    }
+
+    fn one_off(&mut self, fee: &BilledOneOff) -> Written {
+        self.raw("{\"key\":");
+        self.string(&fee.key)?;
+        self.raw(",\"term\":");
+        self.date(fee.term)?;
+        self.raw(",\"document\":");
+        self.string(&fee.document)?;
+        self.raw("}");
+        Ok(())
+    }
+
+    /// Appends `account` as its derived `Serialize` writes it; the host's
+    /// charges and discounts, when it has any, through `serde_json`.
+    pub(super) fn account(&mut self, account: &BillingAccount) -> Written {
+        self.raw("{\"id\":");
+        self.string(&account.id)?;
+        self.raw(",\"pieces\":[");
+        for (i, piece) in account.pieces.iter().enumerate() {
+            if i > 0 {
+                self.raw(",");
+            }
+            self.piece(piece)?;
+        }
+        self.raw("],\"one_offs\":[");
+        for (i, fee) in account.one_offs.iter().enumerate() {
+            if i > 0 {
+                self.raw(",");
+            }
+            self.one_off(fee)?;
+        }
+        self.raw("],\"issued\":{");
+        for (i, (date, n)) in account.issued.counts().iter().enumerate() {
+            if i > 0 {
+                self.raw(",");
+            }
+            self.date(*date)?;
+            self.raw(":");
+            self.count(*n);
+        }
+        self.raw("},\"credit\":");
+        match account.credit {
+            Some(credit) => self.money(credit)?,
+            None => self.raw("null"),
+        }
+        if let Some(until) = account.billed_until {
+            self.raw(",\"billed_until\":");
+            self.date(until)?;
+        }
+        self.raw(",\"charges\":");
+        self.serde(&account.charges)?;
+        self.raw(",\"discounts\":");
+        self.serde(&account.discounts)?;
+        self.raw("}");
         Ok(())
     }
 }

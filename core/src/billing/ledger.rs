@@ -176,6 +176,11 @@ impl Issued {
         }
     }
 
+    /// Each date and its count, in date order.
+    pub fn counts(&self) -> &[(NaiveDate, u32)] {
+        &self.0
+    }
+
     /// Room for `more` dates, grown to fit.
     pub fn reserve_exact(&mut self, more: usize) {
         self.0.reserve_exact(more);
