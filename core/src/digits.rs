@@ -142,9 +142,9 @@ pub(crate) fn serialize_optional_date<S: serde::Serializer>(
 }
 
 /// `amount` as its `Display` writes it (`"8800"`, `"-12.50"`, `"0.05"`),
-/// into `buffer`, when its digits fit in 64 bits and it is not a negative
-/// zero; `None` otherwise.
-pub(crate) fn decimal_text(amount: Decimal, buffer: &mut [u8; 48]) -> Option<&str> {
+/// in ASCII into `buffer`, when its digits fit in 64 bits and it is not a
+/// negative zero; `None` otherwise.
+pub(crate) fn decimal_bytes(amount: Decimal, buffer: &mut [u8; 48]) -> Option<&[u8]> {
     let negative = amount.is_sign_negative();
     let mantissa = u64::try_from(amount.mantissa().unsigned_abs()).ok()?;
     if negative && mantissa == 0 {
@@ -175,7 +175,7 @@ pub(crate) fn decimal_text(amount: Decimal, buffer: &mut [u8; 48]) -> Option<&st
         }
         put(&digits[whole..]);
     }
-    Some(ascii(&buffer[..at]))
+    Some(&buffer[..at])
 }
 
 #[cfg(test)]
@@ -233,7 +233,7 @@ mod tests {
     }
 
     #[test]
-    fn decimal_text_is_what_display_writes() {
+    fn decimal_bytes_are_what_display_writes() {
         let mut amounts: Vec<Decimal> = ["0", "0.00", "0.05", "-0.05", "12.50", "-12.5", "8800"]
             .iter()
             .map(|text| text.parse().unwrap())
@@ -257,7 +257,7 @@ mod tests {
         }
         amounts.push(Decimal::MAX);
         for amount in amounts {
-            match decimal_text(amount, &mut [0; 48]) {
+            match decimal_bytes(amount, &mut [0; 48]).map(ascii) {
                 Some(text) => {
                     assert_eq!(text, amount.to_string());
                     let json = serde_json::to_string(&amount).unwrap();
@@ -268,7 +268,7 @@ mod tests {
         }
         let negative_zero = -Decimal::new(0, 2);
         if negative_zero.is_sign_negative() {
-            assert_eq!(decimal_text(negative_zero, &mut [0; 48]), None);
+            assert_eq!(decimal_bytes(negative_zero, &mut [0; 48]), None);
         }
     }
 }

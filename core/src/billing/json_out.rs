@@ -11,7 +11,7 @@ use super::ledger::{BilledOneOff, BilledPiece, PieceKind};
 use super::{
     BillingAccount, Document, DocumentKind, Line, LineKind, Proration, TaxCategory, TaxSummary,
 };
-use crate::digits::{DateText, ascii, date_digits, decimal, decimal_text};
+use crate::digits::{DateText, date_digits, decimal, decimal_bytes};
 use crate::membership::TaxRate;
 use crate::money::Money;
 use chrono::NaiveDate;
@@ -80,10 +80,10 @@ impl JsonOut {
 
     /// Appends `amount` as a JSON string, as `Decimal`'s serde writes it.
     fn decimal(&mut self, amount: Decimal) -> Written {
-        match decimal_text(amount, &mut [0; 48]) {
+        match decimal_bytes(amount, &mut [0; 48]) {
             Some(text) => {
                 self.out.push(b'"');
-                self.raw(text);
+                self.out.extend_from_slice(text);
                 self.out.push(b'"');
                 Ok(())
             }
@@ -116,9 +116,9 @@ impl JsonOut {
         match proration {
             Proration::Share { part, whole } => {
                 self.raw("\"");
-                self.raw(ascii(decimal(u64::from(part), &mut [0; 20])));
+                self.count(part);
                 self.raw("/");
-                self.raw(ascii(decimal(u64::from(whole), &mut [0; 20])));
+                self.count(whole);
                 self.raw("\"");
             }
             Proration::Free => self.raw("\"free\""),
@@ -242,7 +242,8 @@ impl JsonOut {
 
 impl JsonOut {
     fn count(&mut self, n: u32) {
-        self.raw(ascii(decimal(u64::from(n), &mut [0; 20])));
+        self.out
+            .extend_from_slice(decimal(u64::from(n), &mut [0; 20]));
     }
 
     fn piece(&mut self, piece: &BilledPiece) -> Written {

@@ -39,8 +39,8 @@ impl Serialize for Money {
         struct Amount(Decimal);
         impl Serialize for Amount {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match crate::digits::decimal_text(self.0, &mut [0; 48]) {
-                    Some(text) => serializer.serialize_str(text),
+                match crate::digits::decimal_bytes(self.0, &mut [0; 48]) {
+                    Some(text) => serializer.serialize_str(crate::digits::ascii(text)),
                     None => Serialize::serialize(&self.0, serializer),
                 }
             }
