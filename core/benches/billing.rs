@@ -28,7 +28,7 @@ use memberkit::billing::{BillingConfig, bill_all, prorate};
 use memberkit::membership::Catalog;
 use memberkit::money::{Currency, Money, RoundingMode};
 use std::hint::black_box;
-use support::{Input, billing_date, catalog, new_accounts, renewals};
+use support::{Input, billing_date, catalog, new_accounts_from, renewals};
 
 /// Accounts per billing run: `MK_BENCH_ACCOUNTS`, or 1,000,000.
 fn accounts_per_run() -> usize {
@@ -82,7 +82,7 @@ type Run = fn(&Catalog, &BillingConfig, &mut [Input]) -> usize;
 fn billing_runs(c: &mut Criterion) {
     let catalog = catalog();
     let config = BillingConfig::default();
-    let fresh = new_accounts(&catalog, accounts_per_run());
+    let fresh = new_accounts_from(&catalog, 0, accounts_per_run());
     let renewals = renewals(&catalog, &config, &fresh);
     let inputs = [("new_accounts", &fresh), ("renewals", &renewals)];
     let runs: [(&str, Run); 2] = [

@@ -31,6 +31,7 @@ pub mod billing;
 pub mod booking;
 pub mod calendar;
 pub mod chat;
+mod digits;
 pub mod dunning;
 mod error;
 pub mod intent;

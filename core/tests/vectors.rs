@@ -93,7 +93,7 @@ fn summary(doc: &memberkit::billing::Document) -> Value {
 
 #[test]
 fn billing_vectors() {
-    use memberkit::billing::{BillingAccount, BillingConfig, bill};
+    use memberkit::billing::{BillingAccount, BillingConfig, bill, bill_batch_json};
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/billing.json");
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let bless = std::env::var_os("MK_BLESS_VECTORS").is_some();
@@ -150,6 +150,16 @@ fn billing_vectors() {
                 events.extend(new);
                 let run = bill(&account, &events, &catalog, &config, day)
                     .unwrap_or_else(|e| panic!("{name}: {e}"));
+                // The JSON-text path writes the same run as the typed
+                // one's derived serialization, byte for byte.
+                let history = serde_json::json!([{"account": &account, "events": &events}]);
+                let batch = bill_batch_json(&history.to_string(), &catalog, &config, day).unwrap();
+                let typed =
+                    serde_json::json!([{"documents": &run.documents, "account": &run.account}])
+                        .to_string();
+                if batch != typed {
+                    failures.push(format!("{name}: bill_batch_json {batch} != {typed}"));
+                }
                 documents.extend(run.documents.iter().map(summary));
                 account = run.account;
             }

@@ -54,11 +54,12 @@ fn join_events(catalog: &Catalog, i: usize) -> Vec<Event> {
     decide(&Membership::default(), catalog, &join, start).expect("the join is accepted")
 }
 
-/// `count` new accounts and their events. Joins between billing days pay a
-/// prorated first period (日割り) on their start date, so most get two
-/// invoices through the billing date: the first period's and the next one's.
-pub fn new_accounts(catalog: &Catalog, count: usize) -> Vec<Input> {
-    (0..count)
+/// `count` new accounts and their events, numbered from `first`. Joins
+/// between billing days pay a prorated first period (日割り) on their start
+/// date, so most get two invoices through the billing date: the first
+/// period's and the next one's.
+pub fn new_accounts_from(catalog: &Catalog, first: usize, count: usize) -> Vec<Input> {
+    (first..first + count)
         .map(|i| {
             let account = BillingAccount::new(format!("m-{i:07}"));
             (account, join_events(catalog, i))
@@ -66,12 +67,18 @@ pub fn new_accounts(catalog: &Catalog, count: usize) -> Vec<Input> {
         .collect()
 }
 
-/// The accounts of [`new_accounts`] due on the billing date, billed through
+/// The accounts of [`new_accounts_from`] due on the billing date, billed through
 /// the day before: each gets the billing date's invoice only, as in the
 /// monthly run of a steady membership base.
+///
+/// The accounts are copied once more, in order, after the runs that made
+/// them, as a host loads its ledgers from its store: the two runs per
+/// account that make them leave each ledger where the heap had a hole, and
+/// a run over them was timed on that scatter (a renewal of 1,000,000
+/// accounts ran at 1.6 µs instead of 0.8 µs, at the same instruction count).
 pub fn renewals(catalog: &Catalog, config: &BillingConfig, accounts: &[Input]) -> Vec<Input> {
     let eve = billing_date().pred_opt().expect("a day before");
-    accounts
+    let due: Vec<Input> = accounts
         .iter()
         .filter_map(|(account, events)| {
             let billed = bill(account, events, catalog, config, eve).expect("the accounts bill");
@@ -79,5 +86,6 @@ pub fn renewals(catalog: &Catalog, config: &BillingConfig, accounts: &[Input]) -
                 .expect("the accounts bill");
             (!due.documents.is_empty()).then(|| (billed.account, events.clone()))
         })
-        .collect()
+        .collect();
+    due.clone()
 }

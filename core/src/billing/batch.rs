@@ -1,8 +1,9 @@
 //! Batch runs as JSON: many accounts' histories in, their runs out, for
 //! hosts that keep ledgers and events as JSON text.
 
-use super::run::bill_all;
-use super::{BillingAccount, BillingConfig, BillingError, Document};
+use super::json_out::JsonOut;
+use super::run::bill_in_place;
+use super::{BillingAccount, BillingConfig, BillingError};
 use crate::calendar::NaiveDate;
 use crate::membership::{Catalog, Event};
 
@@ -36,8 +37,8 @@ impl BillingAccount {
     }
 }
 
-/// Bills a JSON array of [`AccountHistory`] through `through` with
-/// [`bill_all`]; returns a JSON array with, for each history in order, the
+/// Bills a JSON array of [`AccountHistory`] through `through` as
+/// [`bill_all`](super::bill_all) does; returns a JSON array with, for each history in order, the
 /// run (`{"documents": [...], "account": {...}}`) or
 /// `{"error": {"kind": "unknown_plan", "message": "..."}}`.
 ///
@@ -51,48 +52,50 @@ pub fn bill_batch_json(
     through: NaiveDate,
 ) -> Result<String, BillingError> {
     let mut histories = AccountHistory::list_from_json(histories_json)?;
-    let results: Vec<_> = bill_all(
-        histories
-            .iter_mut()
-            .map(|h| (&mut h.account, h.events.as_slice())),
-        catalog,
-        config,
-        through,
-    )
-    .collect();
-    let items: Vec<BatchItem<'_>> = histories
-        .iter()
-        .zip(&results)
-        .map(|(history, result)| match result {
-            Ok(documents) => BatchItem::Run {
-                documents,
-                account: &history.account,
-            },
-            Err(err) => BatchItem::Error {
-                error: BatchError {
+    // Each account billed and written in turn, into one buffer: a run's
+    // documents are never all held at once.
+    let mut out = JsonOut::with_capacity(histories_json.len().saturating_mul(2));
+    out.raw("[");
+    for (i, history) in histories.iter_mut().enumerate() {
+        if i > 0 {
+            out.raw(",");
+        }
+        let run = bill_in_place(
+            &mut history.account,
+            &history.events,
+            catalog,
+            config,
+            through,
+        );
+        let written = match run {
+            Ok(documents) => {
+                out.raw("{\"documents\":");
+                out.documents(&documents)
+                    .and_then(|()| {
+                        out.raw(",\"account\":");
+                        out.account(&history.account)
+                    })
+                    .map(|()| out.raw("}"))
+            }
+            Err(err) => {
+                out.raw("{\"error\":");
+                let error = BatchError {
                     kind: err.kind().name(),
                     message: err.to_string(),
-                },
-            },
-        })
-        .collect();
-    Ok(serde_json::to_string(&items).unwrap_or_default())
+                };
+                out.serde(&error).map(|()| out.raw("}"))
+            }
+        };
+        // As `serde_json::to_string` before: our types always serialize.
+        if written.is_err() {
+            return Ok(String::new());
+        }
+    }
+    out.raw("]");
+    Ok(out.finish())
 }
 
-/// An item of [`bill_batch_json`], serialized straight to text (building a
-/// `serde_json::Value` first took most of a batch run's time).
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum BatchItem<'a> {
-    Run {
-        documents: &'a [Document],
-        account: &'a BillingAccount,
-    },
-    Error {
-        error: BatchError,
-    },
-}
-
+/// An account's error in [`bill_batch_json`]'s output.
 #[derive(serde::Serialize)]
 struct BatchError {
     kind: &'static str,

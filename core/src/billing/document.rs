@@ -198,8 +198,10 @@ pub struct Document {
     /// The account billed.
     pub account: CompactString,
     /// The issue date.
+    #[serde(serialize_with = "crate::digits::serialize_date")]
     pub date: NaiveDate,
     /// When it is collected (invoices) or settled (credit notes).
+    #[serde(serialize_with = "crate::digits::serialize_date")]
     pub collection_date: NaiveDate,
     /// For a credit note: the invoice it corrects.
     pub corrects: Option<CompactString>,

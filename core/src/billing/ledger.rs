@@ -2,6 +2,7 @@
 
 use super::host_items::{Charge, Discount};
 use crate::calendar::NaiveDate;
+use crate::digits::DateText;
 use crate::money::Money;
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
@@ -19,16 +20,37 @@ pub(super) enum PieceKind {
 /// Days of one billing period billed on one plan, for the plan fee or the pause fee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct BilledPiece {
+    #[serde(
+        serialize_with = "crate::digits::serialize_date",
+        deserialize_with = "crate::digits::deserialize_date"
+    )]
     pub term: NaiveDate,
     /// The period's start.
+    #[serde(
+        serialize_with = "crate::digits::serialize_date",
+        deserialize_with = "crate::digits::deserialize_date"
+    )]
     pub period: NaiveDate,
     /// The period's end, when it is not on the term's base schedule (the
     /// joined plan's): after a change to a plan of another interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::digits::serialize_optional_date",
+        deserialize_with = "crate::digits::deserialize_optional_date"
+    )]
     pub period_end: Option<NaiveDate>,
     pub kind: PieceKind,
     pub plan: CompactString,
+    #[serde(
+        serialize_with = "crate::digits::serialize_date",
+        deserialize_with = "crate::digits::deserialize_date"
+    )]
     pub from: NaiveDate,
+    #[serde(
+        serialize_with = "crate::digits::serialize_date",
+        deserialize_with = "crate::digits::deserialize_date"
+    )]
     pub until: NaiveDate,
     pub document: CompactString,
 }
@@ -37,6 +59,10 @@ pub(super) struct BilledPiece {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct BilledOneOff {
     pub key: CompactString,
+    #[serde(
+        serialize_with = "crate::digits::serialize_date",
+        deserialize_with = "crate::digits::deserialize_date"
+    )]
     pub term: NaiveDate,
     pub document: CompactString,
 }
@@ -63,7 +89,12 @@ pub struct BillingAccount {
     /// For a member migrated in: every day before it, and every one-off
     /// fee dated before it, was billed by the system the member came from,
     /// so runs neither charge nor credit them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::digits::serialize_optional_date",
+        deserialize_with = "crate::digits::deserialize_optional_date"
+    )]
     pub billed_until: Option<NaiveDate>,
     /// One-off charges the host added; each is billed once, on its date.
     #[serde(default)]
@@ -145,6 +176,11 @@ impl Issued {
         }
     }
 
+    /// Each date and its count, in date order.
+    pub fn counts(&self) -> &[(NaiveDate, u32)] {
+        &self.0
+    }
+
     /// Room for `more` dates, grown to fit.
     pub fn reserve_exact(&mut self, more: usize) {
         self.0.reserve_exact(more);
@@ -153,14 +189,16 @@ impl Issued {
 
 impl Serialize for Issued {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(date, n)| (date, n)))
+        serializer.collect_map(self.0.iter().map(|(date, n)| (DateText(*date), n)))
     }
 }
 
 impl<'de> Deserialize<'de> for Issued {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let counts = BTreeMap::<NaiveDate, u32>::deserialize(deserializer)?;
-        Ok(Self(counts.into_iter().collect()))
+        let counts = BTreeMap::<DateText, u32>::deserialize(deserializer)?;
+        Ok(Self(
+            counts.into_iter().map(|(date, n)| (date.0, n)).collect(),
+        ))
     }
 }
 

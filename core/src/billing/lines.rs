@@ -32,8 +32,11 @@ pub(super) fn period_line(
     };
     let last_day = piece.end().pred_opt().unwrap_or(piece.end());
     let prefix = if credit { "Credit: " } else { "" };
-    // "{prefix}{name} {what}, {start} to {last_day}"
-    let mut description = String::with_capacity(prefix.len() + plan.name.len() + 40);
+    // "{prefix}{name}{what}{start} to {last_day}", sized to fit the usual
+    // dates (a batch keeps every line).
+    const DATES: usize = "2026-04-01 to 2026-04-30".len();
+    let mut description =
+        String::with_capacity(prefix.len() + plan.name.len() + what.len() + DATES);
     for part in [prefix, &plan.name, what] {
         description.push_str(part);
     }

@@ -124,6 +124,7 @@ mod config;
 mod document;
 mod host_items;
 mod intervals;
+mod json_out;
 mod ledger;
 mod lines;
 mod one_offs;

@@ -2,12 +2,12 @@
 //! one buffer (a batch run writes millions of them).
 
 use crate::calendar::NaiveDate;
-use chrono::Datelike;
+use crate::digits::{ascii, date_digits, decimal};
 use compact_str::CompactString;
 
 /// A document's id: `{account}-{YYYYMMDD}-{seq}`, inline when it is short.
 pub(super) fn document_id(account: &str, date: NaiveDate, seq: u32) -> CompactString {
-    let Some(d) = digits_of(date) else {
+    let Some(d) = date_digits(date) else {
         return compact_str::format_compact!("{account}-{}-{seq}", date.format("%Y%m%d"));
     };
     // The part after the account, written once: "-YYYYMMDD-" and the number.
@@ -35,27 +35,15 @@ pub(super) fn document_id(account: &str, date: NaiveDate, seq: u32) -> CompactSt
 /// Appends `date` as its `Display` writes it (`2026-04-15`); years 0–9999
 /// are written directly, others (signed) through `Display`.
 pub(super) fn push_date(out: &mut String, date: NaiveDate) {
-    match u32::try_from(date.year()).ok().filter(|y| *y <= 9999) {
-        // Text from the table, so nothing needs checking that it is text.
-        Some(year) => {
-            for part in [
-                pair_text(year / 100),
-                pair_text(year % 100),
-                "-",
-                pair_text(date.month()),
-                "-",
-                pair_text(date.day()),
-            ] {
-                out.push_str(part);
-            }
-        }
+    match date_digits(date) {
+        Some(digits) => out.push_str(ascii(&digits)),
         None => out.push_str(&date.to_string()),
     }
 }
 
 /// Appends `first to last`, each date as [`push_date`] writes it.
 pub(super) fn push_dates(out: &mut String, first: NaiveDate, last: NaiveDate) {
-    let (Some(first_digits), Some(last_digits)) = (digits_of(first), digits_of(last)) else {
+    let (Some(first_digits), Some(last_digits)) = (date_digits(first), date_digits(last)) else {
         push_date(out, first);
         out.push_str(" to ");
         push_date(out, last);
@@ -71,63 +59,10 @@ pub(super) fn push_dates(out: &mut String, first: NaiveDate, last: NaiveDate) {
 
 /// Whether `text` is `date` as [`push_date`] writes it.
 pub(super) fn is_date_text(text: &str, date: NaiveDate) -> bool {
-    match digits_of(date) {
+    match date_digits(date) {
         Some(digits) => text.as_bytes() == digits,
         None => text == date.to_string(),
     }
-}
-
-/// `date` as the bytes of `YYYY-MM-DD`, for years 0–9999.
-fn digits_of(date: NaiveDate) -> Option<[u8; 10]> {
-    let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
-    let [y0, y1] = pair(year / 100);
-    let [y2, y3] = pair(year % 100);
-    let [m0, m1] = pair(date.month());
-    let [d0, d1] = pair(date.day());
-    Some([y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1])
-}
-
-/// The two-digit numbers 00–99, one after the other.
-const PAIRS: &str = "0001020304050607080910111213141516171819\
-    2021222324252627282930313233343536373839\
-    4041424344454647484950515253545556575859\
-    6061626364656667686970717273747576777879\
-    8081828384858687888990919293949596979899";
-
-/// The two decimal digits of `n` below 100, as text.
-fn pair_text(n: u32) -> &'static str {
-    let i = (n % 100) as usize * 2;
-    PAIRS.get(i..i + 2).unwrap_or("00")
-}
-
-/// The two decimal digits of `n` below 100.
-fn pair(n: u32) -> [u8; 2] {
-    let i = (n % 100) as usize * 2;
-    [PAIRS.as_bytes()[i], PAIRS.as_bytes()[i + 1]]
-}
-
-/// ASCII digits and dashes (and an account id) as text.
-fn ascii(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or_default()
-}
-
-/// The decimal digits of `n`, written at the end of `buffer`.
-fn decimal(n: u64, buffer: &mut [u8; 20]) -> &[u8] {
-    let mut start = buffer.len();
-    let mut rest = n;
-    // Two digits at a time, from the table.
-    while rest >= 10 {
-        start -= 2;
-        let [tens, ones] = pair((rest % 100) as u32);
-        buffer[start] = tens;
-        buffer[start + 1] = ones;
-        rest /= 100;
-    }
-    if rest > 0 || start == buffer.len() {
-        start -= 1;
-        buffer[start] = b'0' + rest as u8;
-    }
-    &buffer[start..]
 }
 
 #[cfg(test)]
@@ -158,9 +93,6 @@ mod tests {
             let long = "an-account-id-longer-than-an-inline-id";
             let long_id = format!("{long}-{}-3", day.format("%Y%m%d"));
             assert_eq!(document_id(long, day, 3), long_id);
-        }
-        for n in [0, 7, 10, 31, 4_294_967_295, u64::MAX] {
-            assert_eq!(ascii(decimal(n, &mut [0; 20])), n.to_string());
         }
     }
 }

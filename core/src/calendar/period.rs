@@ -19,11 +19,24 @@ use std::fmt;
 /// assert_eq!(january.to_string(), "[2026-01-01, 2026-02-01)");
 /// # Ok::<(), memberkit::calendar::CalendarError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[serde(try_from = "RawPeriod")]
 pub struct Period {
     start: NaiveDate,
     end: NaiveDate,
+}
+
+/// Serialized as a derived `Serialize` would, `{"start": "2026-01-01",
+/// "end": "2026-02-01"}`, each date written from one buffer.
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use crate::digits::DateText;
+        use serde::ser::SerializeStruct;
+        let mut period = serializer.serialize_struct("Period", 2)?;
+        period.serialize_field("start", &DateText(self.start))?;
+        period.serialize_field("end", &DateText(self.end))?;
+        period.end()
+    }
 }
 
 #[derive(Deserialize)]

@@ -184,12 +184,15 @@ pub enum Event {
     /// Joined (or rejoined) a plan; membership starts `on`.
     Joined {
         /// The first day of membership.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
         /// The plan.
         plan: PlanId,
         /// The day the member applied (the cooling-off clock starts here).
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         applied_on: NaiveDate,
         /// The first paid day: the trial's end, or `on` without a trial.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         paid_from: NaiveDate,
         /// The admission fee to charge, if any (waived on some rejoins).
         admission_fee: Option<Money>,
@@ -199,38 +202,46 @@ pub enum Event {
     /// Membership started.
     Started {
         /// The start date.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
     /// The trial ended; paid membership starts.
     TrialEnded {
         /// The first paid day.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
     /// A pause was planned.
     PauseScheduled {
         /// The first paused day.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
         /// The day membership resumes.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         until: NaiveDate,
     },
     /// A pause began.
     PauseStarted {
         /// The first paused day.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
     /// The current pause will end on `on` instead of its planned date.
     ResumeScheduled {
         /// The day membership resumes.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
     /// A pause ended.
     PauseEnded {
         /// The day membership resumed.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
     /// A plan change was planned.
     PlanChangeScheduled {
         /// The day the new plan applies.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
         /// The new plan.
         plan: PlanId,
@@ -238,6 +249,7 @@ pub enum Event {
     /// The plan changed.
     PlanChanged {
         /// The day the new plan applies.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
         /// The old plan.
         from: PlanId,
@@ -254,6 +266,7 @@ pub enum Event {
     /// A cancellation was planned.
     CancellationScheduled {
         /// The first day no longer a member.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
         /// The early-termination fee to charge, if any.
         early_termination_fee: Option<Money>,
@@ -261,11 +274,13 @@ pub enum Event {
     /// A planned cancellation was withdrawn.
     CancellationRevoked {
         /// The day of the revocation.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
     /// The membership ended by cancellation.
     Cancelled {
         /// The first day no longer a member.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
         /// The early-termination fee to charge, if any.
         early_termination_fee: Option<Money>,
@@ -275,21 +290,25 @@ pub enum Event {
     /// A payment failed.
     MarkedPastDue {
         /// The day.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
     /// Suspended for non-payment.
     Suspended {
         /// The day.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
     /// Reinstated after payment.
     Reinstated {
         /// The day.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
     /// A fixed term ended.
     Expired {
         /// The first day no longer a member.
+        #[serde(deserialize_with = "crate::digits::deserialize_date")]
         on: NaiveDate,
     },
 }

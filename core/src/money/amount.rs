@@ -22,11 +22,34 @@ use std::fmt;
 /// assert!(fee.checked_add(Money::zero(Currency::JPY)).is_err());
 /// # Ok::<(), memberkit::money::MoneyError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(try_from = "RawMoney")]
 pub struct Money {
     amount: Decimal,
     currency: Currency,
+}
+
+/// Serialized as a derived `Serialize` would, `{"amount": "12.50", "currency":
+/// "USD"}`, the amount written from the digits directly when they fit 64
+/// bits (a batch's JSON writes several per line).
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// The amount as `Decimal`'s serde writes it.
+        struct Amount(Decimal);
+        impl Serialize for Amount {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match crate::digits::decimal_bytes(self.0, &mut [0; 48]) {
+                    Some(text) => serializer.serialize_str(crate::digits::ascii(text)),
+                    None => Serialize::serialize(&self.0, serializer),
+                }
+            }
+        }
+        let mut money = serializer.serialize_struct("Money", 2)?;
+        money.serialize_field("amount", &Amount(self.amount))?;
+        money.serialize_field("currency", &self.currency)?;
+        money.end()
+    }
 }
 
 #[derive(Deserialize)]
