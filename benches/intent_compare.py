@@ -7,9 +7,9 @@ latency from Python:
 
 - Banking77: train on train.csv, evaluate on dev.csv.
 - CLINC150: train on train.jsonl + oos_train.jsonl, evaluate on val.jsonl + oos_val.jsonl.
+- HWU64: train on train.jsonl, evaluate on dev.jsonl.
 
-memberkit trains with MEMBERKIT_CONFIGS (below) for CLINC150 and its defaults
-for Banking77; --memberkit-defaults uses the defaults for both.
+memberkit trains with its defaults (no options) on every data set.
 
 Usage (from the repository root, after scripts/setup-python.sh):
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import functools
 import json
 import os
 import statistics
@@ -73,25 +72,11 @@ def median_latency_us(classify: Callable[[str], object], texts: Sequence[str], n
     return statistics.median(times) * 1e6
 
 
-# memberkit's training config per data set (defaults elsewhere). CLINC150 has
-# 150 intents and only 100 out-of-scope examples: weight those up and let the
-# model's oos class alone reject (no confidence threshold).
-MEMBERKIT_CONFIGS: dict[str, dict[str, object]] = {
-    "clinc150": {
-        "epochs": 30,
-        "learning_rate": 2.0,
-        "average_weights": True,
-        "out_of_scope_example_weight": 8.0,
-        "out_of_scope_weight": 0.0,
-    },
-}
-
-
-def run_memberkit(train: Pairs, test: Pairs, config: dict[str, object] | None = None) -> dict[str, float]:
+def run_memberkit(train: Pairs, test: Pairs) -> dict[str, float]:
     from memberkit import intent
 
     start = time.perf_counter()
-    model = intent.train(train, **(config or {}))
+    model = intent.train(train)
     trained = time.perf_counter() - start
     predicted = [c.intent for c in model.classify_batch([t for t, _ in test])]
     result = scores(predicted, test)
@@ -152,7 +137,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--only", choices=["memberkit", "sklearn", "fasttext"], action="append")
-    parser.add_argument("--memberkit-defaults", action="store_true", help="train memberkit with its default config on every data set")
+    parser.add_argument("--dataset", choices=["banking77", "clinc150", "hwu64"], action="append", help="only these data sets (default: all)")
     args = parser.parse_args()
     data: Path = args.data
     datasets = {
@@ -161,15 +146,17 @@ def main() -> int:
             read_jsonl(data / "clinc150/train.jsonl", data / "clinc150/oos_train.jsonl"),
             read_jsonl(data / "clinc150/val.jsonl", data / "clinc150/oos_val.jsonl"),
         ),
+        "hwu64": (read_jsonl(data / "hwu64/train.jsonl"), read_jsonl(data / "hwu64/dev.jsonl")),
     }
+    if args.dataset:
+        datasets = {name: pair for name, pair in datasets.items() if name in args.dataset}
     runners = {"memberkit": run_memberkit, "sklearn": run_sklearn, "fasttext": run_fasttext}
     chosen = args.only or list(runners)
     columns = ["accuracy", "in_scope_accuracy", "oos_recall", "train_s", "latency_us", "ece"]
     print(f"{'dataset':<10} {'system':<10} " + " ".join(f"{c:>17}" for c in columns))
     for name, (train, test) in datasets.items():
         for system in chosen:
-            config = {} if args.memberkit_defaults else MEMBERKIT_CONFIGS.get(name, {})
-            run = functools.partial(run_memberkit, config=config) if system == "memberkit" else runners[system]
+            run = runners[system]
             try:
                 result = run(train, test)
             except ImportError as missing:

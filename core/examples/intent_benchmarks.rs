@@ -3,7 +3,8 @@
 //! with the default config this is the shipped model) and on the public
 //! benchmark sets in the shared data folder (never copied into this repository): Banking77
 //! (train on `train.csv`, measure on `dev.csv`) and CLINC150 (train on
-//! `train.jsonl` + `oos_train.jsonl`, measure on `val.jsonl` + `oos_val.jsonl`).
+//! `train.jsonl` + `oos_train.jsonl`, measure on `val.jsonl` + `oos_val.jsonl`)
+//! and HWU64 (train on `train.jsonl`, measure on `dev.jsonl`).
 //!
 //! ```sh
 //! cargo run --release -p memberkit --example intent_benchmarks -- [DATA_DIR] [CONFIG_JSON]
@@ -11,7 +12,9 @@
 //!
 //! `DATA_DIR` defaults to `../shared/data`; `CONFIG_JSON` is a
 //! [`TrainConfig`] in JSON, e.g. `'{"epochs": 20}'` (defaults otherwise). A
-//! set whose files are missing is skipped with a note.
+//! set whose files are missing is skipped with a note. `MK_ONLY` (a
+//! comma-separated list of `memberkit`, `banking77`, `clinc150`, `hwu64`)
+//! measures only those sets.
 //!
 //! For many intents and few out-of-scope examples, as in CLINC150, weight the
 //! out-of-scope examples and let the model's `oos` class alone reject:
@@ -37,12 +40,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/intent");
     let train_set = parse_tsv(&std::fs::read_to_string(corpus.join("train.tsv"))?)?;
     let heldout = parse_tsv(&std::fs::read_to_string(corpus.join("heldout.tsv"))?)?;
-    report("memberkit ja/en heldout", &train_set, &heldout, &config)?;
+    let only = std::env::var("MK_ONLY").unwrap_or_default();
+    let wanted = |name: &str| only.is_empty() || only.split(',').any(|o| o == name);
+    if wanted("memberkit") {
+        report("memberkit ja/en heldout", &train_set, &heldout, &config)?;
+    }
     let banking = data.join("banking77");
     match (
         read_csv(&banking.join("train.csv")),
         read_csv(&banking.join("dev.csv")),
     ) {
+        _ if !wanted("banking77") => {}
         (Ok(train_set), Ok(dev)) => report("Banking77 dev", &train_set, &dev, &config)?,
         (Err(e), _) | (_, Err(e)) => println!("Banking77 skipped: {e}"),
     }
@@ -55,12 +63,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ]
     .map(|name| read_jsonl(&clinc.join(name)));
     match files {
+        _ if !wanted("clinc150") => {}
         [Ok(mut train_set), Ok(oos_train), Ok(mut val), Ok(oos_val)] => {
             train_set.extend(oos_train);
             val.extend(oos_val);
             report("CLINC150 val", &train_set, &val, &config)?;
         }
         _ => println!("CLINC150 skipped: files missing under {}", clinc.display()),
+    }
+    let hwu = data.join("hwu64");
+    match ["train.jsonl", "dev.jsonl"].map(|name| read_jsonl(&hwu.join(name))) {
+        _ if !wanted("hwu64") => {}
+        [Ok(train_set), Ok(dev)] => report("HWU64 dev", &train_set, &dev, &config)?,
+        _ => println!("HWU64 skipped: files missing under {}", hwu.display()),
     }
     Ok(())
 }

@@ -4,29 +4,38 @@ use super::IntentError;
 use super::features::{MAX_CHAR_NGRAM, MAX_WORD_NGRAM, NgramSpec};
 use serde::{Deserialize, Serialize};
 
+/// The least share of the training weight that out-of-scope examples get when
+/// [`TrainConfig::out_of_scope_example_weight`] is left to the data: a prior
+/// that at least one message in twenty is out of scope, whatever the share of
+/// such messages among the examples a host collected.
+pub const MIN_OUT_OF_SCOPE_SHARE: f32 = 0.05;
+
 /// How [`train`](super::train) builds a model. A model keeps its config, so
 /// [`Model::retrain`](super::Model::retrain) trains the same way again.
 ///
-/// The defaults are the ones the shipped [`default_model`](super::default_model)
-/// was trained with, and serve short Japanese and English messages well.
-/// Missing fields in JSON take their default.
+/// The defaults serve short Japanese and English messages as well as the
+/// public benchmarks (Banking77, CLINC150, HWU64) without a recipe: the
+/// weight of the out-of-scope examples is chosen from how many there are
+/// (see [`out_of_scope_example_weight`](Self::out_of_scope_example_weight)),
+/// and the model's `oos` class alone rejects, with no confidence threshold.
+/// Missing fields in JSON take their default. (The shipped
+/// [`default_model`](super::default_model) keeps the config it was trained
+/// with, the defaults of an earlier release.)
 ///
-/// With many intents and few out-of-scope examples (CLINC150: 150 intents,
-/// 100 `oos` examples), weighting those examples up and letting the `oos`
-/// class alone reject beats a confidence threshold:
+/// A host that prefers asking back to guessing can still have a threshold
+/// chosen on the validation split:
 ///
 /// ```
 /// use memberkit::intent::TrainConfig;
-/// let clinc: TrainConfig = serde_json::from_str(r#"{"epochs": 30, "learning_rate": 2.0,
-///     "average_weights": true, "out_of_scope_example_weight": 8, "out_of_scope_weight": 0}"#)?;
-/// clinc.validate()?;
+/// let strict: TrainConfig = serde_json::from_str(r#"{"out_of_scope_weight": 1}"#)?;
+/// strict.validate()?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// ```
 /// use memberkit::intent::TrainConfig;
-/// let config: TrainConfig = serde_json::from_str(r#"{"epochs": 20, "seed": 7}"#)?;
-/// assert_eq!((config.epochs, config.seed), (20, 7));
+/// let config: TrainConfig = serde_json::from_str(r#"{"epochs": 30, "seed": 7}"#)?;
+/// assert_eq!((config.epochs, config.seed), (30, 7));
 /// assert_eq!(config.char_ngram_max, TrainConfig::default().char_ngram_max);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -58,18 +67,23 @@ pub struct TrainConfig {
     /// How much out-of-scope recall counts against in-scope accuracy when
     /// the threshold is chosen: it maximizes `in-scope accuracy +
     /// out_of_scope_weight × out-of-scope recall` on the validation split
-    /// (0 to 100; 0 never rejects a message the model has an intent for).
+    /// (0 to 100; 0, the default, never rejects a message the model has an
+    /// intent for: a split held out of the training examples is easier than
+    /// the messages to come, so a threshold chosen on it rejects too many).
     pub out_of_scope_weight: f32,
     /// How many intents a classification lists in `alternatives` (at least 1).
     pub alternatives: u32,
     /// How much each example labelled [`OUT_OF_SCOPE`](super::OUT_OF_SCOPE)
-    /// counts in training against an in-scope one (above 0, up to 100).
-    /// Above 1, the model itself answers `oos` more often: out-of-scope
-    /// messages are varied, and a few examples stand for all of them.
+    /// counts in training against an in-scope one (above 0, up to 100), or 0,
+    /// the default, to choose it from the data: the out-of-scope examples then
+    /// count as at least [`MIN_OUT_OF_SCOPE_SHARE`] of the training weight
+    /// (1 when they already do). Above 1, the model itself answers `oos` more
+    /// often: out-of-scope messages are varied, and a few examples stand for
+    /// all of them.
     pub out_of_scope_example_weight: f32,
     /// Whether the model keeps the mean of the weights at the end of each
-    /// epoch of the second half of training rather than the last ones:
-    /// steadier and a little more accurate with many intents and epochs.
+    /// epoch of the second half of training rather than the last ones
+    /// (the default): steadier and a little more accurate.
     pub average_weights: bool,
 }
 
@@ -77,7 +91,7 @@ impl Default for TrainConfig {
     fn default() -> Self {
         Self {
             seed: 42,
-            epochs: 10,
+            epochs: 20,
             learning_rate: 1.0,
             l2: 1e-5,
             char_ngram_min: 1,
@@ -85,10 +99,10 @@ impl Default for TrainConfig {
             word_ngram_max: 2,
             min_document_frequency: 1,
             validation_fraction: 0.2,
-            out_of_scope_weight: 1.0,
+            out_of_scope_weight: 0.0,
             alternatives: 3,
-            out_of_scope_example_weight: 1.0,
-            average_weights: false,
+            out_of_scope_example_weight: 0.0,
+            average_weights: true,
         }
     }
 }
@@ -178,11 +192,32 @@ impl TrainConfig {
             "1 to 1000",
         )?;
         check(
-            self.out_of_scope_example_weight > 0.0 && self.out_of_scope_example_weight <= 100.0,
+            (0.0..=100.0).contains(&self.out_of_scope_example_weight),
             "out_of_scope_example_weight",
             self.out_of_scope_example_weight.to_string(),
-            "above 0, up to 100",
+            "0 (chosen from the data) to 100",
         )
+    }
+
+    /// The weight of each out-of-scope example in training, given how many
+    /// of the training examples are in scope and how many out of scope:
+    /// [`out_of_scope_example_weight`](Self::out_of_scope_example_weight) when
+    /// set, else the weight that makes the out-of-scope examples
+    /// [`MIN_OUT_OF_SCOPE_SHARE`] of the whole (at least 1, at most 100).
+    pub(super) fn effective_out_of_scope_example_weight(
+        &self,
+        in_scope: usize,
+        out_of_scope: usize,
+    ) -> f32 {
+        if self.out_of_scope_example_weight > 0.0 {
+            return self.out_of_scope_example_weight;
+        }
+        if out_of_scope == 0 {
+            return 1.0;
+        }
+        let share = f64::from(MIN_OUT_OF_SCOPE_SHARE);
+        let weight = share * in_scope as f64 / ((1.0 - share) * out_of_scope as f64);
+        weight.clamp(1.0, 100.0) as f32
     }
 
     pub(super) fn ngrams(&self) -> NgramSpec {
@@ -243,7 +278,7 @@ mod tests {
                 ..Default::default()
             },
             TrainConfig {
-                out_of_scope_example_weight: 0.0,
+                out_of_scope_example_weight: -1.0,
                 ..Default::default()
             },
             TrainConfig {
@@ -257,6 +292,32 @@ mod tests {
                 "{config:?}"
             );
         }
+    }
+
+    #[test]
+    fn out_of_scope_weight_from_the_data() {
+        let config = TrainConfig::default();
+        // CLINC150: 15,000 in scope, 100 out of scope.
+        let clinc = config.effective_out_of_scope_example_weight(15_000, 100);
+        assert!((clinc - 7.89).abs() < 0.01, "{clinc}");
+        // Plenty of out-of-scope examples already (the shipped corpus): once each.
+        assert_eq!(
+            config.effective_out_of_scope_example_weight(1_741, 161),
+            1.0
+        );
+        assert_eq!(config.effective_out_of_scope_example_weight(9_000, 0), 1.0);
+        assert_eq!(
+            config.effective_out_of_scope_example_weight(1_000_000, 1),
+            100.0
+        );
+        let fixed = TrainConfig {
+            out_of_scope_example_weight: 3.0,
+            ..config
+        };
+        assert_eq!(
+            fixed.effective_out_of_scope_example_weight(15_000, 100),
+            3.0
+        );
     }
 
     #[test]

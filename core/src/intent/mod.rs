@@ -5,9 +5,10 @@
 //! - Features need no tokenizer: character n-grams over the normalized text
 //!   plus word n-grams for space-separated text, hashed with FNV-1a, weighted by
 //!   sublinear TF-IDF and L2-normalized.
-//! - [`train`]: a multinomial logistic regression fit by AdaGrad, deterministic
-//!   for a seed, with temperature scaling and an out-of-scope threshold both
-//!   fit on a held-out validation split.
+//! - [`train`]: a multinomial logistic regression fit by AdaGrad with weight
+//!   averaging, deterministic for a seed; out-of-scope examples weighted from
+//!   how many there are; temperature scaling (and, if asked for, an
+//!   out-of-scope threshold) fit on a held-out validation split.
 //! - [`Model`]: [`classify`](Model::classify), [`evaluate`](Model::evaluate),
 //!   [`retrain`](Model::retrain) with added or relabelled examples, and
 //!   save/load as JSON (serde) or a compact binary form
@@ -48,7 +49,7 @@ pub mod slots;
 mod storage;
 mod train;
 
-pub use config::TrainConfig;
+pub use config::{MIN_OUT_OF_SCOPE_SHARE, TrainConfig};
 pub use default_model::{DEFAULT_INTENTS, default_model, parse_tsv};
 pub use evaluate::{Confusion, Evaluation, IntentScore};
 pub use model::{Classification, Model, Scored, Scratch};

@@ -16,8 +16,9 @@
 //! | examples: count u32, then each as intent index u32 + text string | |
 //! | checksum of everything before it (u64; FNV-1a over 64-bit words) | 8 |
 //!
-//! Version 1 lacks the version-2 config fields, which then take their
-//! defaults. A model whose config leaves them at their defaults is written as
+//! Version 1 lacks the version-2 config fields, which then take the values
+//! every version-1 model was trained with (out_of_scope_example_weight 1,
+//! average_weights off). A model whose config has those values is written as
 //! version 1, so builds that read only version 1 still load it.
 
 use super::model::{MAX_FEATURES, MAX_INTENTS, Parts};
@@ -30,12 +31,12 @@ const VERSION: u16 = 2;
 /// The version without the version-2 config fields.
 const VERSION_1: u16 = 1;
 
+/// The version-2 config fields as every version-1 model has them.
+const VERSION_1_SETTINGS: (f32, bool) = (1.0, false);
+
 /// The oldest version that holds all of `config`.
 fn format_version(config: &TrainConfig) -> u16 {
-    let defaults = TrainConfig::default();
-    if config.out_of_scope_example_weight == defaults.out_of_scope_example_weight
-        && config.average_weights == defaults.average_weights
-    {
+    if (config.out_of_scope_example_weight, config.average_weights) == VERSION_1_SETTINGS {
         VERSION_1
     } else {
         VERSION
@@ -273,7 +274,8 @@ impl Model {
             validation_fraction: reader.f32("validation_fraction")?,
             out_of_scope_weight: reader.f32("out_of_scope_weight")?,
             alternatives: reader.u32("alternatives")?,
-            ..TrainConfig::default()
+            out_of_scope_example_weight: VERSION_1_SETTINGS.0,
+            average_weights: VERSION_1_SETTINGS.1,
         };
         if version >= VERSION {
             config.out_of_scope_example_weight = reader.f32("out_of_scope_example_weight")?;
@@ -467,7 +469,13 @@ mod tests {
                 ]
             })
             .collect();
-        train(&examples, &TrainConfig::default()).unwrap()
+        // Version-1 settings, so the offsets below hold.
+        let config = TrainConfig {
+            out_of_scope_example_weight: VERSION_1_SETTINGS.0,
+            average_weights: VERSION_1_SETTINGS.1,
+            ..TrainConfig::default()
+        };
+        train(&examples, &config).unwrap()
     }
 
     #[test]
@@ -484,15 +492,12 @@ mod tests {
     }
 
     #[test]
-    fn version_2_settings_are_kept_and_defaults_stay_version_1() {
+    fn version_2_settings_are_kept_and_version_1_settings_stay_version_1() {
         let model = small_model();
         assert_eq!(model.to_bytes()[4..6], VERSION_1.to_le_bytes());
-        let config = TrainConfig {
-            out_of_scope_example_weight: 4.0,
-            average_weights: true,
-            ..TrainConfig::default()
-        };
-        let model = train(model.examples(), &config).unwrap();
+        let read_back = Model::from_bytes(&model.to_bytes()).unwrap();
+        assert_eq!(read_back.config(), model.config());
+        let model = train(model.examples(), &TrainConfig::default()).unwrap();
         let bytes = model.to_bytes();
         assert_eq!(bytes[4..6], VERSION.to_le_bytes());
         assert_eq!(Model::from_bytes(&bytes).unwrap(), model);

@@ -79,17 +79,24 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, Intent
     let (training, validation) =
         split(&labels, shape.classes, config.validation_fraction, &mut rng);
     let out_of_scope = intents.iter().position(|i| i == OUT_OF_SCOPE);
+    let out_of_scope_count = out_of_scope.map_or(0, |oos| {
+        labels
+            .iter()
+            .filter(|&&label| label as usize == oos)
+            .count()
+    });
+    let weighting = Weighting {
+        out_of_scope,
+        weight: config.effective_out_of_scope_example_weight(
+            examples.len() - out_of_scope_count,
+            out_of_scope_count,
+        ),
+    };
     let (temperature, threshold) = if validation.is_empty() {
         (1.0, 0.0)
     } else {
         let (weights, bias) = fit(
-            &matrix,
-            &labels,
-            &training,
-            shape,
-            config,
-            &mut rng,
-            out_of_scope,
+            &matrix, &labels, &training, shape, config, &mut rng, weighting,
         );
         // Calibrate what the model will compute: the quantized weights.
         let (weights, scales) = quantize(&weights, shape.classes);
@@ -112,15 +119,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, Intent
         (temperature, threshold)
     };
     let all: Vec<usize> = (0..examples.len()).collect();
-    let (weights, bias) = fit(
-        &matrix,
-        &labels,
-        &all,
-        shape,
-        config,
-        &mut rng,
-        out_of_scope,
-    );
+    let (weights, bias) = fit(&matrix, &labels, &all, shape, config, &mut rng, weighting);
     let (weights, scales) = quantize(&weights, shape.classes);
     Model::from_parts(Parts {
         config: config.clone(),
@@ -142,6 +141,13 @@ fn too_large(what: &'static str, count: usize, max: usize) -> Result<(), IntentE
     } else {
         Ok(())
     }
+}
+
+/// Which class is out of scope, and how much each of its examples counts.
+#[derive(Debug, Clone, Copy)]
+struct Weighting {
+    out_of_scope: Option<usize>,
+    weight: f32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -249,8 +255,7 @@ fn split(
 
 /// Fits weights (`features × classes`, row-major by feature) and biases by
 /// AdaGrad on the softmax cross-entropy, visiting `subset` in a fresh random
-/// order each epoch, with out-of-scope examples weighted by
-/// `config.out_of_scope_example_weight`. With `config.average_weights`, the
+/// order each epoch, with out-of-scope examples weighted as `weighting` says. With `config.average_weights`, the
 /// result is the mean of the weights at the end of each epoch of the second
 /// half.
 fn fit(
@@ -260,7 +265,7 @@ fn fit(
     shape: Shape,
     config: &TrainConfig,
     rng: &mut SplitMix64,
-    out_of_scope: Option<usize>,
+    weighting: Weighting,
 ) -> (Vec<f32>, Vec<f32>) {
     let mut learner = Learner::new(shape, config);
     let mut average = config.average_weights.then(|| Average::new(shape));
@@ -269,8 +274,8 @@ fn fit(
         rng.shuffle(&mut order);
         for &i in &order {
             let label = labels[i] as usize;
-            let weight = if Some(label) == out_of_scope {
-                config.out_of_scope_example_weight
+            let weight = if Some(label) == weighting.out_of_scope {
+                weighting.weight
             } else {
                 1.0
             };
@@ -602,9 +607,9 @@ mod tests {
     }
 
     #[test]
-    fn averaged_weights_are_deterministic_and_still_learn() {
+    fn last_weights_are_deterministic_and_still_learn() {
         let config = TrainConfig {
-            average_weights: true,
+            average_weights: false,
             ..TrainConfig::default()
         };
         let model = train(&toy(), &config).unwrap();
