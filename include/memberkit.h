@@ -23,6 +23,10 @@
  *   internally locked), while a non-const one (given to a _free function)
  *   must no longer be in use elsewhere. The last-error message and code are
  *   kept per thread.
+ * - Handles: a NULL handle is refused with MK_STATUS_NULL_POINTER, a handle
+ *   of another kind (a cast by mistake) with MK_STATUS_INVALID_ARGUMENT, and
+ *   _free functions ignore both. A freed handle is often refused too, but
+ *   that is a help to find the bug, not a promise.
  */
 
 #ifndef MEMBERKIT_H
@@ -734,7 +738,8 @@ void mk_billing_config_free(struct MkBillingConfig *config);
  * mk_string_free); store the account for the next run.
  *
  * # Safety
- * Handles are live; strings are NUL-terminated (`account_json` may be NULL); `out_run` is writable.
+ * Handles are live; strings are NUL-terminated (`account_json` may be NULL;
+ * `account_id` may be NULL when `account_json` is not); `out_run` is writable.
  */
 enum MkStatus mk_bill(const struct MkCatalog *catalog, const struct MkBillingConfig *config, const char *account_json, const char *account_id, const char *events_json, struct MkDate through, char **out_run);
 
@@ -1502,7 +1507,8 @@ void mk_catalog_free(struct MkCatalog *catalog);
  * (MK_STATUS_INVALID_TRANSITION, MK_STATUS_COMMAND_REFUSED, ...) and changes nothing.
  *
  * # Safety
- * `catalog` is a live handle; strings are NUL-terminated; `out_events` is writable.
+ * `catalog` is a live handle; strings are NUL-terminated (`state_json` may be
+ * NULL); `out_events` is writable.
  */
 enum MkStatus mk_membership_decide(const struct MkCatalog *catalog, const char *state_json, const char *command_json, struct MkDate at, char **out_events);
 
@@ -1512,7 +1518,7 @@ enum MkStatus mk_membership_decide(const struct MkCatalog *catalog, const char *
  * JSON to `*out_state` (free with mk_string_free).
  *
  * # Safety
- * Strings are NUL-terminated; `out_state` is writable.
+ * Strings are NUL-terminated (`state_json` may be NULL); `out_state` is writable.
  */
 enum MkStatus mk_membership_apply(const char *state_json, const char *events_json, char **out_state);
 

@@ -19,6 +19,10 @@ cc_c "$out/test_booking" tests/c/test_booking.c
 cc_c "$out/test_chat" tests/c/test_chat.c
 cc_c "$out/test_billing_run" tests/c/test_billing_run.c
 cc_c "$out/test_vectors" tests/c/test_vectors.c tests/c/vectors_billing_run.c tests/c/vectors_booking.c tests/c/vectors_chat.c
+# Every function the header declares, each pointer argument NULL in turn and
+# each length 0 (tests/c/gen_boundary.py writes the test from the header).
+python3 tests/c/gen_boundary.py include/memberkit.h > "$out/boundary.c"
+cc_c "$out/test_boundary" "$out/boundary.c" -Itests/c
 g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_memberkit.cpp "$lib" "${libs[@]}" -o "$out/test_cpp"
 g++ -std=c++17 "${warn[@]}" "${san[@]}" -Iinclude tests/cpp/test_wrapper.cpp "$lib" "${libs[@]}" -o "$out/test_wrapper"
 # The header alone must compile as C11 and as C++17, and the C++ wrapper and
@@ -32,12 +36,21 @@ done
 for fn in $(grep -oE '\bmk_[a-z0-9_]+\(' include/memberkit.h | tr -d '(' | sort -u); do
     grep -qw "$fn" include/memberkit/*.hpp || { echo "include/memberkit.hpp does not wrap $fn" >&2; exit 1; }
 done
+# ... and the header declares every function the library exports.
+header_fns=$(grep -oE '\bmk_[a-z0-9_]+\(' include/memberkit.h | tr -d '(' | sort -u)
+exported=$(nm -g --defined-only "$lib" 2>/dev/null | awk '$2 == "T" && $3 ~ /^mk_/ {print $3}' | sort -u)
+if [ "$header_fns" != "$exported" ]; then
+    echo "include/memberkit.h and the library's exports differ:" >&2
+    diff <(echo "$header_fns") <(echo "$exported") >&2 || true
+    exit 1
+fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$out/test_c"
 "$out/test_booking"
 "$out/test_chat"
 "$out/test_billing_run"
+"$out/test_boundary"
 "$out/test_vectors" tests/vectors/membership.json tests/vectors/billing.json tests/vectors/dunning.json \
     tests/vectors/booking.json tests/vectors/chat.json
 "$out/test_cpp"

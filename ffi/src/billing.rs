@@ -3,6 +3,7 @@
 
 use crate::calendar::{MkDate, to_date};
 use crate::error::{Failure, MkStatus};
+use crate::handle::{Handle, free, hand_out, handle};
 use crate::membership::{MkCatalog, catalog_ref};
 use crate::money::{MkMoney, MkRounding, rounding, to_c, to_core};
 use crate::strings::{read_str, write_out, write_string};
@@ -13,6 +14,10 @@ use std::ffi::c_char;
 /// How a business bills. Immutable once made: a `const MkBillingConfig *`
 /// may be used from many threads at once.
 pub struct MkBillingConfig(BillingConfig);
+
+impl Handle for MkBillingConfig {
+    const KIND: &'static str = "billing config";
+}
 
 /// Reads a billing config from JSON ("{}" for the defaults) and writes a new
 /// handle to `*out`; free it with mk_billing_config_free. A bad field gives
@@ -31,7 +36,7 @@ pub unsafe extern "C" fn mk_billing_config_new(
             return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
         }
         let config = BillingConfig::from_json(json)?;
-        unsafe { write_out(out, "out", Box::into_raw(Box::new(MkBillingConfig(config)))) }
+        unsafe { hand_out(out, "out", MkBillingConfig(config)) }
     })
 }
 
@@ -41,13 +46,7 @@ pub unsafe extern "C" fn mk_billing_config_new(
 /// `config` is NULL or a handle from mk_billing_config_new not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_billing_config_free(config: *mut MkBillingConfig) {
-    if config.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: from Box::into_raw in mk_billing_config_new, by the caller's contract.
-        drop(unsafe { Box::from_raw(config) });
-    });
+    unsafe { free(config) }
 }
 
 /// # Safety
@@ -56,9 +55,7 @@ pub(crate) unsafe fn config_ref<'a>(
     config: *const MkBillingConfig,
 ) -> Result<&'a BillingConfig, Failure> {
     // SAFETY: a live handle by the caller's contract.
-    unsafe { config.as_ref() }
-        .map(|c| &c.0)
-        .ok_or_else(|| Failure::new(MkStatus::NullPointer, "config is NULL"))
+    unsafe { handle(config, "config") }.map(|c| &c.0)
 }
 
 /// Bills one account through `through` (included). `account_json` is the
@@ -68,7 +65,8 @@ pub(crate) unsafe fn config_ref<'a>(
 /// mk_string_free); store the account for the next run.
 ///
 /// # Safety
-/// Handles are live; strings are NUL-terminated (`account_json` may be NULL); `out_run` is writable.
+/// Handles are live; strings are NUL-terminated (`account_json` may be NULL;
+/// `account_id` may be NULL when `account_json` is not); `out_run` is writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_bill(
     catalog: *const MkCatalog,

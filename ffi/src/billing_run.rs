@@ -7,7 +7,8 @@
 use crate::billing::{MkBillingConfig, config_ref};
 use crate::calendar::{MkDate, MkPeriod, to_c as date_to_c, to_date};
 use crate::error::{Failure, MkStatus};
-use crate::ledger::{MkAccount, MkEventLog, free, handle, write_new};
+use crate::handle::{Handle, free, hand_out, handle, handle_mut};
+use crate::ledger::{MkAccount, MkEventLog};
 use crate::membership::{MkCatalog, catalog_ref};
 use crate::money::{MkMoney, to_c};
 use crate::strings::{write_out, write_string};
@@ -200,6 +201,10 @@ pub struct MkTaxSummary {
 /// issued or the error. Immutable: readable from many threads at once.
 pub struct MkBillingRun(Vec<Result<Vec<Document>, Failure>>);
 
+impl Handle for MkBillingRun {
+    const KIND: &'static str = "billing run";
+}
+
 /// Bills `count` accounts through `through` (included), each with its
 /// membership's events (`logs[i]` for `accounts[i]`; one log may serve
 /// many accounts), recording each run in its `MkAccount`; writes the
@@ -234,17 +239,15 @@ pub unsafe extern "C" fn mk_bill_run(
         distinct(accounts)?;
         let mut runs: Vec<(&mut BillingAccount, &[Event])> = Vec::with_capacity(count);
         for (i, (&account, &log)) in accounts.iter().zip(logs).enumerate() {
-            // SAFETY: live and distinct (checked above), unshared by the contract.
-            let account = unsafe { account.as_mut() }.ok_or_else(|| {
-                Failure::new(MkStatus::NullPointer, format!("accounts[{i}] is NULL"))
-            })?;
-            let log = unsafe { handle(log, &format!("logs[{i}]")) }?;
+            // Distinct (checked above), unshared by the contract.
+            let account = unsafe { handle_mut(account, format_args!("accounts[{i}]")) }?;
+            let log = unsafe { handle(log, format_args!("logs[{i}]")) }?;
             runs.push((&mut account.0, log.0.as_slice()));
         }
         let results = bill_all(runs, catalog, config, through)
             .map(|result| result.map_err(Failure::from))
             .collect();
-        unsafe { write_new(out_run, MkBillingRun(results)) }
+        unsafe { hand_out(out_run, "out_run", MkBillingRun(results)) }
     })
 }
 

@@ -8,6 +8,7 @@
 //! the stable reason (`"full"`, `"waitlist_full"`, ...).
 
 use crate::error::{Failure, MkStatus};
+use crate::handle::{Handle, free, hand_out, handle};
 use crate::strings::{read_str, write_out, write_string};
 use chrono::{DateTime, FixedOffset};
 use memberkit::booking::{
@@ -22,6 +23,10 @@ use std::ffi::c_char;
 /// `const MkBookingRules *` may be used from many threads at once.
 pub struct MkBookingRules(Rules);
 
+impl Handle for MkBookingRules {
+    const KIND: &'static str = "booking rules";
+}
+
 /// A book of sessions and members kept in process, with its rules (a copy of
 /// the MkBookingRules it was made with). Internally locked: a
 /// `const MkBookingBook *` may be used from many threads at once, and each
@@ -29,6 +34,10 @@ pub struct MkBookingRules(Rules);
 /// take the last seat. Only mk_booking_book_free needs the caller to make
 /// sure no other thread still uses the book.
 pub struct MkBookingBook(SharedBook);
+
+impl Handle for MkBookingBook {
+    const KIND: &'static str = "booking book";
+}
 
 /// Reads booking rules from JSON (`{}` for the defaults) and writes a new
 /// handle to `*out`; free it with mk_booking_rules_free. Bad rules give
@@ -48,7 +57,7 @@ pub unsafe extern "C" fn mk_booking_rules_new(
             return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
         }
         let rules = Rules::from_json(json)?;
-        unsafe { write_out(out, "out", Box::into_raw(Box::new(MkBookingRules(rules)))) }
+        unsafe { hand_out(out, "out", MkBookingRules(rules)) }
     })
 }
 
@@ -59,13 +68,7 @@ pub unsafe extern "C" fn mk_booking_rules_new(
 /// `rules` is NULL or a handle from mk_booking_rules_new not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_booking_rules_free(rules: *mut MkBookingRules) {
-    if rules.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: from Box::into_raw in mk_booking_rules_new, by the caller's contract.
-        drop(unsafe { Box::from_raw(rules) });
-    });
+    unsafe { free(rules) }
 }
 
 /// Reads a rules reference, refusing NULL.
@@ -74,9 +77,7 @@ pub unsafe extern "C" fn mk_booking_rules_free(rules: *mut MkBookingRules) {
 /// `rules` is NULL or a live handle from mk_booking_rules_new.
 unsafe fn rules_ref<'a>(rules: *const MkBookingRules) -> Result<&'a Rules, Failure> {
     // SAFETY: a live handle by the caller's contract.
-    unsafe { rules.as_ref() }
-        .map(|r| &r.0)
-        .ok_or_else(|| Failure::new(MkStatus::NullPointer, "rules is NULL"))
+    unsafe { handle(rules, "rules") }.map(|r| &r.0)
 }
 
 /// Reads a book handle, refusing NULL.
@@ -85,9 +86,7 @@ unsafe fn rules_ref<'a>(rules: *const MkBookingRules) -> Result<&'a Rules, Failu
 /// `book` is NULL or a live handle from mk_booking_book_new.
 pub(crate) unsafe fn book_ref<'a>(book: *const MkBookingBook) -> Result<&'a SharedBook, Failure> {
     // SAFETY: a live handle by the caller's contract.
-    unsafe { book.as_ref() }
-        .map(|b| &b.0)
-        .ok_or_else(|| Failure::new(MkStatus::NullPointer, "book is NULL"))
+    unsafe { handle(book, "book") }.map(|b| &b.0)
 }
 
 /// A book from JSON (as mk_booking_apply or mk_booking_book_snapshot wrote
@@ -236,7 +235,7 @@ pub unsafe extern "C" fn mk_booking_book_new(
             return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
         }
         let shared = SharedBook::new(rules.clone(), book);
-        unsafe { write_out(out, "out", Box::into_raw(Box::new(MkBookingBook(shared)))) }
+        unsafe { hand_out(out, "out", MkBookingBook(shared)) }
     })
 }
 
@@ -247,13 +246,7 @@ pub unsafe extern "C" fn mk_booking_book_new(
 /// `book` is NULL or a handle from mk_booking_book_new not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_booking_book_free(book: *mut MkBookingBook) {
-    if book.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: from Box::into_raw in mk_booking_book_new, by the caller's contract.
-        drop(unsafe { Box::from_raw(book) });
-    });
+    unsafe { free(book) }
 }
 
 /// Runs `command` on the shared book at `at` and writes its events to `out`

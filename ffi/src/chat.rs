@@ -12,7 +12,8 @@
 use crate::booking::{MkBookingBook, book_ref, to_instant};
 use crate::calendar::{MkDate, to_date};
 use crate::error::{Failure, MkStatus};
-use crate::intent::{MkIntentModel, hand_out, model_ref};
+use crate::handle::{Handle, free, hand_out, handle, take};
+use crate::intent::{MkIntentModel, model_ref};
 use crate::strings::{read_str, write_out, write_string};
 use memberkit::chat::{Assistant, Bookings, ChatConfig, ChatState, Club, Member, Reading};
 use memberkit::intent::default_model;
@@ -24,12 +25,20 @@ use std::ffi::c_char;
 /// conversation's state is JSON the host keeps, never the assistant's).
 pub struct MkAssistant(Assistant);
 
+impl Handle for MkAssistant {
+    const KIND: &'static str = "assistant";
+}
+
 /// A member's message read by mk_assistant_read: classified, its details
 /// found, awaiting mk_assistant_reply (which consumes it) or
 /// mk_chat_reading_free. A `const MkChatReading *` may be read from many
 /// threads at once; it may be passed to another thread, but only one may
 /// consume or free it.
 pub struct MkChatReading(Reading);
+
+impl Handle for MkChatReading {
+    const KIND: &'static str = "chat reading";
+}
 
 // Sharing the assistant between threads is part of the contract above.
 const _: fn() = || {
@@ -42,9 +51,7 @@ const _: fn() = || {
 /// `ptr` is NULL or a live handle from mk_assistant_new.
 unsafe fn assistant_ref<'a>(ptr: *const MkAssistant) -> Result<&'a Assistant, Failure> {
     // SAFETY: a live handle by the caller's contract.
-    unsafe { ptr.as_ref() }
-        .map(|a| &a.0)
-        .ok_or_else(|| Failure::new(MkStatus::NullPointer, "assistant is NULL"))
+    unsafe { handle(ptr, "assistant") }.map(|a| &a.0)
 }
 
 /// Makes an assistant classifying with a copy of `model` (NULL for the
@@ -86,7 +93,7 @@ pub unsafe extern "C" fn mk_assistant_new(
             unsafe { model_ref(model) }?.model.clone()
         };
         let assistant = Assistant::new(model, club, config)?;
-        unsafe { hand_out(out, MkAssistant(assistant)) }
+        unsafe { hand_out(out, "out", MkAssistant(assistant)) }
     })
 }
 
@@ -97,13 +104,7 @@ pub unsafe extern "C" fn mk_assistant_new(
 /// `assistant` is NULL or a handle from mk_assistant_new not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_assistant_free(assistant: *mut MkAssistant) {
-    if assistant.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: from Box::into_raw in mk_assistant_new, by the caller's contract.
-        drop(unsafe { Box::from_raw(assistant) });
-    });
+    unsafe { free(assistant) }
 }
 
 /// Reads `message`, the member's next message in the conversation
@@ -141,7 +142,7 @@ pub unsafe extern "C" fn mk_assistant_read(
             return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
         }
         let reading = assistant.read(&state, message, today);
-        unsafe { hand_out(out, MkChatReading(reading)) }
+        unsafe { hand_out(out, "out", MkChatReading(reading)) }
     })
 }
 
@@ -160,9 +161,7 @@ pub unsafe extern "C" fn mk_chat_reading_member_number(
     out: *mut *mut c_char,
 ) -> MkStatus {
     entry!({
-        // SAFETY: a live handle by the caller's contract.
-        let reading = unsafe { reading.as_ref() }
-            .ok_or_else(|| Failure::new(MkStatus::NullPointer, "reading is NULL"))?;
+        let reading = unsafe { handle(reading, "reading") }?;
         match reading.0.member_number() {
             Some(number) => unsafe { write_string(out, "out", number.to_owned()) },
             None => unsafe { write_out(out, "out", std::ptr::null_mut()) },
@@ -242,10 +241,9 @@ unsafe fn reply(
     out_reply_json: *mut *mut c_char,
 ) -> Result<(), Failure> {
     // Taken first, so that every way out below frees it.
-    // SAFETY: from Box::into_raw in mk_assistant_read, by the caller's contract.
-    let reading = (!reading.is_null()).then(|| unsafe { Box::from_raw(reading) });
+    let reading = unsafe { take(reading, "reading") };
     let assistant = unsafe { assistant_ref(assistant) }?;
-    let reading = reading.ok_or_else(|| Failure::new(MkStatus::NullPointer, "reading is NULL"))?;
+    let reading = reading?;
     let member = if member_json.is_null() {
         None
     } else {
@@ -284,11 +282,5 @@ unsafe fn reply(
 /// passed to mk_assistant_reply.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_chat_reading_free(reading: *mut MkChatReading) {
-    if reading.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: from Box::into_raw in mk_assistant_read, by the caller's contract.
-        drop(unsafe { Box::from_raw(reading) });
-    });
+    unsafe { free(reading) }
 }

@@ -3,7 +3,8 @@
 
 use crate::calendar::{MkDate, to_date};
 use crate::error::{Failure, MkStatus};
-use crate::strings::{read_str, write_out, write_string};
+use crate::handle::{Handle, free, hand_out, handle};
+use crate::strings::{read_str, write_string};
 use memberkit::dunning::{
     AccountView, Command, Language, Planned, Policy, Receivables, Totals, decide, events_from_json,
     events_to_json, membership_commands,
@@ -17,6 +18,10 @@ use std::ffi::c_char;
 /// account ladder. Immutable once made: a `const MkDunningPolicy *` may be
 /// used from many threads at once.
 pub struct MkDunningPolicy(Policy);
+
+impl Handle for MkDunningPolicy {
+    const KIND: &'static str = "dunning policy";
+}
 
 /// Reads a dunning policy from JSON and writes a new handle to `*out`; free
 /// it with mk_dunning_policy_free. A bad policy gives
@@ -36,7 +41,7 @@ pub unsafe extern "C" fn mk_dunning_policy_new(
             return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
         }
         let policy = Policy::from_json(json)?;
-        unsafe { write_out(out, "out", Box::into_raw(Box::new(MkDunningPolicy(policy)))) }
+        unsafe { hand_out(out, "out", MkDunningPolicy(policy)) }
     })
 }
 
@@ -46,13 +51,7 @@ pub unsafe extern "C" fn mk_dunning_policy_new(
 /// `policy` is NULL or a handle from mk_dunning_policy_new not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_dunning_policy_free(policy: *mut MkDunningPolicy) {
-    if policy.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: from Box::into_raw in mk_dunning_policy_new, by the caller's contract.
-        drop(unsafe { Box::from_raw(policy) });
-    });
+    unsafe { free(policy) }
 }
 
 /// Reads a policy reference, refusing NULL.
@@ -61,9 +60,7 @@ pub unsafe extern "C" fn mk_dunning_policy_free(policy: *mut MkDunningPolicy) {
 /// `policy` is NULL or a live handle from mk_dunning_policy_new.
 unsafe fn policy_ref<'a>(policy: *const MkDunningPolicy) -> Result<&'a Policy, Failure> {
     // SAFETY: a live handle by the caller's contract.
-    unsafe { policy.as_ref() }
-        .map(|p| &p.0)
-        .ok_or_else(|| Failure::new(MkStatus::NullPointer, "policy is NULL"))
+    unsafe { handle(policy, "policy") }.map(|p| &p.0)
 }
 
 /// An account's receivables from JSON; NULL or "" is an account with no

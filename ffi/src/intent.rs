@@ -3,7 +3,8 @@
 
 use crate::calendar::{MkDate, to_date};
 use crate::error::{Failure, MkStatus};
-use crate::strings::{read_str, write_out, write_string};
+use crate::handle::{Handle, free, hand_out, handle};
+use crate::strings::{read_str, write_string};
 use memberkit::intent::{
     Conversation, Example, Model, OUT_OF_SCOPE, Router, RouterConfig, Scratch, TrainConfig,
     default_model, slots::SlotExtractor, train,
@@ -18,6 +19,10 @@ pub struct MkIntentModel {
     pub(crate) model: Model,
     /// The intent ids as C strings, in the model's order, then "oos".
     names: Vec<CString>,
+}
+
+impl Handle for MkIntentModel {
+    const KIND: &'static str = "intent model";
 }
 
 impl MkIntentModel {
@@ -47,6 +52,10 @@ impl MkIntentModel {
 /// once made: a `const MkRouter *` may be used from many threads at once.
 pub struct MkRouter(Router);
 
+impl Handle for MkRouter {
+    const KIND: &'static str = "router";
+}
+
 /// The default slot extractor, built once: building one compiles a dozen
 /// patterns, which took most of a call's time when done per call.
 fn slot_extractor() -> &'static SlotExtractor {
@@ -60,21 +69,11 @@ thread_local! {
 }
 
 /// # Safety
-/// `out` is writable.
-pub(crate) unsafe fn hand_out<T>(out: *mut *mut T, value: T) -> Result<(), Failure> {
-    if out.is_null() {
-        return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
-    }
-    unsafe { write_out(out, "out", Box::into_raw(Box::new(value))) }
-}
-
-/// # Safety
 /// `ptr` is NULL or a live handle.
 pub(crate) unsafe fn model_ref<'a>(
     ptr: *const MkIntentModel,
 ) -> Result<&'a MkIntentModel, Failure> {
-    // SAFETY: a live handle by the caller's contract.
-    unsafe { ptr.as_ref() }.ok_or_else(|| Failure::new(MkStatus::NullPointer, "model is NULL"))
+    unsafe { handle(ptr, "model") }
 }
 
 /// Writes the shipped bilingual (Japanese/English) membership-inquiry model
@@ -86,7 +85,7 @@ pub(crate) unsafe fn model_ref<'a>(
 pub unsafe extern "C" fn mk_intent_model_default(out: *mut *mut MkIntentModel) -> MkStatus {
     entry!({
         let model = MkIntentModel::new(default_model()?)?;
-        unsafe { hand_out(out, model) }
+        unsafe { hand_out(out, "out", model) }
     })
 }
 
@@ -116,7 +115,7 @@ pub unsafe extern "C" fn mk_intent_train(
             )?
         };
         let model = MkIntentModel::new(train(&examples, &config)?)?;
-        unsafe { hand_out(out, model) }
+        unsafe { hand_out(out, "out", model) }
     })
 }
 
@@ -138,7 +137,7 @@ pub unsafe extern "C" fn mk_intent_model_from_bytes(
         // SAFETY: readable for `len` bytes by the caller's contract.
         let data = unsafe { std::slice::from_raw_parts(bytes, len) };
         let model = MkIntentModel::new(Model::from_bytes(data)?)?;
-        unsafe { hand_out(out, model) }
+        unsafe { hand_out(out, "out", model) }
     })
 }
 
@@ -194,13 +193,7 @@ pub unsafe extern "C" fn mk_bytes_free(bytes: *mut u8, len: usize) {
 /// `model` is NULL or a live handle not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_intent_model_free(model: *mut MkIntentModel) {
-    if model.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: from Box::into_raw, by the caller's contract.
-        drop(unsafe { Box::from_raw(model) });
-    });
+    unsafe { free(model) }
 }
 
 /// Classifies `text`: writes the intent id (owned by the model, valid while
@@ -293,7 +286,7 @@ pub unsafe extern "C" fn mk_router_new(
             )?
         };
         let router = Router::new(model.model.clone(), SlotExtractor::default(), config)?;
-        unsafe { hand_out(out, MkRouter(router)) }
+        unsafe { hand_out(out, "out", MkRouter(router)) }
     })
 }
 
@@ -303,13 +296,7 @@ pub unsafe extern "C" fn mk_router_new(
 /// `router` is NULL or a live handle not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_router_free(router: *mut MkRouter) {
-    if router.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: from Box::into_raw, by the caller's contract.
-        drop(unsafe { Box::from_raw(router) });
-    });
+    unsafe { free(router) }
 }
 
 /// Routes a member's `message`: with the conversation state
@@ -330,9 +317,7 @@ pub unsafe extern "C" fn mk_router_route(
     out_decision: *mut *mut c_char,
 ) -> MkStatus {
     entry!({
-        // SAFETY: a live handle by the caller's contract.
-        let router = unsafe { router.as_ref() }
-            .ok_or_else(|| Failure::new(MkStatus::NullPointer, "router is NULL"))?;
+        let router = unsafe { handle(router, "router") }?;
         let saved = if conversation_json.is_null() {
             ""
         } else {

@@ -1,8 +1,9 @@
 //! What a typed billing run reads: an account's ledger (`MkAccount`, billed
 //! in place) and a membership's events (`MkEventLog`, parsed once).
 
-use crate::error::{Failure, MkStatus};
-use crate::strings::{read_str, write_out, write_string};
+use crate::error::MkStatus;
+use crate::handle::{Handle, free, hand_out, handle, handle_mut};
+use crate::strings::{read_str, write_string};
 use memberkit::billing::{BillingAccount, Charge, Discount};
 use memberkit::json::{from_json, to_json};
 use memberkit::membership::{Event, events_from_json};
@@ -15,9 +16,17 @@ use std::ffi::c_char;
 /// at once is safe.
 pub struct MkAccount(pub(crate) BillingAccount);
 
+impl Handle for MkAccount {
+    const KIND: &'static str = "account";
+}
+
 /// A membership's events, parsed once. Immutable: one log may be passed for
 /// many accounts and read by runs on many threads at once.
 pub struct MkEventLog(pub(crate) Vec<Event>);
+
+impl Handle for MkEventLog {
+    const KIND: &'static str = "event log";
+}
 
 /// Makes a new account named `account_id` that has been billed nothing and
 /// writes it to `*out`; free it with mk_account_free.
@@ -31,7 +40,7 @@ pub unsafe extern "C" fn mk_account_new(
 ) -> MkStatus {
     entry!({
         let id = unsafe { read_str(account_id, "account_id") }?;
-        unsafe { write_new(out, MkAccount(BillingAccount::new(id))) }
+        unsafe { hand_out(out, "out", MkAccount(BillingAccount::new(id))) }
     })
 }
 
@@ -48,7 +57,7 @@ pub unsafe extern "C" fn mk_account_from_json(
     entry!({
         let json = unsafe { read_str(account_json, "account_json") }?;
         let account = BillingAccount::from_json(json)?;
-        unsafe { write_new(out, MkAccount(account)) }
+        unsafe { hand_out(out, "out", MkAccount(account)) }
     })
 }
 
@@ -131,7 +140,7 @@ pub unsafe extern "C" fn mk_event_log_new(
     entry!({
         let json = unsafe { read_str(events_json, "events_json") }?;
         let events = events_from_json(json)?;
-        unsafe { write_new(out, MkEventLog(events)) }
+        unsafe { hand_out(out, "out", MkEventLog(events)) }
     })
 }
 
@@ -143,49 +152,4 @@ pub unsafe extern "C" fn mk_event_log_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_event_log_free(log: *mut MkEventLog) {
     unsafe { free(log) }
-}
-
-/// Boxes `value` and hands it to C through `out`, checked before boxing.
-///
-/// # Safety
-/// `out` is NULL or writable.
-pub(crate) unsafe fn write_new<T>(out: *mut *mut T, value: T) -> Result<(), Failure> {
-    if out.is_null() {
-        return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
-    }
-    unsafe { write_out(out, "out", Box::into_raw(Box::new(value))) }
-}
-
-/// Frees a handle made by [`write_new`], panics caught. NULL is ignored.
-///
-/// # Safety
-/// `ptr` is NULL or from [`write_new`] and not yet freed.
-pub(crate) unsafe fn free<T>(ptr: *mut T) {
-    if ptr.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: from Box::into_raw in write_new, by the caller's contract.
-        drop(unsafe { Box::from_raw(ptr) });
-    }));
-}
-
-/// The handle behind `ptr`, refusing NULL with `name` in the message.
-///
-/// # Safety
-/// `ptr` is NULL or a live handle.
-pub(crate) unsafe fn handle<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Failure> {
-    // SAFETY: a live handle by the caller's contract.
-    unsafe { ptr.as_ref() }
-        .ok_or_else(|| Failure::new(MkStatus::NullPointer, format!("{name} is NULL")))
-}
-
-/// [`handle`] for a handle the call changes.
-///
-/// # Safety
-/// `ptr` is NULL or a live handle no one else uses during the call.
-unsafe fn handle_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Failure> {
-    // SAFETY: a live, unshared handle by the caller's contract.
-    unsafe { ptr.as_mut() }
-        .ok_or_else(|| Failure::new(MkStatus::NullPointer, format!("{name} is NULL")))
 }

@@ -4,7 +4,8 @@
 //! Conventions (also at the top of `include/memberkit.h`): fallible functions
 //! return [`MkStatus`]; [`mk_last_error_message`] explains the last failure on
 //! the calling thread; outputs are written only on success; a panic never
-//! crosses the boundary but becomes [`MkStatus::Panic`].
+//! crosses the boundary but becomes [`MkStatus::Panic`]; a handle of another
+//! kind is refused (see `handle`).
 
 #[macro_use]
 mod guard;
@@ -15,6 +16,7 @@ mod calendar;
 mod chat;
 mod dunning;
 mod error;
+mod handle;
 mod intent;
 mod ledger;
 mod membership;

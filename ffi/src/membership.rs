@@ -3,7 +3,8 @@
 
 use crate::calendar::{MkDate, to_date};
 use crate::error::{Failure, MkStatus};
-use crate::strings::{read_str, write_out, write_string};
+use crate::handle::{Handle, free, hand_out, handle};
+use crate::strings::{read_str, write_string};
 use memberkit::membership::{
     Catalog, Command, Membership, decide, events_from_json, events_to_json, to_json,
 };
@@ -12,6 +13,10 @@ use std::ffi::c_char;
 /// A catalog of plans. Immutable once made: a `const MkCatalog *` may be used
 /// from many threads at once.
 pub struct MkCatalog(Catalog);
+
+impl Handle for MkCatalog {
+    const KIND: &'static str = "catalog";
+}
 
 /// Reads a catalog from a JSON array of plans and writes a new handle to
 /// `*out`; free it with mk_catalog_free. A bad plan gives
@@ -30,7 +35,7 @@ pub unsafe extern "C" fn mk_catalog_new(
             return Err(Failure::new(MkStatus::NullPointer, "out is NULL"));
         }
         let catalog = Catalog::from_json(json)?;
-        unsafe { write_out(out, "out", Box::into_raw(Box::new(MkCatalog(catalog)))) }
+        unsafe { hand_out(out, "out", MkCatalog(catalog)) }
     })
 }
 
@@ -40,13 +45,7 @@ pub unsafe extern "C" fn mk_catalog_new(
 /// `catalog` is NULL or a handle from mk_catalog_new not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_catalog_free(catalog: *mut MkCatalog) {
-    if catalog.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: from Box::into_raw in mk_catalog_new, by the caller's contract.
-        drop(unsafe { Box::from_raw(catalog) });
-    });
+    unsafe { free(catalog) }
 }
 
 /// Reads a catalog reference, refusing NULL.
@@ -55,9 +54,7 @@ pub unsafe extern "C" fn mk_catalog_free(catalog: *mut MkCatalog) {
 /// `catalog` is NULL or a live handle from mk_catalog_new.
 pub(crate) unsafe fn catalog_ref<'a>(catalog: *const MkCatalog) -> Result<&'a Catalog, Failure> {
     // SAFETY: a live handle by the caller's contract.
-    unsafe { catalog.as_ref() }
-        .map(|c| &c.0)
-        .ok_or_else(|| Failure::new(MkStatus::NullPointer, "catalog is NULL"))
+    unsafe { handle(catalog, "catalog") }.map(|c| &c.0)
 }
 
 /// A membership state from JSON; NULL or "" is a member who never joined.
@@ -82,7 +79,8 @@ unsafe fn read_state(state_json: *const c_char) -> Result<Membership, Failure> {
 /// (MK_STATUS_INVALID_TRANSITION, MK_STATUS_COMMAND_REFUSED, ...) and changes nothing.
 ///
 /// # Safety
-/// `catalog` is a live handle; strings are NUL-terminated; `out_events` is writable.
+/// `catalog` is a live handle; strings are NUL-terminated (`state_json` may be
+/// NULL); `out_events` is writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_membership_decide(
     catalog: *const MkCatalog,
@@ -105,7 +103,7 @@ pub unsafe extern "C" fn mk_membership_decide(
 /// JSON to `*out_state` (free with mk_string_free).
 ///
 /// # Safety
-/// Strings are NUL-terminated; `out_state` is writable.
+/// Strings are NUL-terminated (`state_json` may be NULL); `out_state` is writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mk_membership_apply(
     state_json: *const c_char,
