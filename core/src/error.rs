@@ -1,10 +1,12 @@
-//! The crate-wide error and its stable kinds.
+//! The crate-wide error: one variant per capability, each carrying that
+//! capability's own error, which says its own [`ErrorKind`].
 
 use crate::billing::BillingError;
 use crate::booking::BookingError;
 use crate::calendar::CalendarError;
 use crate::chat::ChatError;
 use crate::dunning::DunningError;
+use crate::error_kind::ErrorKind;
 use crate::intent::IntentError;
 use crate::json::JsonError;
 use crate::membership::MembershipError;
@@ -55,96 +57,6 @@ pub enum Error {
     },
 }
 
-/// The kind of an [`Error`]: a stable, data-free name that the C layer maps to a
-/// status code and the Python layer to an exception class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    /// A count or argument outside what the operation accepts.
-    InvalidArgument,
-    /// A currency code memberkit does not know.
-    UnknownCurrency,
-    /// Two amounts in different currencies were combined.
-    CurrencyMismatch,
-    /// An amount finer than its currency's minor unit.
-    SubMinorAmount,
-    /// A result too large to represent.
-    AmountOutOfRange,
-    /// An allocation that cannot be made (no parts, bad ratios).
-    InvalidAllocation,
-    /// A date that does not exist or does not parse.
-    InvalidDate,
-    /// An interval of zero length or an unknown unit.
-    InvalidInterval,
-    /// A period whose end is not after its start.
-    InvalidPeriod,
-    /// A date computation that leaves the supported calendar range.
-    DateOutOfRange,
-    /// A plan or catalog that is not valid.
-    InvalidPlan,
-    /// A command, event or state given as JSON that does not parse.
-    InvalidJson,
-    /// A config (billing, training, routing) or pattern that is not valid.
-    InvalidConfig,
-    /// Training or evaluation examples that cannot be used.
-    InvalidTrainingData,
-    /// Bytes or JSON that are not a valid intent model.
-    InvalidModel,
-    /// A plan id the catalog does not have.
-    UnknownPlan,
-    /// A command the membership's status does not allow.
-    InvalidTransition,
-    /// A command a rule of the plan refuses (pause too long, inside the minimum term, ...).
-    CommandRefused,
-    /// An invoice id dunning does not know.
-    UnknownInvoice,
-    /// A session id the book does not have.
-    UnknownSession,
-    /// A member id the book does not have.
-    UnknownMember,
-    /// A booking command refused by a rule (full, outside the window, a
-    /// limit, a restriction, ...); the error's code names which.
-    BookingRefused,
-    /// Work past one of the documented limits (too many billing periods of
-    /// one account in one run, ...); the message says which and how to stay
-    /// under it.
-    LimitExceeded,
-}
-
-impl ErrorKind {
-    /// The kind's stable snake_case name, e.g. `"unknown_currency"`.
-    ///
-    /// ```
-    /// assert_eq!(memberkit::ErrorKind::CurrencyMismatch.name(), "currency_mismatch");
-    /// ```
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::InvalidArgument => "invalid_argument",
-            Self::UnknownCurrency => "unknown_currency",
-            Self::CurrencyMismatch => "currency_mismatch",
-            Self::SubMinorAmount => "sub_minor_amount",
-            Self::AmountOutOfRange => "amount_out_of_range",
-            Self::InvalidAllocation => "invalid_allocation",
-            Self::InvalidDate => "invalid_date",
-            Self::InvalidInterval => "invalid_interval",
-            Self::InvalidPeriod => "invalid_period",
-            Self::DateOutOfRange => "date_out_of_range",
-            Self::InvalidPlan => "invalid_plan",
-            Self::InvalidJson => "invalid_json",
-            Self::InvalidConfig => "invalid_config",
-            Self::InvalidTrainingData => "invalid_training_data",
-            Self::InvalidModel => "invalid_model",
-            Self::UnknownPlan => "unknown_plan",
-            Self::InvalidTransition => "invalid_transition",
-            Self::CommandRefused => "command_refused",
-            Self::UnknownInvoice => "unknown_invoice",
-            Self::UnknownSession => "unknown_session",
-            Self::UnknownMember => "unknown_member",
-            Self::BookingRefused => "booking_refused",
-            Self::LimitExceeded => "limit_exceeded",
-        }
-    }
-}
-
 impl Error {
     /// The error's kind.
     ///
@@ -161,7 +73,7 @@ impl Error {
             Self::Billing(e) => e.kind(),
             Self::Dunning(e) => e.kind(),
             Self::Booking(e) => e.kind(),
-            Self::Intent(e) => intent_kind(e),
+            Self::Intent(e) => e.kind(),
             Self::Chat(e) => e.kind(),
             Self::Json(_) => ErrorKind::InvalidJson,
             Self::CountOutOfRange { .. } => ErrorKind::InvalidArgument,
@@ -212,32 +124,4 @@ impl Bounded for u64 {
 
 impl Bounded for usize {
     const MAX_U64: u64 = usize::MAX as u64;
-}
-
-/// The kind of an intent error (kept here so the intent module stays about intents).
-pub(crate) fn intent_kind(err: &IntentError) -> ErrorKind {
-    match err {
-        IntentError::NoExamples
-        | IntentError::TooFewIntents { .. }
-        | IntentError::InvalidIntentId { .. }
-        | IntentError::TooLarge { .. }
-        | IntentError::InvalidTsv { .. } => ErrorKind::InvalidTrainingData,
-        IntentError::InvalidConfig { .. }
-        | IntentError::InvalidPattern { .. }
-        | IntentError::InvalidGazetteer { .. } => ErrorKind::InvalidConfig,
-        IntentError::BadMagic
-        | IntentError::UnsupportedVersion { .. }
-        | IntentError::Truncated { .. }
-        | IntentError::ChecksumMismatch { .. }
-        | IntentError::InvalidModel { .. } => ErrorKind::InvalidModel,
-    }
-}
-
-/// `" at PATH"` for a field path, nothing for the document itself (`"."`).
-pub(crate) fn at_path(path: &str) -> String {
-    if path.is_empty() || path == "." {
-        String::new()
-    } else {
-        format!(" at {path}")
-    }
 }

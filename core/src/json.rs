@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 /// A JSON document that does not parse; `path` names the bad field
 /// (`[3].text`, `config.epochs`), `"."` the document itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {what} JSON{}: {message}", crate::error::at_path(path))]
+#[error("invalid {what} JSON{}: {message}", crate::error_kind::at_path(path))]
 pub struct JsonError {
     /// What was being read, e.g. `"examples"`.
     pub what: &'static str,

@@ -34,6 +34,7 @@ pub mod chat;
 mod digits;
 pub mod dunning;
 mod error;
+mod error_kind;
 pub mod intent;
 pub mod json;
 pub mod membership;
@@ -42,7 +43,8 @@ pub mod money;
 pub mod strategies;
 pub mod text;
 
-pub use error::{Bounded, Error, ErrorKind, count};
+pub use error::{Bounded, Error, count};
+pub use error_kind::ErrorKind;
 
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -145,8 +145,8 @@ pub use ledger::BillingAccount;
 pub use proration::{DayCount, prorate};
 pub use run::{BillingRun, bill, bill_all, bill_in_place};
 
-use crate::ErrorKind;
 use crate::calendar::CalendarError;
+use crate::error_kind::ErrorKind;
 use crate::membership::MembershipError;
 use crate::money::MoneyError;
 
@@ -163,7 +163,10 @@ pub enum BillingError {
         whole: u32,
     },
     /// A billing config that is not valid; `path` names the bad field.
-    #[error("invalid billing config{}: {message}", crate::error::at_path(path))]
+    #[error(
+        "invalid billing config{}: {message}",
+        crate::error_kind::at_path(path)
+    )]
     InvalidConfig {
         /// Where in the config.
         path: String,
@@ -171,7 +174,7 @@ pub enum BillingError {
         message: String,
     },
     /// An account, history or events given as JSON that does not parse.
-    #[error("invalid {what} JSON{}: {message}", crate::error::at_path(path))]
+    #[error("invalid {what} JSON{}: {message}", crate::error_kind::at_path(path))]
     InvalidJson {
         /// What was being read.
         what: &'static str,

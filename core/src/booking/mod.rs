@@ -90,9 +90,9 @@ pub use state::{
     SessionSpec, Tag,
 };
 
-use crate::ErrorKind;
 use crate::calendar::{CalendarError, NaiveDate};
 use crate::dunning::Restriction;
+use crate::error_kind::ErrorKind;
 
 /// The most seats a session may have.
 pub const MAX_CAPACITY: u32 = 100_000;
@@ -133,7 +133,7 @@ impl Limit {
 #[non_exhaustive]
 pub enum BookingError {
     /// Rules are invalid; `path` names the bad field, e.g. `policies.default.max_party`.
-    #[error("invalid booking rules{}: {message}", crate::error::at_path(path))]
+    #[error("invalid booking rules{}: {message}", crate::error_kind::at_path(path))]
     InvalidRules {
         /// Where in the rules.
         path: String,

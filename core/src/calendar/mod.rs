@@ -31,7 +31,7 @@ pub use interval::{Interval, IntervalUnit};
 pub use period::Period;
 pub use schedule::{Boundaries, Periods, Schedule};
 
-use crate::ErrorKind;
+use crate::error_kind::ErrorKind;
 
 /// What can go wrong with dates, intervals, periods and schedules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -87,7 +87,7 @@ pub use state::{ChatState, Details, Goal, IdentityProgress, Proposal, Request, T
 pub use text::{Language, Templates};
 pub use turn::{Assistant, Reading};
 
-use crate::ErrorKind;
+use crate::error_kind::ErrorKind;
 use crate::intent::IntentError;
 
 /// What can go wrong setting up an assistant or reading its inputs. A turn
@@ -96,7 +96,7 @@ use crate::intent::IntentError;
 #[non_exhaustive]
 pub enum ChatError {
     /// A setting out of range or a template that does not fit; `path` names it.
-    #[error("invalid chat config{}: {message}", crate::error::at_path(path))]
+    #[error("invalid chat config{}: {message}", crate::error_kind::at_path(path))]
     InvalidConfig {
         /// Where in the config.
         path: String,
@@ -117,7 +117,7 @@ impl ChatError {
         match self {
             Self::InvalidConfig { .. } => ErrorKind::InvalidConfig,
             Self::Json(_) => ErrorKind::InvalidJson,
-            Self::Intent(e) => crate::error::intent_kind(e),
+            Self::Intent(e) => e.kind(),
         }
     }
 }

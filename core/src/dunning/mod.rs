@@ -83,8 +83,8 @@ pub use query::{AccountView, OpenInvoice, Planned, Totals};
 pub use state::{Command, Decline, Invoice, InvoiceId, PaymentId, Receivables};
 pub use text::Language;
 
-use crate::ErrorKind;
 use crate::calendar::{CalendarError, NaiveDate};
+use crate::error_kind::ErrorKind;
 
 /// The largest amount (in currency units: yen, dollars) an invoice or payment
 /// may have: one quadrillion. Amounts this size keep every sum an account
@@ -98,7 +98,10 @@ use crate::money::{Currency, Money, MoneyError};
 #[non_exhaustive]
 pub enum DunningError {
     /// A policy is invalid; `path` names the bad field, e.g. `steps[2].template`.
-    #[error("invalid dunning policy{}: {message}", crate::error::at_path(path))]
+    #[error(
+        "invalid dunning policy{}: {message}",
+        crate::error_kind::at_path(path)
+    )]
     InvalidPolicy {
         /// Where in the policy.
         path: String,

@@ -58,6 +58,7 @@ pub(crate) use route::Assessment;
 pub use route::{Action, Conversation, Decision, HandoverReason, Router, RouterConfig, Turn};
 pub use train::train;
 
+use crate::error_kind::ErrorKind;
 use serde::{Deserialize, Serialize};
 
 /// The intent id for "none of the intents the model knows".
@@ -204,4 +205,30 @@ pub enum IntentError {
         /// The regex engine's explanation.
         message: String,
     },
+}
+
+impl IntentError {
+    /// The error's [`ErrorKind`].
+    ///
+    /// ```
+    /// use memberkit::{ErrorKind, intent::IntentError};
+    /// assert_eq!(IntentError::NoExamples.kind(), ErrorKind::InvalidTrainingData);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::NoExamples
+            | Self::TooFewIntents { .. }
+            | Self::InvalidIntentId { .. }
+            | Self::TooLarge { .. }
+            | Self::InvalidTsv { .. } => ErrorKind::InvalidTrainingData,
+            Self::InvalidConfig { .. }
+            | Self::InvalidPattern { .. }
+            | Self::InvalidGazetteer { .. } => ErrorKind::InvalidConfig,
+            Self::BadMagic
+            | Self::UnsupportedVersion { .. }
+            | Self::Truncated { .. }
+            | Self::ChecksumMismatch { .. }
+            | Self::InvalidModel { .. } => ErrorKind::InvalidModel,
+        }
+    }
 }

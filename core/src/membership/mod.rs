@@ -51,15 +51,15 @@ pub use plan::{
 pub use query::{BookingAllowance, MembershipView, ScheduledChange};
 pub use state::{CancelTiming, ChangeTiming, Command, Event, Membership, Pause, Status};
 
-use crate::ErrorKind;
 use crate::calendar::{CalendarError, NaiveDate};
+use crate::error_kind::ErrorKind;
 
 /// Why a plan is invalid or a command was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MembershipError {
     /// A plan (or catalog) is invalid; `path` names the bad field, e.g. `[2].pause.max_months`.
-    #[error("invalid plan{}: {message}", crate::error::at_path(path))]
+    #[error("invalid plan{}: {message}", crate::error_kind::at_path(path))]
     InvalidPlan {
         /// Where in the plan or catalog.
         path: String,

@@ -24,7 +24,7 @@ pub use amount::Money;
 pub use currency::Currency;
 pub use rounding::RoundingMode;
 
-use crate::ErrorKind;
+use crate::error_kind::ErrorKind;
 use rust_decimal::Decimal;
 
 /// What can go wrong with money.
