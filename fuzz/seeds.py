@@ -96,6 +96,17 @@ for i, message in enumerate(messages):
     write("intent_slots", f"message_{i}", bytes([i, 1]) + message.encode())
 write("intent_slots", "pattern", b"\x02\x08" + "番号はＧＹ－０１２３４５です\0GY-[0-9]{6}".encode())
 
+# chat_turns: a day byte, then state NUL message NUL member NUL club, from
+# the chat vectors' conversations (a first turn, and a turn with the member).
+chat = load("chat")
+member = dumps(chat["members"][0])
+for i, conversation in enumerate(chat["conversations"][:6]):
+    turns = conversation["turns"]
+    write("chat_turns", f"first_{i}", bytes([i * 40]) + ("{}\0" + turns[0]["say"]).encode())
+    if len(turns) > 1:
+        write("chat_turns", f"member_{i}", bytes([i * 40]) + ("{}\0" + turns[1]["say"] + "\0" + member).encode())
+write("chat_turns", "club", b"\x10" + ("{}\0hello\0\0" + dumps(chat["club"])).encode())
+
 # The structure-aware targets read bytes through `arbitrary`: random seeds.
 for target in ["seq_membership", "seq_billing", "seq_dunning", "seq_booking", "ffi_differential"]:
     for i in range(3):
