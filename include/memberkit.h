@@ -37,6 +37,11 @@
 #include <stdint.h>
 
 /**
+ * The longest text mk_intent_classify reads, in bytes of UTF-8 (64 KiB).
+ */
+#define MK_INTENT_MAX_TEXT_BYTES 65536
+
+/**
  * Major version of the header; equals the library's `mk_version()`.
  */
 #define MK_VERSION_MAJOR 0
@@ -1352,7 +1357,9 @@ void mk_intent_model_free(struct MkIntentModel *model);
 /**
  * Classifies `text`: writes the intent id (owned by the model, valid while
  * it lives; "oos" for out of scope) to `*out_intent` and its calibrated
- * confidence (0 to 1) to `*out_confidence`.
+ * confidence (0 to 1) to `*out_confidence`. A text longer than
+ * MK_INTENT_MAX_TEXT_BYTES (65,536 bytes) is refused with
+ * MK_STATUS_LIMIT_EXCEEDED.
  *
  * # Safety
  * `model` is a live handle; `text` is NUL-terminated; the outputs are writable.

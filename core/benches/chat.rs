@@ -70,7 +70,7 @@ fn turns(c: &mut Criterion) {
     });
     let model = default_model().expect("the model");
     parts.bench_function("classify", |b| {
-        b.iter(|| model.classify(black_box(ask)).confidence)
+        b.iter(|| model.classify(black_box(ask)).unwrap().confidence)
     });
     let slots = memberkit::intent::slots::SlotExtractor::default();
     parts.bench_function("slots", |b| b.iter(|| slots.extract(black_box(ask), today)));

@@ -34,7 +34,7 @@ fn classify_each(c: &mut Criterion, name: &str, model: &Model, texts: &[&str]) {
             black_box(
                 model
                     .classify_with(&mut scratch, black_box(texts[i]))
-                    .confidence,
+                    .map(|c| c.confidence),
             )
         })
     });

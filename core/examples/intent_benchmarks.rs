@@ -123,7 +123,7 @@ fn median_latency(model: &Model, test: &[Example]) -> Duration {
         .iter()
         .map(|e| {
             let started = Instant::now();
-            std::hint::black_box(model.classify_with(&mut scratch, &e.text));
+            let _ = std::hint::black_box(model.classify_with(&mut scratch, &e.text));
             started.elapsed()
         })
         .collect();

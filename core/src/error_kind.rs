@@ -101,3 +101,31 @@ pub(crate) fn at_path(path: &str) -> String {
         format!(" at {path}")
     }
 }
+
+/// At most the first 64 characters of `text`, for an error message that
+/// quotes what it was given: a 50 MB field makes a short message, its length
+/// said, not a 50 MB one in a host's logs.
+///
+/// ```
+/// # use memberkit::calendar::parse_date;
+/// let err = parse_date(&"9".repeat(1_000_000)).unwrap_err();
+/// assert!(err.to_string().len() < 200, "{err}");
+/// assert!(err.to_string().contains("1000000 bytes"), "{err}");
+/// ```
+pub(crate) fn excerpt(text: &str) -> String {
+    const KEPT: usize = 64;
+    match text.char_indices().nth(KEPT) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}… ({} bytes)", &text[..end], text.len()),
+    }
+}
+
+/// `message` cut to at most 300 characters, for messages that quote
+/// inputs (serde's "unknown variant `...`").
+pub(crate) fn clipped(message: String) -> String {
+    const KEPT: usize = 300;
+    match message.char_indices().nth(KEPT) {
+        None => message,
+        Some((end, _)) => format!("{}… ({} bytes)", &message[..end], message.len()),
+    }
+}

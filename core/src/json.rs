@@ -1,5 +1,6 @@
 //! Reading memberkit's values from JSON, with errors that name the bad field.
 
+use crate::error_kind::clipped;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -39,13 +40,13 @@ pub fn from_json<T: DeserializeOwned>(json: &str, what: &'static str) -> Result<
     let mut deserializer = serde_json::Deserializer::from_str(json);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| JsonError {
         what,
-        path: err.path().to_string(),
-        message: err.into_inner().to_string(),
+        path: clipped(err.path().to_string()),
+        message: clipped(err.into_inner().to_string()),
     })?;
     deserializer.end().map_err(|err| JsonError {
         what,
         path: ".".into(),
-        message: err.to_string(),
+        message: clipped(err.to_string()),
     })?;
     Ok(value)
 }

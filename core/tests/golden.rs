@@ -402,7 +402,7 @@ fn answers(model: &Model) -> Value {
     PROBES
         .iter()
         .map(|text| {
-            let c = model.classify(text);
+            let c = model.classify(text).unwrap();
             json!({"text": text, "intent": c.intent, "confidence": c.confidence})
         })
         .collect()

@@ -196,9 +196,15 @@ pub unsafe extern "C" fn mk_intent_model_free(model: *mut MkIntentModel) {
     unsafe { free(model) }
 }
 
+/// The longest text mk_intent_classify reads, in bytes of UTF-8 (64 KiB).
+pub const MK_INTENT_MAX_TEXT_BYTES: usize = 65_536;
+const _: () = assert!(MK_INTENT_MAX_TEXT_BYTES == memberkit::intent::MAX_TEXT_BYTES);
+
 /// Classifies `text`: writes the intent id (owned by the model, valid while
 /// it lives; "oos" for out of scope) to `*out_intent` and its calibrated
-/// confidence (0 to 1) to `*out_confidence`.
+/// confidence (0 to 1) to `*out_confidence`. A text longer than
+/// MK_INTENT_MAX_TEXT_BYTES (65,536 bytes) is refused with
+/// MK_STATUS_LIMIT_EXCEEDED.
 ///
 /// # Safety
 /// `model` is a live handle; `text` is NUL-terminated; the outputs are writable.
@@ -220,9 +226,9 @@ pub unsafe extern "C" fn mk_intent_classify(
         }
         let (name, confidence) = SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let result = model.model.classify_with(&mut scratch, text);
-            (model.name(result.intent), result.confidence)
-        });
+            let result = model.model.classify_with(&mut scratch, text)?;
+            Ok::<_, Failure>((model.name(result.intent), result.confidence))
+        })?;
         // SAFETY: both checked non-null above.
         unsafe {
             out_intent.write(name);

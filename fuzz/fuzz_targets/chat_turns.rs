@@ -45,7 +45,12 @@ fuzz_target!(|data: &[u8]| {
     let (bot, model) = assistant();
     let state = match ChatState::from_json(state) {
         Ok(state) => {
-            round_trips("chat state", &state, ChatState::to_json, ChatState::from_json);
+            round_trips(
+                "chat state",
+                &state,
+                ChatState::to_json,
+                ChatState::from_json,
+            );
             state
         }
         Err(_) => ChatState::default(),

@@ -52,7 +52,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert_eq!(status, MkStatus::Ok);
-    let result = model().classify(text);
+    let result = model()
+        .classify(text)
+        .expect("a text under MAX_TEXT_BYTES (max_len 4096)");
     let c_intent = unsafe { CStr::from_ptr(intent) }.to_str().expect("UTF-8");
     assert_eq!(
         (c_intent, confidence.to_bits()),

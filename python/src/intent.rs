@@ -76,19 +76,20 @@ impl IntentModel {
         self.0.threshold()
     }
 
-    fn classify(&self, text: &str) -> Result3 {
-        owned(self.0.classify(text))
+    fn classify(&self, text: &str) -> PyResult<Result3> {
+        self.0.classify(text).map(owned).map_err(to_py)
     }
 
-    fn classify_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<Result3> {
+    fn classify_batch(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<Vec<Result3>> {
         let model = Arc::clone(&self.0);
         py.detach(move || {
             let mut scratch = Scratch::default();
             texts
                 .iter()
-                .map(|text| owned(model.classify_with(&mut scratch, text)))
-                .collect()
+                .map(|text| model.classify_with(&mut scratch, text).map(owned))
+                .collect::<Result<Vec<_>, _>>()
         })
+        .map_err(to_py)
     }
 
     fn evaluate_json(&self, py: Python<'_>, examples_json: &str) -> PyResult<String> {
@@ -191,6 +192,8 @@ impl Router {
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("MAX_TEXT_BYTES", memberkit::intent::MAX_TEXT_BYTES)?;
+    m.add("MAX_EXAMPLES", memberkit::intent::MAX_EXAMPLES)?;
     m.add_class::<IntentModel>()?;
     m.add_class::<Router>()?;
     m.add_function(wrap_pyfunction!(default_model, m)?)?;

@@ -123,6 +123,21 @@ def test_one_model_shared_by_threads() -> None:
     assert len(results) == 800 and all(r == expected for r in results)
 
 
+def test_texts_past_the_limit_are_refused_with_limit_exceeded() -> None:
+    model = intent.default_model()
+    assert intent.MAX_TEXT_BYTES == 65_536 and intent.MAX_EXAMPLES == 1_000_000
+    at_limit = "a" * intent.MAX_TEXT_BYTES
+    assert model.classify(at_limit).confidence > 0
+    with pytest.raises(memberkit.LimitExceededError) as refused:
+        model.classify(at_limit + "a")
+    assert refused.value.kind == "limit_exceeded"
+    # Counted in bytes of UTF-8: 21,846 three-byte characters are past it.
+    with pytest.raises(memberkit.LimitExceededError):
+        model.classify_batch(["休会したい", "休" * 21_846])
+    with pytest.raises(memberkit.LimitExceededError):
+        intent.train([("x" * (intent.MAX_TEXT_BYTES + 1), "a"), ("y", "b")])
+
+
 @settings(max_examples=200)
 @given(text=st.text(max_size=200))
 def test_classify_and_slots_never_fail_on_any_text(text: str) -> None:

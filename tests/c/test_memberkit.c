@@ -451,6 +451,15 @@ static void test_intent(void) {
     CHECK(strcmp(intent, "hours") == 0);
     CHECK(mk_intent_classify(model, "\xff", &intent, &confidence) == MK_STATUS_INVALID_UTF8);
     CHECK(mk_intent_classify(NULL, "hi", &intent, &confidence) == MK_STATUS_NULL_POINTER);
+    {
+        /* A text past MK_INTENT_MAX_TEXT_BYTES is refused; one at it is read. */
+        static char text[MK_INTENT_MAX_TEXT_BYTES + 2];
+        memset(text, 'a', MK_INTENT_MAX_TEXT_BYTES + 1);
+        CHECK(mk_intent_classify(model, text, &intent, &confidence) == MK_STATUS_LIMIT_EXCEEDED);
+        CHECK(strcmp(mk_last_error_code(), "limit_exceeded") == 0);
+        text[MK_INTENT_MAX_TEXT_BYTES] = '\0';
+        CHECK(mk_intent_classify(model, text, &intent, &confidence) == MK_STATUS_OK);
+    }
 
     uint8_t *bytes = NULL;
     size_t len = 0;

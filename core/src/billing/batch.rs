@@ -106,15 +106,9 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     json: &str,
     what: &'static str,
 ) -> Result<T, BillingError> {
-    // Tracking the path slows a batch's parse, so only a failed parse is
-    // repeated with it, to name where the input is wrong.
-    if let Ok(value) = serde_json::from_str(json) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| BillingError::InvalidJson {
-        what,
-        path: err.path().to_string(),
-        message: err.into_inner().to_string(),
+    crate::json::from_json(json, what).map_err(|e| BillingError::InvalidJson {
+        what: e.what,
+        path: e.path,
+        message: e.message,
     })
 }

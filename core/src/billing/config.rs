@@ -188,12 +188,11 @@ impl BillingConfig {
     /// # Ok::<(), memberkit::billing::BillingError>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Self, BillingError> {
-        let mut deserializer = serde_json::Deserializer::from_str(json);
         let config: BillingConfig =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+            crate::json::from_json(json, "billing config").map_err(|e| {
                 BillingError::InvalidConfig {
-                    path: err.path().to_string(),
-                    message: err.into_inner().to_string(),
+                    path: e.path,
+                    message: e.message,
                 }
             })?;
         config.validate()?;

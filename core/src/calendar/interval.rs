@@ -39,7 +39,7 @@ impl FromStr for IntervalUnit {
             .into_iter()
             .find(|unit| unit.name() == input)
             .ok_or_else(|| CalendarError::UnknownIntervalUnit {
-                input: input.to_owned(),
+                input: crate::error_kind::excerpt(input),
             })
     }
 }

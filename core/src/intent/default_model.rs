@@ -46,8 +46,8 @@ const DEFAULT_MODEL: &[u8] = include_bytes!("../../data/intent/default_model.bin
 /// use memberkit::intent::{DEFAULT_INTENTS, default_model};
 /// let model = default_model()?;
 /// assert_eq!(model.intents().len(), DEFAULT_INTENTS.len());
-/// assert_eq!(model.classify("来月から休会したいです").intent, "pause");
-/// assert_eq!(model.classify("I'd like to talk to a real person").intent, "human");
+/// assert_eq!(model.classify("来月から休会したいです")?.intent, "pause");
+/// assert_eq!(model.classify("I'd like to talk to a real person")?.intent, "human");
 /// # Ok::<(), memberkit::intent::IntentError>(())
 /// ```
 pub fn default_model() -> Result<Model, IntentError> {

@@ -1,7 +1,7 @@
 //! Measuring a model on labelled examples.
 
-use super::model::top_class;
-use super::{Example, IntentError, Model, OUT_OF_SCOPE, Scratch};
+use super::model::{too_large, top_class};
+use super::{Example, IntentError, MAX_TEXT_BYTES, Model, OUT_OF_SCOPE, Scratch};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -67,7 +67,9 @@ impl Model {
     /// Classifies each labelled example and measures the results.
     ///
     /// # Errors
-    /// [`IntentError::NoExamples`] when `labelled` is empty.
+    /// [`IntentError::NoExamples`] when `labelled` is empty;
+    /// [`IntentError::TooLarge`] for a text longer than
+    /// [`MAX_TEXT_BYTES`](super::MAX_TEXT_BYTES).
     ///
     /// # Example
     /// ```
@@ -92,6 +94,11 @@ impl Model {
         let mut pairs: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         let mut bins = [(0usize, 0.0f64, 0usize); CALIBRATION_BINS];
         for example in labelled {
+            too_large(
+                "bytes in an example's text",
+                example.text.len(),
+                MAX_TEXT_BYTES,
+            )?;
             let probabilities = self.probabilities(&mut scratch, &example.text);
             let (top, confidence) = top_class(probabilities);
             let predicted = if self.accepts(top, confidence) {

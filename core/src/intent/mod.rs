@@ -32,8 +32,8 @@
 //! ].into_iter().map(|(intent, text)| Example::new(intent, text)).collect();
 //! let config = TrainConfig { validation_fraction: 0.0, ..TrainConfig::default() };
 //! let model = train(&examples, &config)?;
-//! assert_eq!(model.classify("When do you OPEN?").intent, "hours");
-//! assert_eq!(model.classify("退会の手続き").intent, "cancel");
+//! assert_eq!(model.classify("When do you OPEN?")?.intent, "hours");
+//! assert_eq!(model.classify("退会の手続き")?.intent, "cancel");
 //! # Ok::<(), memberkit::intent::IntentError>(())
 //! ```
 
@@ -60,6 +60,17 @@ pub use train::train;
 
 use crate::error_kind::ErrorKind;
 use serde::{Deserialize, Serialize};
+
+/// The longest text, in bytes of UTF-8, that [`Model::classify`] reads and a
+/// training example may hold: 64 KiB, a long email (a member's message is a
+/// few hundred bytes). A longer one is refused with
+/// [`IntentError::TooLarge`] (kind `limit_exceeded`); the
+/// [`Router`] reads a longer message as an empty one and asks again.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// The most examples [`train`] takes (and [`Model::retrain`] keeps): more is
+/// refused with [`IntentError::TooLarge`] before any work.
+pub const MAX_EXAMPLES: usize = 1_000_000;
 
 /// The intent id for "none of the intents the model knows".
 ///
@@ -125,7 +136,8 @@ pub enum IntentError {
         /// The accepted range.
         expected: &'static str,
     },
-    /// The examples produce more features or intents than a model can hold.
+    /// More examples, intents or features than a model can hold, or a text
+    /// longer than [`MAX_TEXT_BYTES`].
     #[error("too many {what}: {count}, at most {max}")]
     TooLarge {
         /// What there are too many of.
@@ -219,8 +231,8 @@ impl IntentError {
             Self::NoExamples
             | Self::TooFewIntents { .. }
             | Self::InvalidIntentId { .. }
-            | Self::TooLarge { .. }
             | Self::InvalidTsv { .. } => ErrorKind::InvalidTrainingData,
+            Self::TooLarge { .. } => ErrorKind::LimitExceeded,
             Self::InvalidConfig { .. }
             | Self::InvalidPattern { .. }
             | Self::InvalidGazetteer { .. } => ErrorKind::InvalidConfig,

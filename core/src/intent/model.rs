@@ -1,7 +1,7 @@
 //! A trained model and classification.
 
 use super::features::{Buffers, FeatureIndex, WORD_FEATURE, count_runs, sublinear_tf};
-use super::{Example, IntentError, OUT_OF_SCOPE, TrainConfig};
+use super::{Example, IntentError, MAX_TEXT_BYTES, OUT_OF_SCOPE, TrainConfig};
 use serde::Serialize;
 
 /// A trained intent classifier. Immutable: share it between threads freely.
@@ -102,7 +102,7 @@ pub struct Scored<'m> {
 /// let model = default_model()?;
 /// let mut scratch = Scratch::default();
 /// for text in ["営業時間は？", "I forgot my password"] {
-///     let result = model.classify_with(&mut scratch, text);
+///     let result = model.classify_with(&mut scratch, text)?;
 ///     assert!(result.confidence > 0.0);
 /// }
 /// # Ok::<(), memberkit::intent::IntentError>(())
@@ -240,27 +240,40 @@ impl Model {
         })
     }
 
-    /// Classifies one message.
+    /// Classifies one message. Text the model has no feature for gets the
+    /// model's prior, a low confidence, and usually [`OUT_OF_SCOPE`].
     ///
-    /// Never fails: text the model has no feature for gets the model's prior,
-    /// a low confidence, and usually [`OUT_OF_SCOPE`].
+    /// # Errors
+    /// [`IntentError::TooLarge`] for a text longer than
+    /// [`MAX_TEXT_BYTES`](super::MAX_TEXT_BYTES); any shorter text is
+    /// classified.
     ///
     /// # Example
     /// ```
-    /// use memberkit::intent::default_model;
+    /// use memberkit::intent::{IntentError, MAX_TEXT_BYTES, default_model};
     /// let model = default_model()?;
-    /// let result = model.classify("パスワードを忘れてしまいました");
+    /// let result = model.classify("パスワードを忘れてしまいました")?;
     /// assert_eq!(result.intent, "password_reset");
     /// assert!(result.confidence > 0.5);
     /// assert_eq!(result.alternatives[0].intent, "password_reset");
+    /// let long = "a".repeat(MAX_TEXT_BYTES + 1);
+    /// assert!(matches!(model.classify(&long), Err(IntentError::TooLarge { .. })));
     /// # Ok::<(), memberkit::intent::IntentError>(())
     /// ```
-    pub fn classify(&self, text: &str) -> Classification<'_> {
+    pub fn classify(&self, text: &str) -> Result<Classification<'_>, IntentError> {
         self.classify_with(&mut Scratch::default(), text)
     }
 
     /// [`Model::classify`] with buffers the caller keeps between calls.
-    pub fn classify_with<'m>(&'m self, scratch: &mut Scratch, text: &str) -> Classification<'m> {
+    ///
+    /// # Errors
+    /// As [`Model::classify`].
+    pub fn classify_with<'m>(
+        &'m self,
+        scratch: &mut Scratch,
+        text: &str,
+    ) -> Result<Classification<'m>, IntentError> {
+        too_large("bytes in a text", text.len(), MAX_TEXT_BYTES)?;
         self.probabilities(scratch, text);
         let probabilities = &scratch.scores;
         let (top, confidence) = top_class(probabilities);
@@ -294,11 +307,11 @@ impl Model {
         } else {
             OUT_OF_SCOPE
         };
-        Classification {
+        Ok(Classification {
             intent,
             confidence,
             alternatives,
-        }
+        })
     }
 
     /// Whether the best class `top` with probability `confidence` is taken as
@@ -387,7 +400,7 @@ impl Model {
     /// ```
     /// use memberkit::intent::default_model;
     /// let strict = default_model()?.with_threshold(1.0)?;
-    /// assert_eq!(strict.classify("I forgot my password").intent, "oos");
+    /// assert_eq!(strict.classify("I forgot my password")?.intent, "oos");
     /// # Ok::<(), memberkit::intent::IntentError>(())
     /// ```
     pub fn with_threshold(mut self, threshold: f32) -> Result<Self, IntentError> {
@@ -538,6 +551,15 @@ pub(super) fn is_valid_intent_id(intent: &str) -> bool {
     (1..=100).contains(&count) && !intent.chars().any(char::is_control)
 }
 
+/// Refuses `count` of `what` above `max` with [`IntentError::TooLarge`].
+pub(super) fn too_large(what: &'static str, count: usize, max: usize) -> Result<(), IntentError> {
+    if count > max {
+        Err(IntentError::TooLarge { what, count, max })
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -549,7 +571,9 @@ mod tests {
 
     #[test]
     fn alternatives_are_distinct_sorted_and_consistent() {
-        let result = MODEL.classify("支払い方法をクレジットカードに変えたい");
+        let result = MODEL
+            .classify("支払い方法をクレジットカードに変えたい")
+            .unwrap();
         assert_eq!(result.intent, "payment_method");
         assert_eq!(result.alternatives.len(), 3);
         assert_eq!(result.alternatives[0].confidence, result.confidence);
@@ -565,7 +589,11 @@ mod tests {
     #[test]
     fn text_without_known_features_is_out_of_scope() {
         for text in ["", "!!!", "\u{1F600}", "ЖЖЖ"] {
-            assert_eq!(MODEL.classify(text).intent, OUT_OF_SCOPE, "{text:?}");
+            assert_eq!(
+                MODEL.classify(text).unwrap().intent,
+                OUT_OF_SCOPE,
+                "{text:?}"
+            );
         }
     }
 
@@ -602,7 +630,7 @@ mod tests {
         fn classify_never_panics_and_gives_probabilities(text in "\\PC{0,80}") {
             let model = &*MODEL;
             let mut scratch = Scratch::default();
-            let result = model.classify_with(&mut scratch, &text);
+            let result = model.classify_with(&mut scratch, &text).unwrap();
             prop_assert!(result.confidence > 0.0 && result.confidence <= 1.0);
             let sum: f32 = model.probabilities(&mut scratch, &text).iter().sum();
             prop_assert!((sum - 1.0).abs() < 1e-4);

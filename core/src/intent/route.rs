@@ -1,7 +1,7 @@
 //! Routing: from a member's message to what the chatbot does next.
 
 use super::slots::{Slot, SlotExtractor, SlotValue, mask_slots};
-use super::{IntentError, Model, OUT_OF_SCOPE, Scratch, normalize};
+use super::{IntentError, MAX_TEXT_BYTES, Model, OUT_OF_SCOPE, Scratch, normalize};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -298,7 +298,8 @@ impl Router {
     /// toward handing over and otherwise clarifies or answers "out of scope";
     /// a confident cancel first gets a retention offer (once); an intent that
     /// touches personal data needs a verified identity; anything else is
-    /// answered.
+    /// answered. A message longer than [`MAX_TEXT_BYTES`] is read as an empty
+    /// one (an unsure turn), so a reply never waits on a megabyte of text.
     pub fn route(
         &self,
         conversation: &Conversation,
@@ -357,9 +358,18 @@ impl Router {
         message: &str,
         today: NaiveDate,
     ) -> Assessment {
+        // A message past the classifier's limit is read as an empty one: no
+        // intent, no slots, and the member is asked again.
+        let message = if message.len() > MAX_TEXT_BYTES {
+            ""
+        } else {
+            message
+        };
         let mut scratch = Scratch::default();
-        let result = self.model.classify_with(&mut scratch, message);
-        let (intent, confidence) = (result.intent.to_owned(), result.confidence);
+        let (intent, confidence) = match self.model.classify_with(&mut scratch, message) {
+            Ok(result) => (result.intent.to_owned(), result.confidence),
+            Err(_) => (OUT_OF_SCOPE.to_owned(), 0.0),
+        };
         let slots = self.slots.extract(message, today);
         let mut next = conversation.clone();
         next.turns = next.turns.saturating_add(1);

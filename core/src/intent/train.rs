@@ -4,10 +4,10 @@
 use super::features::{Buffers, FeatureIndex, count_runs, smooth_idf};
 use super::model::{
     MAX_FEATURES, MAX_INTENTS, MAX_WEIGHTS, Parts, first_word_row, is_valid_intent_id, quantize,
-    quantized_scores, softmax, tf_idf, top_class,
+    quantized_scores, softmax, tf_idf, too_large, top_class,
 };
 use super::rng::SplitMix64;
-use super::{Example, IntentError, Model, OUT_OF_SCOPE, TrainConfig};
+use super::{Example, IntentError, MAX_EXAMPLES, MAX_TEXT_BYTES, Model, OUT_OF_SCOPE, TrainConfig};
 
 /// Trains a model on labelled examples.
 ///
@@ -23,7 +23,9 @@ use super::{Example, IntentError, Model, OUT_OF_SCOPE, TrainConfig};
 /// # Errors
 /// [`IntentError::NoExamples`], [`IntentError::TooFewIntents`] (fewer than
 /// two), [`IntentError::InvalidIntentId`], [`IntentError::InvalidConfig`], and
-/// [`IntentError::TooLarge`] when the model would exceed its size limits,
+/// [`IntentError::TooLarge`] for more than [`MAX_EXAMPLES`](super::MAX_EXAMPLES)
+/// examples, a text longer than [`MAX_TEXT_BYTES`](super::MAX_TEXT_BYTES), or
+/// a model that would exceed its size limits (more than 10,000 intents, ...),
 /// and [`IntentError::InvalidModel`] when training diverges to non-finite
 /// weights (an extreme learning rate).
 ///
@@ -40,7 +42,13 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, Intent
     if examples.is_empty() {
         return Err(IntentError::NoExamples);
     }
+    too_large("examples", examples.len(), MAX_EXAMPLES)?;
     for (index, example) in examples.iter().enumerate() {
+        too_large(
+            "bytes in an example's text",
+            example.text.len(),
+            MAX_TEXT_BYTES,
+        )?;
         if !is_valid_intent_id(&example.intent) {
             return Err(IntentError::InvalidIntentId {
                 index,
@@ -133,14 +141,6 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, Intent
         threshold,
         examples: examples.to_vec(),
     })
-}
-
-fn too_large(what: &'static str, count: usize, max: usize) -> Result<(), IntentError> {
-    if count > max {
-        Err(IntentError::TooLarge { what, count, max })
-    } else {
-        Ok(())
-    }
 }
 
 /// Which class is out of scope, and how much each of its examples counts.
@@ -585,9 +585,12 @@ mod tests {
     fn learns_the_toy_intents() {
         let model = train(&toy(), &TrainConfig::default()).unwrap();
         assert_eq!(model.intents(), ["cancel", "hours", "oos"]);
-        assert_eq!(model.classify("what time do you open").intent, "hours");
-        assert_eq!(model.classify("退会したい").intent, "cancel");
-        assert_eq!(model.classify("weather today?").intent, "oos");
+        assert_eq!(
+            model.classify("what time do you open").unwrap().intent,
+            "hours"
+        );
+        assert_eq!(model.classify("退会したい").unwrap().intent, "cancel");
+        assert_eq!(model.classify("weather today?").unwrap().intent, "oos");
         assert!(model.temperature() > 0.0 && model.temperature() != 1.0);
     }
 
@@ -618,8 +621,11 @@ mod tests {
             model.weights,
             train(&toy(), &TrainConfig::default()).unwrap().weights
         );
-        assert_eq!(model.classify("what time do you open").intent, "hours");
-        assert_eq!(model.classify("退会したい").intent, "cancel");
+        assert_eq!(
+            model.classify("what time do you open").unwrap().intent,
+            "hours"
+        );
+        assert_eq!(model.classify("退会したい").unwrap().intent, "cancel");
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub use catalog::Catalog;
 pub use decide::decide;
 pub use json::{events_from_json, events_to_json, to_json};
 pub use plan::{
-    Alignment, BookingEntitlement, EarlyCancel, MinimumTerm, NoticeRule, PausePolicy, PauseStart,
-    Plan, PlanId, RefundPolicy, TaxRate, Trial,
+    Alignment, BookingEntitlement, EarlyCancel, MAX_PAUSE_MONTHS, MinimumTerm, NoticeRule,
+    PausePolicy, PauseStart, Plan, PlanId, RefundPolicy, TaxRate, Trial,
 };
 pub use query::{BookingAllowance, MembershipView, ScheduledChange};
 pub use state::{CancelTiming, ChangeTiming, Command, Event, Membership, Pause, Status};

@@ -140,13 +140,18 @@ pub enum PauseStart {
     ChosenDate,
 }
 
+/// The longest pause a plan may allow, in months (ten years): past it a
+/// plan is invalid, so a pause's months billed stay far under
+/// [`MAX_PERIODS_PER_RUN`](crate::billing::MAX_PERIODS_PER_RUN).
+pub const MAX_PAUSE_MONTHS: u32 = 120;
+
 /// The rules for pausing (休会).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PausePolicy {
     /// Shortest pause, in months (at least 1).
     pub min_months: u32,
-    /// Longest pause, in months.
+    /// Longest pause, in months (at most [`MAX_PAUSE_MONTHS`]).
     pub max_months: u32,
     /// Most pauses starting in one calendar year.
     pub max_per_year: u32,
@@ -433,6 +438,15 @@ impl Plan {
                     format!(
                         "must be at least pause.min_months ({}), got {}",
                         pause.min_months, pause.max_months
+                    ),
+                );
+            }
+            if pause.max_months > MAX_PAUSE_MONTHS {
+                return bad(
+                    "pause.max_months",
+                    format!(
+                        "must be at most {MAX_PAUSE_MONTHS} (ten years), got {}",
+                        pause.max_months
                     ),
                 );
             }

@@ -63,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "来月から休会したいのですが",
         "I want to cancel my membership",
     ] {
-        println!("{text:?}: {}", model.classify(text).intent);
+        println!("{text:?}: {}", model.classify(text)?.intent);
     }
     Ok(())
 }

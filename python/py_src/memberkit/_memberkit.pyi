@@ -26,6 +26,8 @@ __all__ = [
     "Events",
     "IntentModel",
     "Line",
+    "MAX_EXAMPLES",
+    "MAX_TEXT_BYTES",
     "Router",
     "CURRENCIES",
     "Catalog",
@@ -58,6 +60,8 @@ __all__ = [
 __version__: str
 CURRENCIES: list[str]
 ROUNDING_MODES: list[str]
+MAX_TEXT_BYTES: int
+MAX_EXAMPLES: int
 
 _Exact = Union[Decimal, int, str]
 _DateLike = Union[datetime.date, str]

@@ -25,6 +25,8 @@ from memberkit import _memberkit
 from memberkit._memberkit import Money
 
 __all__ = [
+    "MAX_EXAMPLES",
+    "MAX_TEXT_BYTES",
     "Classification",
     "Model",
     "Router",
@@ -36,6 +38,12 @@ __all__ = [
     "route",
     "train",
 ]
+
+#: The longest text, in bytes of UTF-8, that ``Model.classify`` reads and a
+#: training example may hold (65,536); longer raises ``LimitExceededError``.
+MAX_TEXT_BYTES: int = _memberkit.MAX_TEXT_BYTES
+#: The most examples ``train`` takes (1,000,000).
+MAX_EXAMPLES: int = _memberkit.MAX_EXAMPLES
 
 DateLike = Union[dt.date, str]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -82,12 +90,15 @@ class Model:
         return self._inner.intents
 
     def classify(self, text: str) -> Classification:
-        """Classifies one message."""
+        """Classifies one message. A text longer than ``MAX_TEXT_BYTES``
+        (65,536 bytes of UTF-8) raises :class:`memberkit.LimitExceededError`."""
         intent, confidence, alternatives = self._inner.classify(text)
         return Classification(intent, confidence, alternatives)
 
     def classify_batch(self, texts: Sequence[str]) -> list[Classification]:
-        """Classifies many messages with the GIL released."""
+        """Classifies many messages with the GIL released; one text past
+        ``MAX_TEXT_BYTES`` raises :class:`memberkit.LimitExceededError` for
+        the batch."""
         return [Classification(i, c, a) for i, c, a in self._inner.classify_batch(list(texts))]
 
     def evaluate(self, pairs: Iterable[Tuple[str, str]]) -> dict[str, Any]:
