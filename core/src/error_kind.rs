@@ -102,9 +102,10 @@ pub(crate) fn at_path(path: &str) -> String {
     }
 }
 
-/// At most the first 64 characters of `text`, for an error message that
-/// quotes what it was given: a 50 MB field makes a short message, its length
-/// said, not a 50 MB one in a host's logs.
+/// At most the first `kept` characters of `text`, its length said when it
+/// is cut: for an error message that quotes what it was given, so a 50 MB
+/// field makes a short message, not a 50 MB one in a host's logs. Inputs
+/// quoted alone keep 64 characters, whole parser messages 300.
 ///
 /// ```
 /// # use memberkit::calendar::parse_date;
@@ -112,20 +113,9 @@ pub(crate) fn at_path(path: &str) -> String {
 /// assert!(err.to_string().len() < 200, "{err}");
 /// assert!(err.to_string().contains("1000000 bytes"), "{err}");
 /// ```
-pub(crate) fn excerpt(text: &str) -> String {
-    const KEPT: usize = 64;
-    match text.char_indices().nth(KEPT) {
+pub(crate) fn excerpt(text: &str, kept: usize) -> String {
+    match text.char_indices().nth(kept) {
         None => text.to_owned(),
         Some((end, _)) => format!("{}… ({} bytes)", &text[..end], text.len()),
-    }
-}
-
-/// `message` cut to at most 300 characters, for messages that quote
-/// inputs (serde's "unknown variant `...`").
-pub(crate) fn clipped(message: String) -> String {
-    const KEPT: usize = 300;
-    match message.char_indices().nth(KEPT) {
-        None => message,
-        Some((end, _)) => format!("{}… ({} bytes)", &message[..end], message.len()),
     }
 }

@@ -1,6 +1,6 @@
 //! Reading memberkit's values from JSON, with errors that name the bad field.
 
-use crate::error_kind::clipped;
+use crate::error_kind::excerpt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -40,13 +40,13 @@ pub fn from_json<T: DeserializeOwned>(json: &str, what: &'static str) -> Result<
     let mut deserializer = serde_json::Deserializer::from_str(json);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| JsonError {
         what,
-        path: clipped(err.path().to_string()),
-        message: clipped(err.into_inner().to_string()),
+        path: excerpt(&err.path().to_string(), 300),
+        message: excerpt(&err.into_inner().to_string(), 300),
     })?;
     deserializer.end().map_err(|err| JsonError {
         what,
         path: ".".into(),
-        message: clipped(err.to_string()),
+        message: excerpt(&err.to_string(), 300),
     })?;
     Ok(value)
 }

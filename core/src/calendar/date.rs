@@ -36,7 +36,7 @@ pub fn date(year: i32, month: u32, day: u32) -> Result<NaiveDate, CalendarError>
 /// ```
 pub fn parse_date(input: &str) -> Result<NaiveDate, CalendarError> {
     let unparsable = || CalendarError::UnparsableDate {
-        input: crate::error_kind::excerpt(input),
+        input: crate::error_kind::excerpt(input, 64),
     };
     let bytes = input.as_bytes();
     let well_formed = bytes.len() == 10

@@ -39,7 +39,7 @@ impl FromStr for IntervalUnit {
             .into_iter()
             .find(|unit| unit.name() == input)
             .ok_or_else(|| CalendarError::UnknownIntervalUnit {
-                input: crate::error_kind::excerpt(input),
+                input: crate::error_kind::excerpt(input, 64),
             })
     }
 }

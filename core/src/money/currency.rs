@@ -61,7 +61,7 @@ macro_rules! currencies {
             pub fn from_code(code: &str) -> Result<Self, MoneyError> {
                 match code {
                     $(stringify!($code) => Ok(Self::$code),)*
-                    _ => Err(MoneyError::UnknownCurrency { code: crate::error_kind::excerpt(code) }),
+                    _ => Err(MoneyError::UnknownCurrency { code: crate::error_kind::excerpt(code, 64) }),
                 }
             }
 
